@@ -1,0 +1,141 @@
+//! Which files to lint: the paths given, and under directories every JSON file (walked in
+//! name order for stable output), skipping `.git`, `target` and `node_modules`.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    File {
+        path: PathBuf,
+        /// Named on the command line (not found in a directory).
+        explicit: bool,
+    },
+}
+
+/// A path that could not be walked.
+#[derive(Debug)]
+pub struct WalkError {
+    pub path: String,
+    pub message: String,
+}
+
+pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut inputs, &mut errors),
+            Ok(_) => inputs.push(Input::File {
+                path: path.clone(),
+                explicit: true,
+            }),
+            Err(e) => errors.push(WalkError {
+                path: path.display().to_string(),
+                message: io_message(&e),
+            }),
+        }
+    }
+    (inputs, errors)
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.depth() > 0
+                && e.file_type().is_dir()
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() && is_candidate(e.path()) => {
+                inputs.push(Input::File {
+                    path: e.into_path(),
+                    explicit: false,
+                });
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(WalkError {
+                path: e
+                    .path()
+                    .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
+                message: e.io_error().map_or_else(|| e.to_string(), io_message),
+            }),
+        }
+    }
+}
+
+/// Files in a directory that may be Postman exports.
+fn is_candidate(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// An I/O error without the "(os error 13)" noise.
+pub fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_json_in_name_order_and_skips_build_dirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "b.json",
+            "a.postman_collection.json",
+            "c.txt",
+            "sub/d.JSON",
+            "node_modules/x.json",
+            "target/y.json",
+            ".git/z.json",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "{}").unwrap();
+        }
+        let (inputs, errors) = discover(&[root.to_path_buf()]);
+        assert!(errors.is_empty());
+        let names: Vec<_> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::File { path, explicit } => {
+                    assert!(!explicit);
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                }
+                Input::Stdin => unreachable!(),
+            })
+            .collect();
+        assert_eq!(names, ["a.postman_collection.json", "b.json", "sub/d.JSON"]);
+    }
+
+    #[test]
+    fn missing_paths_are_errors() {
+        let (inputs, errors) = discover(&[PathBuf::from("/definitely/not/here.json")]);
+        assert!(inputs.is_empty());
+        assert_eq!(errors[0].message, "No such file or directory");
+    }
+}

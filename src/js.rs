@@ -1,0 +1,280 @@
+//! Just enough JavaScript scanning for Postman scripts: blank out comments, find calls by
+//! name and split their arguments. Not a parser; it only has to be right about the simple
+//! statements people write in test scripts, and never flag commented-out code.
+
+/// A script's lines joined with `\n`, comments replaced by spaces so offsets still match.
+pub struct Code {
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Code {
+    pub fn new<'a>(lines: impl IntoIterator<Item = &'a str>) -> Code {
+        let mut text = String::new();
+        let mut line_starts = Vec::new();
+        for line in lines {
+            line_starts.push(text.len());
+            text.push_str(line);
+            text.push('\n');
+        }
+        Code {
+            text: blank_comments(&text),
+            line_starts,
+        }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+}
+
+/// Replaces `// ...` and `/* ... */` comments with spaces (newlines kept), leaving string
+/// and template literals alone.
+fn blank_comments(src: &str) -> String {
+    let b = src.as_bytes();
+    let mut out = b.to_vec();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    // A plain string ends at a newline even without its closing quote.
+                    if b[i] == b'\n' && q != b'`' {
+                        break;
+                    }
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    out[i] = b' ';
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let end = src[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+                for (j, byte) in out.iter_mut().enumerate().take(end).skip(i) {
+                    if b[j] != b'\n' {
+                        *byte = b' ';
+                    }
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    // Only ASCII bytes were replaced, and only whole comments (which start at ASCII `/`), so
+    // multi-byte characters inside comments are replaced byte by byte: make that valid.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A call `name(arg, ...)` found in code.
+#[derive(Debug)]
+pub struct Call<'a> {
+    pub name: &'a str,
+    pub start: usize,
+    pub args: Vec<&'a str>,
+}
+
+/// Every call of any of `names` (e.g. `pm.environment.set`) in `code`.
+pub fn calls<'a>(code: &'a str, names: &[&'a str]) -> Vec<Call<'a>> {
+    let mut out = Vec::new();
+    for &name in names {
+        let mut from = 0;
+        while let Some(pos) = code[from..].find(name) {
+            let start = from + pos;
+            from = start + name.len();
+            let before = code[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+                continue;
+            }
+            let rest = code[from..].trim_start();
+            if !rest.starts_with('(') {
+                continue;
+            }
+            let open = code.len() - rest.len();
+            if let Some(args) = split_args(code, open) {
+                out.push(Call { name, start, args });
+            }
+        }
+    }
+    out.sort_by_key(|c| c.start);
+    out
+}
+
+/// Splits the arguments of the call whose `(` is at `open`; `None` when unbalanced.
+pub fn split_args(code: &str, open: usize) -> Option<Vec<&str>> {
+    let b = code.as_bytes();
+    let mut depth = 0usize;
+    let mut args = Vec::new();
+    let mut arg_start = open + 1;
+    let mut i = open;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    let last = code[arg_start..i].trim();
+                    if !last.is_empty() || !args.is_empty() {
+                        args.push(last);
+                    }
+                    return Some(args);
+                }
+            }
+            b',' if depth == 1 => {
+                args.push(code[arg_start..i].trim());
+                arg_start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The text of a string literal argument (`'x'`, `"x"`, or a template without `${}`).
+pub fn string_literal(arg: &str) -> Option<&str> {
+    let arg = arg.trim();
+    let q = arg.chars().next()?;
+    if !matches!(q, '"' | '\'' | '`') || arg.len() < 2 || !arg.ends_with(q) {
+        return None;
+    }
+    let inner = &arg[1..arg.len() - 1];
+    let interpolates = q == '`' && inner.contains("${");
+    (!inner.contains(q) && !interpolates).then_some(inner)
+}
+
+/// `var|let|const name = expr` declarations: (offset, name, expr).
+pub fn declarations(code: &str) -> Vec<(usize, &str, &str)> {
+    let mut out = Vec::new();
+    for kw in ["var", "let", "const"] {
+        for (start, _) in code.match_indices(kw) {
+            let before = code[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+                continue;
+            }
+            let rest = &code[start + kw.len()..];
+            if !rest.starts_with(char::is_whitespace) {
+                continue;
+            }
+            let rest = rest.trim_start();
+            let name_len = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .unwrap_or(rest.len());
+            let (name, after) = rest.split_at(name_len);
+            let after = after.trim_start();
+            if name.is_empty() || !after.starts_with('=') || after.starts_with("==") {
+                continue;
+            }
+            let expr = &after[1..];
+            out.push((start, name, expr_until_end(expr)));
+        }
+    }
+    out.sort_by_key(|d| d.0);
+    out
+}
+
+/// An expression up to its statement's end (`;`, or a newline or `,` outside brackets).
+fn expr_until_end(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut depth = 0i32;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b';' => break,
+            b'\n' | b',' if depth <= 0 && !s[..i].trim().is_empty() => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    s[..i.min(s.len())].trim()
+}
+
+/// An expression with whitespace removed and redundant outer parentheses dropped.
+pub fn normalize(expr: &str) -> String {
+    let mut e: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
+    while e.ends_with(';') {
+        e.pop();
+    }
+    while e.starts_with('(') && e.ends_with(')') && split_args(&e, 0).is_some_and(|a| a.len() == 1)
+    {
+        if split_args(&e, 0).map(|a| a[0].len()) != Some(e.len() - 2) {
+            break;
+        }
+        e = e[1..e.len() - 1].to_owned();
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_blanked_but_strings_kept() {
+        let code = Code::new([
+            "a(); // pm.environment.set('t', x)",
+            "/* pm.environment.set('t', x)",
+            "   still comment */ b('// not a comment');",
+        ]);
+        assert!(!code.text.contains("pm.environment"));
+        assert!(code.text.contains("b('// not a comment')"));
+        assert_eq!(code.line_of(code.text.find("b(").unwrap()), 2);
+    }
+
+    #[test]
+    fn finds_calls_and_splits_nested_args() {
+        let code = "x.pm.environment.set('no', 1); pm.environment.set(\"token\", JSON.stringify(pm.response.json(), null, 2));";
+        let calls = calls(code, &["pm.environment.set"]);
+        assert_eq!(calls.len(), 1);
+        assert_eq!(
+            calls[0].args,
+            ["\"token\"", "JSON.stringify(pm.response.json(), null, 2)"]
+        );
+        assert_eq!(string_literal(calls[0].args[0]), Some("token"));
+        assert_eq!(string_literal("`a${b}`"), None);
+    }
+
+    #[test]
+    fn finds_declarations() {
+        let code =
+            "const data = pm.response.json();\nlet t = data.access_token, u = 1\nvar constant = 2;";
+        let d = declarations(code);
+        let names: Vec<_> = d.iter().map(|d| (d.1, d.2)).collect();
+        assert_eq!(
+            names,
+            [
+                ("data", "pm.response.json()"),
+                ("t", "data.access_token"),
+                ("constant", "2")
+            ]
+        );
+    }
+
+    #[test]
+    fn normalizes_expressions() {
+        assert_eq!(normalize(" ( pm.response.json() ) ;"), "pm.response.json()");
+        assert_eq!(normalize("(a)+(b)"), "(a)+(b)");
+    }
+}

@@ -1,0 +1,44 @@
+//! scopelint: lint (and explain) ScopeStack API authentication mistakes in Postman
+//! collections.
+//!
+//! Data flows one way: [`discover`] → [`load`] (decode, [`json`] parse with spans, classify)
+//! → [`postman`] model → [`variables`] → [`rules`] → [`diagnostic`]s → [`report`].
+
+pub mod cli;
+pub mod commands;
+pub mod diagnostic;
+pub mod discover;
+pub mod js;
+pub mod json;
+pub mod lint;
+pub mod load;
+pub mod postman;
+pub mod report;
+pub mod rules;
+pub mod scopestack;
+pub mod secrets;
+pub mod source;
+pub mod variables;
+
+use std::io;
+
+use cli::{Cli, Command};
+use commands::Status;
+
+/// Runs a parsed command line.
+pub fn run(cli: &Cli) -> Status {
+    let result = match &cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Rules => commands::rules::list(),
+        Command::Explain { rule } => commands::rules::explain(rule),
+    };
+    match result {
+        Ok(status) => status,
+        // `scopelint check | head`: the reader left; that is not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Status::Clean,
+        Err(e) => {
+            commands::write_stderr(&format!("error: {e}\n"));
+            Status::Error
+        }
+    }
+}

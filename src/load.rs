@@ -1,0 +1,261 @@
+//! Bytes to a parsed document: encoding checks (BOM, UTF-16, invalid UTF-8), the parse, and
+//! what kind of Postman file it is.
+
+use std::sync::Arc;
+
+use crate::json::{Document, Kind, NodeId, ParseError, Span};
+use crate::postman::environment;
+
+/// Text ready to parse: without a UTF-8 BOM, which is remembered so offsets and fixes can
+/// account for it.
+pub struct Decoded {
+    pub text: Arc<str>,
+    pub bom_len: usize,
+}
+
+/// Why a file could not be read as text. `shown` is what a snippet may display.
+pub struct DecodeError {
+    pub message: String,
+    /// `None` when there is nothing worth showing (UTF-16 text).
+    pub span: Option<Span>,
+    pub shown: Arc<str>,
+}
+
+pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    // With a BOM, or ASCII text interleaved with zero bytes (`{\0"\0` or `\0{\0"`).
+    let b = &bytes;
+    let utf16 = b.starts_with(&[0xFF, 0xFE])
+        || b.starts_with(&[0xFE, 0xFF])
+        || (b.len() >= 4 && b[1] == 0 && b[3] == 0 && b[0] != 0 && b[2] != 0)
+        || (b.len() >= 4 && b[0] == 0 && b[2] == 0 && b[1] != 0 && b[3] != 0);
+    if utf16 {
+        return Err(DecodeError {
+            message: "the file is UTF-16 (or UTF-32) encoded; scopelint reads UTF-8 JSON, as \
+                      Postman exports it. Convert it, e.g. `iconv -f UTF-16 -t UTF-8`"
+                .into(),
+            span: None,
+            shown: Arc::from(""),
+        });
+    }
+    let bom_len = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let mut bytes = bytes;
+    bytes.drain(..bom_len);
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text: Arc::from(text),
+            bom_len,
+        }),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bad = e.as_bytes()[at];
+            // Only the valid prefix is shown, so snippet offsets stay exact.
+            let shown = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            Err(DecodeError {
+                message: format!(
+                    "the file is not valid UTF-8: byte 0x{bad:02X} at offset {} (is it a binary \
+                     file?)",
+                    at + bom_len
+                ),
+                span: Some(Span::new(at, at)),
+                shown: Arc::from(shown),
+            })
+        }
+    }
+}
+
+pub fn parse(text: &Arc<str>) -> Result<Document, ParseError> {
+    Document::parse(text.clone())
+}
+
+/// What a parsed file is.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A Postman collection at `root` (inside `{"collection": ...}` when wrapped).
+    Collection {
+        root: NodeId,
+        pointer: &'static str,
+    },
+    Environment,
+    Globals,
+    /// Not something scopelint lints; the reason is shown for files named explicitly.
+    Other(String),
+}
+
+const COLLECTION_SUFFIX: &str = ".postman_collection.json";
+const ENVIRONMENT_SUFFIX: &str = ".postman_environment.json";
+const GLOBALS_SUFFIX: &str = ".postman_globals.json";
+
+/// Whether a file name promises a Postman export.
+pub fn has_postman_suffix(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [COLLECTION_SUFFIX, ENVIRONMENT_SUFFIX, GLOBALS_SUFFIX]
+        .iter()
+        .any(|s| lower.ends_with(s))
+}
+
+/// A cheap test on raw bytes before parsing a `*.json` file found in a directory walk: only
+/// files that could be Postman exports are parsed.
+pub fn may_be_postman(bytes: &[u8]) -> bool {
+    let window = &bytes[..bytes.len().min(1 << 20)];
+    contains(window, b"getpostman.com") || contains(window, b"_postman_variable_scope")
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `explicit`: the file was named on the command line (or read from stdin), so a collection
+/// without a schema URL is accepted when it has `info` and `item`.
+pub fn classify(doc: &Document, file_name: &str, explicit: bool) -> FileKind {
+    let lower = file_name.to_ascii_lowercase();
+    let root = doc.root();
+    if doc.kind(root) == Kind::Array {
+        return if lower.ends_with(GLOBALS_SUFFIX) && environment::is_variable_list(doc, root) {
+            FileKind::Globals
+        } else {
+            FileKind::Other("a JSON array, not a Postman collection or environment".into())
+        };
+    }
+    if doc.kind(root) != Kind::Object {
+        return FileKind::Other(format!("{}, not a Postman collection", doc.kind(root)));
+    }
+    if let Some(inner) = doc.get(root, "collection") {
+        if looks_like_collection(doc, inner, true) {
+            return FileKind::Collection {
+                root: inner,
+                pointer: "/collection",
+            };
+        }
+    }
+    let has_info = doc
+        .get(root, "info")
+        .is_some_and(|i| doc.kind(i) == Kind::Object);
+    if looks_like_collection(
+        doc,
+        root,
+        lower.ends_with(COLLECTION_SUFFIX) || (explicit && has_info),
+    ) {
+        return FileKind::Collection { root, pointer: "" };
+    }
+    if environment::values_node(doc).is_some() {
+        match environment::variable_scope(doc).as_deref() {
+            Some("environment") => return FileKind::Environment,
+            Some("globals") => return FileKind::Globals,
+            _ if lower.ends_with(ENVIRONMENT_SUFFIX) => return FileKind::Environment,
+            _ if lower.ends_with(GLOBALS_SUFFIX) => return FileKind::Globals,
+            _ => {}
+        }
+    }
+    if doc.get(root, "requests").is_some() && doc.get(root, "order").is_some() {
+        return FileKind::Other(
+            "a Postman collection in the v1 format, which scopelint does not read; export it \
+             again from Postman as Collection v2.1"
+                .into(),
+        );
+    }
+    FileKind::Other("not a Postman collection, environment or globals file".into())
+}
+
+/// A collection names a Postman collection schema in `info.schema`; with `by_name` (the file
+/// name or a wrapper says it is one), an `item` array is enough.
+fn looks_like_collection(doc: &Document, node: NodeId, by_name: bool) -> bool {
+    if doc.kind(node) != Kind::Object {
+        return false;
+    }
+    let info = doc.get(node, "info");
+    // `_postman_schema` is what early v2 drafts wrote.
+    let schema = ["schema", "_postman_schema"]
+        .iter()
+        .find_map(|k| info.and_then(|i| doc.get(i, k)))
+        .and_then(|s| doc.as_str(s));
+    if let Some(schema) = schema {
+        let s = schema.to_ascii_lowercase();
+        if s.contains("postman.com")
+            && (s.contains("/collection/") || s.contains("#2."))
+            && !s.contains("/v1.")
+        {
+            return true;
+        }
+    }
+    by_name
+        && doc
+            .get(node, "item")
+            .is_some_and(|i| doc.kind(i) == Kind::Array)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str, name: &str) -> FileKind {
+        let doc = Document::parse(Arc::from(text)).unwrap();
+        classify(&doc, name, false)
+    }
+
+    #[test]
+    fn classifies_by_schema_wrapper_and_name() {
+        let v21 = r#"{"info": {"schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": []}"#;
+        assert_eq!(
+            kind(v21, "x.json"),
+            FileKind::Collection {
+                root: Document::parse(Arc::from(v21)).unwrap().root(),
+                pointer: ""
+            }
+        );
+        let wrapped = format!(r#"{{"collection": {v21}}}"#);
+        assert!(matches!(
+            kind(&wrapped, "x.json"),
+            FileKind::Collection {
+                pointer: "/collection",
+                ..
+            }
+        ));
+        assert!(matches!(
+            kind(r#"{"item": []}"#, "a.postman_collection.json"),
+            FileKind::Collection { .. }
+        ));
+        assert!(matches!(
+            kind(r#"{"item": []}"#, "a.json"),
+            FileKind::Other(_)
+        ));
+        let env = r#"{"name": "e", "values": [], "_postman_variable_scope": "environment"}"#;
+        assert_eq!(kind(env, "e.json"), FileKind::Environment);
+        assert_eq!(
+            kind(r#"[{"key": "a", "value": "b"}]"#, "g.postman_globals.json"),
+            FileKind::Globals
+        );
+        assert!(
+            matches!(kind(r#"{"requests": [], "order": []}"#, "v1.json"), FileKind::Other(m) if m.contains("v1"))
+        );
+        assert!(matches!(kind("[1]", "x.json"), FileKind::Other(_)));
+        let draft =
+            r#"{"info": {"_postman_schema": "https://schema.getpostman.com/#2.0.0"}, "item": []}"#;
+        assert!(matches!(kind(draft, "x.json"), FileKind::Collection { .. }));
+        let doc = Document::parse(Arc::from(r#"{"info": {"name": "n"}, "item": []}"#)).unwrap();
+        assert!(matches!(
+            classify(&doc, "x.json", true),
+            FileKind::Collection { .. }
+        ));
+        assert!(matches!(
+            classify(&doc, "x.json", false),
+            FileKind::Other(_)
+        ));
+    }
+
+    #[test]
+    fn decodes_bom_and_rejects_utf16_and_bad_utf8() {
+        let d = decode(b"\xEF\xBB\xBF{}".to_vec()).ok().unwrap();
+        assert_eq!((&*d.text, d.bom_len), ("{}", 3));
+        let e = decode(b"\xFF\xFE{\0}\0".to_vec()).err().unwrap();
+        assert!(e.message.contains("UTF-16"));
+        let e = decode(b"{\0\"\0".to_vec()).err().unwrap();
+        assert!(e.message.contains("UTF-16"));
+        let e = decode(b"{\"a\": \"\xC3\x28\"}".to_vec()).err().unwrap();
+        assert!(e.message.contains("0xC3 at offset 7"), "{}", e.message);
+        assert_eq!(e.span.unwrap().start, 7);
+    }
+}

@@ -1,0 +1,150 @@
+//! The default output: miette's graphical diagnostics, a label on the exact key or value.
+
+use std::fmt;
+
+use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::Span;
+use crate::lint::FileReport;
+use crate::source::SourceFile;
+
+pub struct FullRenderer {
+    handler: GraphicalReportHandler,
+}
+
+impl FullRenderer {
+    pub fn new(color: bool, width: usize) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        FullRenderer {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(width)
+                .with_links(false)
+                .with_break_words(false)
+                .with_word_separator(textwrap::WordSeparator::AsciiSpace),
+        }
+    }
+
+    /// Every diagnostic of a file (or its error), each followed by a blank line.
+    pub fn render(&self, report: &FileReport, out: &mut String) {
+        let source = &*report.source;
+        if let Some(err) = &report.error {
+            let shown = ErrorView {
+                source,
+                code: format!("scopelint::{}", err.kind.as_str()),
+                message: &err.message,
+                span: err.span,
+            };
+            self.write(&shown, out);
+        }
+        for d in &report.diagnostics {
+            self.write(&DiagnosticView { d, source }, out);
+        }
+    }
+
+    fn write(&self, d: &dyn MietteDiagnostic, out: &mut String) {
+        // Writing into a String cannot fail.
+        let _ = self.handler.render_report(out, d);
+        out.push('\n');
+    }
+}
+
+fn to_miette(span: Span) -> miette::SourceSpan {
+    miette::SourceSpan::new(span.start.into(), span.len())
+}
+
+struct DiagnosticView<'a> {
+    d: &'a Diagnostic,
+    source: &'a SourceFile,
+}
+
+impl fmt::Debug for DiagnosticView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for DiagnosticView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for DiagnosticView<'_> {}
+
+impl MietteDiagnostic for DiagnosticView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!(
+            "{}({})",
+            self.d.rule.code, self.d.rule.name
+        )))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.d.help))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let label =
+            LabeledSpan::new_primary_with_span(Some(self.d.label.clone()), to_miette(self.d.span));
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// A file that could not be read or parsed.
+struct ErrorView<'a> {
+    source: &'a SourceFile,
+    code: String,
+    message: &'a str,
+    span: Option<Span>,
+}
+
+impl fmt::Debug for ErrorView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl fmt::Display for ErrorView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.span {
+            Some(_) => f.write_str(self.message),
+            // No snippet to carry the file name: say it in the message.
+            None => write!(f, "{}: {}", self.source.name(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ErrorView<'_> {}
+
+impl MietteDiagnostic for ErrorView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.span.map(|_| self.source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some("here".to_owned()), to_miette(span)),
+        )))
+    }
+}

@@ -1,0 +1,186 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::js::{calls, Code};
+use crate::postman::{Owner, Request};
+use crate::rules::{Context, RuleInfo};
+use crate::scopestack::{accepts_json_api, JSON_API};
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "SS004",
+    name: "missing-accept-header",
+    summary: "An API request without `Accept: application/vnd.api+json`",
+    severity: Severity::Error,
+    doc: DOC,
+    check,
+};
+
+const DOC: &str = r#"# SS004 missing-accept-header
+
+## What it catches
+A request to the ScopeStack API (`api.scopestack.io`, token requests excluded) without an
+enabled `Accept` header (name in any case) whose value is `application/vnd.api+json`. A
+disabled header counts as missing; a header with another value is reported with the value it
+has. A header added by a pre-request script of the request, one of its folders or the
+collection (`pm.request.headers.add(...)` or `.upsert(...)`) counts. One finding per request.
+
+## Why it breaks
+The ScopeStack API speaks JSON:API. Without `Accept: application/vnd.api+json` it answers
+with an unexpected response format (or `406 Not Acceptable`), and scripts that read
+`pm.response.json().data` fail.
+
+## Example
+```json
+"header": [
+    {"key": "Accept", "value": "application/json", "type": "text"}
+]
+```
+
+## Cure
+Send `Accept: application/vnd.api+json` on every API request — on each request, or once for
+all of them from the collection's pre-request script:
+```js
+pm.request.headers.upsert({ key: "Accept", value: "application/vnd.api+json" });
+```
+"#;
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for (i, req, facts) in cx.request_facts() {
+        if !facts.api_request || script_adds_accept(cx, req) {
+            continue;
+        }
+        let owner = Owner::Request(i);
+        let accept: Vec<_> = req
+            .headers
+            .list
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("accept"))
+            .collect();
+        let enabled: Vec<_> = accept.iter().filter(|h| h.enabled).collect();
+        if enabled
+            .iter()
+            .any(|h| accepts_json_api(&cx.resolve(owner, &h.value)))
+        {
+            continue;
+        }
+        let help = format!(
+            "Add the header `Accept: {JSON_API}` to this request, or upsert it for every request \
+             from the collection's pre-request script."
+        );
+        let (message, label, node, pointer) = if let Some(h) = enabled.first() {
+            let value = cx.resolve(owner, &h.value).into_owned();
+            (
+                format!(
+                    "request `{}` sends `Accept: {value}`; the ScopeStack API needs `{JSON_API}`",
+                    req.label
+                ),
+                format!("not {JSON_API}"),
+                h.value_node.unwrap_or(h.node),
+                if h.value_node.is_some() {
+                    format!("{}/value", h.pointer)
+                } else {
+                    h.pointer.clone()
+                },
+            )
+        } else if let Some(h) = accept.first() {
+            (
+                format!(
+                    "request `{}` has its `Accept` header disabled; the ScopeStack API needs \
+                     `Accept: {JSON_API}`",
+                    req.label
+                ),
+                "disabled".to_owned(),
+                h.disabled_node.unwrap_or(h.node),
+                if h.disabled_node.is_some() {
+                    format!("{}/disabled", h.pointer)
+                } else {
+                    h.pointer.clone()
+                },
+            )
+        } else {
+            (
+                format!(
+                    "request `{}` sends no `Accept: {JSON_API}` header",
+                    req.label
+                ),
+                format!("no Accept: {JSON_API}"),
+                req.headers.key_node.unwrap_or(req.key_node),
+                if req.headers.node.is_some() {
+                    req.headers.pointer.clone()
+                } else {
+                    req.pointer.clone()
+                },
+            )
+        };
+        out.push(Diagnostic {
+            rule: &RULE,
+            severity: RULE.severity,
+            message,
+            help,
+            label,
+            item: Some(req.label.clone()),
+            pointer,
+            span: cx.span(node),
+        });
+    }
+}
+
+/// Whether a pre-request script of the request or of any scope above it adds
+/// `Accept: application/vnd.api+json` with `pm.request.headers.add/upsert`.
+fn script_adds_accept(cx: &Context, req: &Request) -> bool {
+    let coll = cx.coll;
+    let scripts = req
+        .scripts
+        .iter()
+        .chain(coll.ancestors(req).flat_map(|s| s.scripts.iter()));
+    scripts
+        .map(|&s| &coll.scripts[s])
+        .filter(|s| s.listen == "prerequest")
+        .any(|script| {
+            let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
+            calls(
+                &code.text,
+                &["pm.request.headers.add", "pm.request.headers.upsert"],
+            )
+            .iter()
+            .any(|call| call.args.first().is_some_and(|a| adds_accept(a)))
+        })
+}
+
+/// `{key: "Accept", value: "application/vnd.api+json"}` or `"Accept: application/vnd.api+json"`.
+fn adds_accept(arg: &str) -> bool {
+    let lower = arg.to_ascii_lowercase();
+    if let Some(literal) = crate::js::string_literal(&lower) {
+        return literal
+            .split_once(':')
+            .is_some_and(|(k, v)| k.trim() == "accept" && accepts_json_api(v));
+    }
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    let has_key = [
+        "key:'accept'",
+        "key:\"accept\"",
+        "key:`accept`",
+        "\"key\":\"accept\"",
+    ]
+    .iter()
+    .any(|k| compact.contains(k));
+    has_key && compact.contains(JSON_API)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::adds_accept;
+
+    #[test]
+    fn recognises_script_headers() {
+        assert!(adds_accept(
+            "{ key: 'Accept', value: 'application/vnd.api+json' }"
+        ));
+        assert!(adds_accept(
+            "{\"key\": \"accept\", \"value\": \"application/vnd.api+json\"}"
+        ));
+        assert!(adds_accept("'Accept: application/vnd.api+json'"));
+        assert!(!adds_accept(
+            "{ key: 'Content-Type', value: 'application/vnd.api+json' }"
+        ));
+        assert!(!adds_accept("{ key: 'Accept', value: 'application/json' }"));
+    }
+}

@@ -1,0 +1,257 @@
+//! The rule registry. A rule is one file: its documentation (what `scopelint explain` prints),
+//! its metadata and its check. Codes and names are fixed: configs and tools key on them.
+
+mod missing_accept_header;
+mod missing_account_slug;
+mod oauth_password_grant;
+mod whole_response_token;
+mod wrong_token_url;
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::{NodeId, Span};
+use crate::postman::{Collection, Owner, Request};
+use crate::scopestack::UrlParts;
+use crate::variables::{Resolver, VarLayer};
+
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub severity: Severity,
+    /// Markdown: what it catches, why it breaks, an example, the cure.
+    pub doc: &'static str,
+    pub check: fn(&Context, &mut Vec<Diagnostic>),
+}
+
+impl std::fmt::Debug for RuleInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&RuleInfo] = &[
+    &oauth_password_grant::RULE,
+    &wrong_token_url::RULE,
+    &whole_response_token::RULE,
+    &missing_accept_header::RULE,
+    &missing_account_slug::RULE,
+];
+
+/// Finds a rule by code (`SS001`, any case) or name (`oauth-password-grant`).
+pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// What every rule sees: the collection, variables, and facts computed once per request.
+pub struct Context<'a> {
+    pub coll: &'a Collection<'a>,
+    environment: Option<&'a VarLayer>,
+    globals: Option<&'a VarLayer>,
+    pub requests: Vec<RequestFacts>,
+    /// Any resolved URL in the collection is on a ScopeStack host.
+    pub calls_scopestack: bool,
+}
+
+/// A request's resolved URL and what it is.
+pub struct RequestFacts {
+    pub url: Option<String>,
+    pub scopestack: bool,
+    /// Sends a `grant_type` or posts to `.../oauth/token`.
+    pub token_request: bool,
+    /// On the API host and not a token request.
+    pub api_request: bool,
+    pub path: String,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        coll: &'a Collection<'a>,
+        environment: Option<&'a VarLayer>,
+        globals: Option<&'a VarLayer>,
+    ) -> Context<'a> {
+        let mut cx = Context {
+            coll,
+            environment,
+            globals,
+            requests: Vec::with_capacity(coll.requests.len()),
+            calls_scopestack: false,
+        };
+        for (i, req) in coll.requests.iter().enumerate() {
+            let facts = match &req.url {
+                Some(url) => {
+                    let resolved = cx.resolve(Owner::Request(i), &url.raw).into_owned();
+                    let parts = UrlParts::parse(&resolved);
+                    let token_request = req.body.as_ref().is_some_and(|b| b.has_grant_type())
+                        || parts.path.trim_end_matches('/').ends_with("/oauth/token");
+                    RequestFacts {
+                        scopestack: parts.is_scopestack(),
+                        api_request: parts.is_api() && !token_request,
+                        token_request,
+                        path: parts.path.to_owned(),
+                        url: Some(resolved),
+                    }
+                }
+                None => RequestFacts {
+                    url: None,
+                    scopestack: false,
+                    token_request: req.body.as_ref().is_some_and(|b| b.has_grant_type()),
+                    api_request: false,
+                    path: String::new(),
+                },
+            };
+            cx.requests.push(facts);
+        }
+        cx.calls_scopestack = cx.requests.iter().any(|r| r.scopestack)
+            || coll.auths.iter().any(|a| {
+                a.param(&["accessTokenUrl", "authUrl"])
+                    .and_then(|p| coll.doc.scalar_text(p.value))
+                    .is_some_and(|u| UrlParts::parse(&cx.resolve(a.owner, &u)).is_scopestack())
+            });
+        cx
+    }
+
+    /// Variable layers for something owned by `owner`, highest precedence first:
+    /// environment, the request's own, its folders (innermost first), the collection, globals.
+    pub fn layers(&self, owner: Owner) -> Vec<&'a VarLayer> {
+        let coll = self.coll;
+        let mut layers = Vec::with_capacity(6);
+        layers.extend(self.environment);
+        let mut scope = match owner {
+            Owner::Request(r) => {
+                layers.push(&coll.requests[r].vars);
+                Some(coll.requests[r].scope)
+            }
+            Owner::Scope(s) => Some(s),
+        };
+        while let Some(s) = scope {
+            layers.push(&coll.scopes[s].vars);
+            scope = coll.scopes[s].parent;
+        }
+        layers.extend(self.globals);
+        layers.retain(|l| !l.is_empty());
+        layers
+    }
+
+    pub fn resolve<'s>(&self, owner: Owner, text: &'s str) -> Cow<'s, str> {
+        if !text.contains("{{") {
+            return Cow::Borrowed(text);
+        }
+        let layers = self.layers(owner);
+        Resolver::new(&layers).resolve(text)
+    }
+
+    /// Where the first variable in `text` is defined, e.g. "`{{token_url}}` from the
+    /// environment `Staging`", for messages; `None` when `text` holds no known variable.
+    pub fn variable_origin(&self, owner: Owner, text: &str) -> Option<String> {
+        let layers = self.layers(owner);
+        let resolver = Resolver::new(&layers);
+        Resolver::references(text).find_map(|name| {
+            resolver
+                .lookup(name)
+                .map(|(_, layer)| format!("`{{{{{name}}}}}` from {}", layer.origin))
+        })
+    }
+
+    pub fn text(&self, node: NodeId) -> Option<Cow<'a, str>> {
+        self.coll.doc.scalar_text(node)
+    }
+
+    pub fn span(&self, node: NodeId) -> Span {
+        self.coll.doc.span(node)
+    }
+
+    /// Requests with their facts.
+    pub fn request_facts(&self) -> impl Iterator<Item = (usize, &'a Request, &RequestFacts)> {
+        self.coll
+            .requests
+            .iter()
+            .zip(&self.requests)
+            .enumerate()
+            .map(|(i, (r, f))| (i, r, f))
+    }
+
+    /// Names of variables used as a bearer token or in an `Authorization` header anywhere
+    /// in the collection.
+    pub fn credential_variables(&self) -> HashSet<String> {
+        let coll = self.coll;
+        let mut names = HashSet::new();
+        for auth in coll.auths.iter().filter(|a| a.kind == "bearer") {
+            if let Some(token) = auth.param(&["token"]).and_then(|p| self.text(p.value)) {
+                names.extend(Resolver::references(&token).map(str::to_owned));
+            }
+        }
+        for req in &coll.requests {
+            for h in req
+                .headers
+                .list
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case("authorization"))
+            {
+                names.extend(Resolver::references(&h.value).map(str::to_owned));
+            }
+        }
+        names
+    }
+}
+
+/// Runs every rule on a collection; diagnostics come back in file order.
+pub fn check(cx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        (rule.check)(cx, &mut out);
+    }
+    out.sort_by_key(|d| (d.span.start, d.rule.code));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_documented() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(
+                r.code,
+                format!("SS{:03}", i + 1),
+                "registry is in code order"
+            );
+            assert!(codes.insert(r.code), "duplicate code {}", r.code);
+            assert!(names.insert(r.name), "duplicate name {}", r.name);
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.name
+            );
+            for heading in [
+                "## What it catches",
+                "## Why it breaks",
+                "## Example",
+                "## Cure",
+            ] {
+                assert!(r.doc.contains(heading), "{} doc lacks {heading}", r.code);
+            }
+            assert!(
+                !r.summary.is_empty() && !r.summary.ends_with('.'),
+                "{}",
+                r.code
+            );
+        }
+    }
+
+    #[test]
+    fn finds_by_code_or_name() {
+        assert_eq!(find("ss004").unwrap().name, "missing-accept-header");
+        assert_eq!(find("wrong-token-url").unwrap().code, "SS002");
+        assert!(find("SS999").is_none());
+    }
+}

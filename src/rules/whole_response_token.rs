@@ -1,0 +1,234 @@
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::js::{calls, declarations, normalize, string_literal, Code};
+use crate::json::NodeId;
+use crate::postman::Owner;
+use crate::rules::{Context, RuleInfo};
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "SS003",
+    name: "whole-response-token",
+    summary: "A script stores the whole token response instead of its access_token",
+    severity: Severity::Error,
+    doc: DOC,
+    check,
+};
+
+const DOC: &str = r#"# SS003 whole-response-token
+
+## What it catches
+In a collection that calls ScopeStack, a script line that stores the *whole* token response in
+a variable that holds a token: `pm.response.text()`, `pm.response.json()`, `responseBody` or
+`JSON.parse(responseBody)` — directly, wrapped in `JSON.stringify(...)`, or through a local
+`var`/`let`/`const` assigned from one of them earlier in the same script — passed to
+`pm.environment.set`, `pm.collectionVariables.set`, `pm.globals.set`, `pm.variables.set`,
+`postman.setEnvironmentVariable` or `postman.setGlobalVariable`. A variable holds a token when
+its name contains `token` (any case) or when it is used as a bearer token or in an
+`Authorization` header anywhere in the collection. Property access
+(`pm.response.json().access_token`, `data.access_token`) is correct; commented-out code is
+ignored. One finding per offending line.
+
+It also flags a bearer token or `Authorization` header whose value (after variables are
+resolved) is a JSON object: the symptom of the same mistake.
+
+## Why it breaks
+The token endpoint answers with a JSON document
+(`{"access_token": "...", "token_type": "Bearer", "expires_in": 7200, ...}`). Stored whole, the
+next request sends `Authorization: Bearer {"access_token": ...}` and ScopeStack answers
+`401 Unauthorized`.
+
+## Example
+```js
+pm.environment.set("access_token", pm.response.text());
+```
+
+## Cure
+Store the `access_token` property:
+```js
+pm.environment.set("access_token", pm.response.json().access_token);
+```
+"#;
+
+const SETTERS: &[&str] = &[
+    "pm.environment.set",
+    "pm.collectionVariables.set",
+    "pm.globals.set",
+    "pm.variables.set",
+    "postman.setEnvironmentVariable",
+    "postman.setGlobalVariable",
+];
+
+const WHOLE_RESPONSE: &[&str] = &[
+    "pm.response.text()",
+    "pm.response.json()",
+    "responseBody",
+    "JSON.parse(responseBody)",
+    "JSON.parse(pm.response.text())",
+];
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    if !cx.calls_scopestack {
+        return;
+    }
+    let credential_vars = cx.credential_variables();
+    for script in &cx.coll.scripts {
+        let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
+        let decls = declarations(&code.text);
+        let mut flagged_lines = HashSet::new();
+        for call in calls(&code.text, SETTERS) {
+            let [name, value, ..] = call.args[..] else {
+                continue;
+            };
+            let Some(name) = string_literal(name) else {
+                continue;
+            };
+            let holds_token =
+                name.to_ascii_lowercase().contains("token") || credential_vars.contains(name);
+            if !holds_token || !is_whole_response(value, call.start, &decls) {
+                continue;
+            }
+            let line_index = code.line_of(call.start);
+            if !flagged_lines.insert(line_index) {
+                continue;
+            }
+            let Some(line) = script.lines.get(line_index) else {
+                continue;
+            };
+            out.push(Diagnostic {
+                rule: &RULE,
+                severity: RULE.severity,
+                message: format!(
+                    "{} stores the whole token response in `{name}`; only its `access_token` is the token",
+                    script_owner(cx, script.owner, &script.listen)
+                ),
+                help: format!(
+                    "Store only the token: `{}(\"{name}\", pm.response.json().access_token);`. \
+                     Sent whole, the JSON document becomes `Authorization: Bearer {{...}}` and \
+                     ScopeStack answers 401.",
+                    call.name
+                ),
+                label: "stores the whole response".to_owned(),
+                item: cx.coll.item_label(script.owner),
+                pointer: line.pointer.clone(),
+                span: line.span,
+            });
+        }
+    }
+    json_object_tokens(cx, out);
+}
+
+/// Whether `expr` (an argument at `at`) is the whole response, directly or through a local
+/// declared before `at`.
+fn is_whole_response(expr: &str, at: usize, decls: &[(usize, &str, &str)]) -> bool {
+    whole(expr, at, decls, 0)
+}
+
+fn whole(expr: &str, at: usize, decls: &[(usize, &str, &str)], depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    let e = normalize(expr);
+    if WHOLE_RESPONSE.contains(&e.as_str()) {
+        return true;
+    }
+    if let Some(inner) = e
+        .strip_prefix("JSON.stringify(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        let first = crate::js::split_args(&e, "JSON.stringify".len())
+            .and_then(|args| args.first().map(|a| a.to_string()))
+            .unwrap_or_else(|| inner.to_owned());
+        return whole(&first, at, decls, depth + 1);
+    }
+    // A local: its latest declaration before this use.
+    decls
+        .iter()
+        .rev()
+        .find(|(pos, name, _)| *pos < at && *name == e)
+        .is_some_and(|(pos, _, init)| whole(init, *pos, decls, depth + 1))
+}
+
+fn script_owner(cx: &Context, owner: Owner, listen: &str) -> String {
+    let kind = match listen {
+        "prerequest" => "the pre-request script",
+        "test" => "the test script",
+        _ => "a script",
+    };
+    format!("{kind} of {}", cx.coll.describe(owner))
+}
+
+/// Bearer tokens and `Authorization` headers whose resolved value is a JSON object.
+fn json_object_tokens(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for auth in cx.coll.auths.iter().filter(|a| a.kind == "bearer") {
+        let Some(token) = auth.param(&["token"]) else {
+            continue;
+        };
+        let Some(text) = cx.text(token.value) else {
+            continue;
+        };
+        if is_json_object(&cx.resolve(auth.owner, &text)) {
+            out.push(json_token_diagnostic(
+                cx,
+                auth.owner,
+                format!("the bearer token of {}", cx.coll.describe(auth.owner)),
+                token.value,
+                token.pointer.clone(),
+            ));
+        }
+    }
+    for (i, req) in cx.coll.requests.iter().enumerate() {
+        let owner = Owner::Request(i);
+        for h in &req.headers.list {
+            if !h.enabled || !h.name.eq_ignore_ascii_case("authorization") {
+                continue;
+            }
+            let value = cx.resolve(owner, &h.value);
+            let value = value.trim();
+            let token = value
+                .get(..7)
+                .filter(|p| p.eq_ignore_ascii_case("bearer "))
+                .map_or(value, |_| &value[7..]);
+            if is_json_object(token) {
+                let node = h.value_node.unwrap_or(h.node);
+                out.push(json_token_diagnostic(
+                    cx,
+                    owner,
+                    format!("the `Authorization` header of request `{}`", req.label),
+                    node,
+                    match h.value_node {
+                        Some(_) => format!("{}/value", h.pointer),
+                        None => h.pointer.clone(),
+                    },
+                ));
+            }
+        }
+    }
+}
+
+fn is_json_object(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with('{')
+        && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).is_ok()
+}
+
+fn json_token_diagnostic(
+    cx: &Context,
+    owner: Owner,
+    what: String,
+    node: NodeId,
+    pointer: String,
+) -> Diagnostic {
+    Diagnostic {
+        rule: &RULE,
+        severity: RULE.severity,
+        message: format!("{what} is a whole JSON token response, not a token"),
+        help: "Send only the `access_token` value. If a script fills this variable, store \
+               `pm.response.json().access_token` instead of the whole response."
+            .to_owned(),
+        label: "a JSON object, not a token".to_owned(),
+        item: cx.coll.item_label(owner),
+        pointer,
+        span: cx.span(node),
+    }
+}

@@ -1,0 +1,281 @@
+//! Where the secrets are in a document, so that no snippet ever shows one: values of keys
+//! that name a credential (`client_secret`, `password`, `Authorization`, ...), the `value` of
+//! `{key, value}` pairs whose key names one or that are marked `"type": "secret"`, credential
+//! values inside form text and scripts, and anything shaped like a JWT.
+
+use crate::json::{Document, Kind, NodeId, Span};
+
+/// Spans of secret values (string contents, quotes excluded).
+pub fn secret_spans(doc: &Document) -> Vec<Span> {
+    let mut out = Vec::new();
+    walk(doc, doc.root(), &mut out);
+    out
+}
+
+fn walk(doc: &Document, node: NodeId, out: &mut Vec<Span>) {
+    match doc.kind(node) {
+        Kind::Object => {
+            // A `{key, value}` pair naming a credential, or marked secret.
+            let pair_is_secret = doc
+                .get(node, "key")
+                .and_then(|k| doc.as_str(k))
+                .is_some_and(|k| names_secret(&k))
+                || doc
+                    .get(node, "type")
+                    .is_some_and(|t| doc.str_eq(t, "secret"));
+            let pair_value = doc.get(node, "value");
+            for (k, v) in doc.members(node) {
+                let key = doc.as_str(k).unwrap_or_default();
+                let whole = (pair_is_secret && Some(v) == pair_value) || names_secret(&key);
+                if whole && doc.kind(v) == Kind::String {
+                    mask_literal(doc, v, out);
+                } else {
+                    walk(doc, v, out);
+                }
+            }
+        }
+        Kind::Array => {
+            for e in doc.elements(node) {
+                walk(doc, e, out);
+            }
+        }
+        Kind::String => {
+            let text = doc.as_str(node).unwrap_or_default();
+            for (start, end) in embedded_secrets(&text) {
+                let s = doc.string_subspan(node, start, end);
+                out.push(s);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Masks a string value unless it only references variables (`{{client_secret}}`,
+/// `Bearer {{token}}`), which are safe to show.
+fn mask_literal(doc: &Document, node: NodeId, out: &mut Vec<Span>) {
+    let text = doc.as_str(node).unwrap_or_default();
+    if is_literal_secret(&text) {
+        let span = doc.span(node);
+        out.push(Span::new(span.start + 1, span.end - 1));
+    }
+}
+
+pub fn is_literal_secret(value: &str) -> bool {
+    let mut rest = String::with_capacity(value.len());
+    let mut s = value;
+    while let Some(open) = s.find("{{") {
+        rest.push_str(&s[..open]);
+        match s[open..].find("}}") {
+            Some(close) => s = &s[open + close + 2..],
+            None => {
+                s = &s[open..];
+                break;
+            }
+        }
+    }
+    rest.push_str(s);
+    let rest = rest.trim();
+    let rest = ["bearer", "basic", "token"]
+        .iter()
+        .find_map(|w| {
+            rest.get(..w.len())
+                .filter(|p| p.eq_ignore_ascii_case(w))
+                .map(|_| rest[w.len()..].trim())
+        })
+        .unwrap_or(rest);
+    !rest.is_empty()
+}
+
+/// Whether a key names a credential.
+pub fn names_secret(key: &str) -> bool {
+    let k: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if k.ends_with("url") || k.ends_with("uri") {
+        return false;
+    }
+    if matches!(
+        k.as_str(),
+        "tokentype" | "tokenname" | "addtokento" | "granttype" | "clientauthentication"
+    ) {
+        return false;
+    }
+    [
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "apikey",
+        "authorization",
+        "cookie",
+        "credential",
+        "privatekey",
+        "sessionid",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
+}
+
+/// Byte ranges of credential values inside free text: `password=...` in form text,
+/// `"client_secret": "..."` or `("password", "...")` in JSON and scripts (quoted values only,
+/// so code such as `pm.response.json().access_token` stays visible), and JWTs.
+pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() || (i > 0 && is_word(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_word(b[i]) {
+            i += 1;
+        }
+        let word = &text[start..i];
+        if word.starts_with("eyJ") {
+            let end = jwt_end(b, start);
+            if end > start {
+                out.push((start, end));
+                i = end;
+            }
+            continue;
+        }
+        if !names_secret(word) {
+            continue;
+        }
+        // `key` then an optional closing quote, a separator, and a value.
+        let mut j = i;
+        if matches!(b.get(j), Some(b'"' | b'\'' | b'`')) {
+            j += 1;
+        }
+        while b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        let Some(&sep) = b.get(j) else { break };
+        if !matches!(sep, b'=' | b':' | b',') {
+            continue;
+        }
+        j += 1;
+        while b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        let quote = b
+            .get(j)
+            .copied()
+            .filter(|q| matches!(q, b'"' | b'\'' | b'`'));
+        if quote.is_none() && sep != b'=' {
+            continue;
+        }
+        let vstart = j + usize::from(quote.is_some());
+        let mut vend = vstart;
+        while vend < b.len() {
+            let c = b[vend];
+            let stop = match quote {
+                Some(q) => c == q || c == b'\\',
+                None => matches!(c, b'&' | b' ' | b'\n' | b'\r' | b'"' | b'\'' | b';'),
+            };
+            if stop {
+                break;
+            }
+            vend += 1;
+        }
+        if vend > vstart && is_literal_secret(&text[vstart..vend]) {
+            out.push((vstart, vend));
+        }
+        i = vend;
+    }
+    out
+}
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+/// The end of a JWT (`eyJ...` header, payload and optional signature) starting at `start`;
+/// `start` when it is not one.
+fn jwt_end(b: &[u8], start: usize) -> usize {
+    let segment = |mut i: usize| {
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-') {
+            i += 1;
+        }
+        i
+    };
+    let h = segment(start);
+    if h - start < 10 || b.get(h) != Some(&b'.') {
+        return start;
+    }
+    let p = segment(h + 1);
+    if p == h + 1 {
+        return start;
+    }
+    if b.get(p) == Some(&b'.') {
+        segment(p + 1)
+    } else {
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn masked(text: &str) -> String {
+        let doc = Document::parse(Arc::from(text)).unwrap();
+        let mut bytes = text.as_bytes().to_vec();
+        for s in secret_spans(&doc) {
+            bytes[s.start..s.end].fill(b'*');
+        }
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn masks_credential_values_but_not_variables_or_urls() {
+        let text = r#"{"oauth2": [
+            {"key": "clientSecret", "value": "s3cr3t-value"},
+            {"key": "password", "value": "{{password}}"},
+            {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"},
+            {"key": "grant_type", "value": "password_credentials"}],
+          "header": [{"key": "Authorization", "value": "Bearer abc.def-123"},
+                     {"key": "X", "value": "Bearer {{token}}"}],
+          "values": [{"key": "harmless", "value": "hidden-too", "type": "secret"}],
+          "client_secret": "literal-secret"}"#;
+        let out = masked(text);
+        for secret in [
+            "s3cr3t-value",
+            "abc.def-123",
+            "hidden-too",
+            "literal-secret",
+        ] {
+            assert!(!out.contains(secret), "{secret} leaked:\n{out}");
+        }
+        for shown in [
+            "{{password}}",
+            "https://app.scopestack.io/oauth/token",
+            "password_credentials",
+            "Bearer {{token}}",
+        ] {
+            assert!(out.contains(shown), "{shown} hidden:\n{out}");
+        }
+    }
+
+    #[test]
+    fn masks_inside_form_text_scripts_and_jwts() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        let text = format!(
+            r#"["grant_type=password&password=hunter2&client_id=x",
+                "pm.environment.set('access_token', 'tok-literal');",
+                "pm.environment.set('access_token', pm.response.json().access_token);",
+                "{jwt}"]"#
+        );
+        let out = masked(&text);
+        for secret in ["hunter2", "tok-literal", "c2lnbmF0dXJl", "eyJzdWIiOiIxIn0"] {
+            assert!(!out.contains(secret), "{secret} leaked:\n{out}");
+        }
+        assert!(out.contains("pm.response.json().access_token"));
+        assert!(out.contains("grant_type=password"));
+    }
+}

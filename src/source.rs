@@ -1,0 +1,193 @@
+//! A linted file's text, shared by every diagnostic about it, with a line index so that
+//! locating a label costs a binary search instead of a scan from byte 0 (miette's own
+//! `SourceCode` for strings scans from the start on every lookup; see design.md).
+
+use std::sync::{Arc, OnceLock};
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use crate::json::Span;
+
+pub struct SourceFile {
+    /// The name shown in diagnostics (the path as given, or `--stdin-filename`).
+    name: String,
+    /// The text without a UTF-8 byte-order mark; all spans are relative to it.
+    text: Arc<str>,
+    /// Bytes removed from the front of the file (3 for a BOM), added back to reported offsets.
+    bom_len: usize,
+    line_starts: OnceLock<Vec<usize>>,
+    /// The text shown in snippets: `text` with secret values masked, when there are any.
+    display: OnceLock<Arc<str>>,
+}
+
+/// A 1-based line and column; the column counts Unicode characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: Arc<str>, bom_len: usize) -> Self {
+        SourceFile {
+            name: name.into(),
+            text,
+            bom_len,
+            line_starts: OnceLock::new(),
+            display: OnceLock::new(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    pub fn bom_len(&self) -> usize {
+        self.bom_len
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.text.len() / 32 + 1);
+            starts.push(0);
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        })
+    }
+
+    /// 0-based index of the line holding byte `offset`.
+    fn line_index(&self, offset: usize) -> usize {
+        let starts = self.line_starts();
+        match starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_index(offset);
+        let start = self.line_starts()[line];
+        let column = self.text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Masks the given spans (secret values) in every snippet shown from this file. Byte
+    /// lengths are kept, so spans stay valid.
+    pub fn mask(&self, spans: &[Span]) {
+        if spans.is_empty() {
+            return;
+        }
+        let mut bytes = self.text.as_bytes().to_vec();
+        for s in spans {
+            for b in &mut bytes[s.start..s.end.min(self.text.len())] {
+                *b = b'*';
+            }
+        }
+        // Whole UTF-8 sequences inside a span become runs of '*', so this cannot fail; fall
+        // back to the plain text rather than panic if it ever did.
+        let masked = String::from_utf8(bytes)
+            .map(Arc::from)
+            .unwrap_or_else(|_| self.text.clone());
+        let _ = self.display.set(masked);
+    }
+
+    fn display_text(&self) -> &str {
+        self.display.get().unwrap_or(&self.text)
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.display_text();
+        let starts = self.line_starts();
+        let first_line = self.line_index(span.offset());
+        let window_first = first_line.saturating_sub(context_lines_before);
+        let last_line = self.line_index(span.offset() + span.len());
+        let window_start = starts[window_first];
+        let window_end = starts
+            .get(last_line + context_lines_after + 2)
+            .copied()
+            .unwrap_or(text.len());
+        // Let miette's own slicing work on the small window, then shift it back into place,
+        // so the output is exactly what miette would print for the whole file.
+        let window = &text.as_bytes()[window_start..window_end];
+        let local = SourceSpan::new((span.offset() - window_start).into(), span.len());
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let data: &'a [u8] = inner.data();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            SourceSpan::new(
+                (inner.span().offset() + window_start).into(),
+                inner.span().len(),
+            ),
+            inner.line() + window_first,
+            inner.column(),
+            inner.line_count() + window_first,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let src = SourceFile::new("f", Arc::from("ab\n\u{e9}x\n\nz"), 0);
+        assert_eq!(src.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(src.line_col(3), LineCol { line: 2, column: 1 });
+        assert_eq!(src.line_col(5), LineCol { line: 2, column: 2 });
+        assert_eq!(src.line_col(8), LineCol { line: 4, column: 1 });
+        assert_eq!(src.line_col(99), LineCol { line: 4, column: 2 });
+    }
+
+    #[test]
+    fn windowed_read_span_matches_miette_on_whole_text() {
+        let text: String = (0..40)
+            .map(|i| format!("line {i} {{\"k\": \"v{i}\"}}\n"))
+            .collect();
+        let src = SourceFile::new("f.json", Arc::from(text.as_str()), 0);
+        for (offset, len) in [(0, 4), (200, 5), (text.len() - 8, 3), (150, 60)] {
+            let span = SourceSpan::new(offset.into(), len);
+            for ctx in [0, 1, 2] {
+                let ours = src.read_span(&span, ctx, ctx).unwrap();
+                let theirs = text.as_bytes().read_span(&span, ctx, ctx).unwrap();
+                assert_eq!(ours.data(), theirs.data());
+                assert_eq!(ours.span(), theirs.span());
+                assert_eq!(ours.line(), theirs.line());
+                assert_eq!(ours.column(), theirs.column());
+                assert_eq!(ours.line_count(), theirs.line_count());
+            }
+        }
+    }
+
+    #[test]
+    fn masked_spans_never_show() {
+        let src = SourceFile::new("f", Arc::from("{\"password\": \"hunter2\"}"), 0);
+        src.mask(&[Span::new(14, 21)]);
+        let shown = src.read_span(&SourceSpan::new(2.into(), 8), 1, 1).unwrap();
+        let shown = std::str::from_utf8(shown.data()).unwrap();
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("*******"));
+    }
+}
