@@ -56,9 +56,13 @@ pub struct Request {
 pub struct Url {
     /// The URL as written (`raw`, or rebuilt from its parts when `raw` is missing).
     pub raw: String,
-    /// What a label should point at: the `raw` string, the URL string, or the URL object.
+    /// What a label should point at: the `raw` string, the URL string, or (for an object
+    /// without `raw`) the `"url"` key.
     pub label_node: NodeId,
     pub pointer: String,
+    /// For an object without `raw`: the first `path` segment and its pointer, where a missing
+    /// account slug belongs.
+    pub first_segment: Option<(NodeId, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -270,6 +274,7 @@ impl<'d> Reader<'d> {
                     raw: doc.as_str(node).unwrap_or_default().into_owned(),
                     label_node: node,
                     pointer: pointer.clone(),
+                    first_segment: None,
                 });
             }
             Kind::Object => {
@@ -278,9 +283,8 @@ impl<'d> Reader<'d> {
                         req.method = m.trim().to_ascii_uppercase();
                     }
                 }
-                req.url = doc
-                    .get(node, "url")
-                    .and_then(|u| read_url(doc, u, format!("{pointer}/url")));
+                req.url = member(doc, node, "url")
+                    .and_then(|(key, u)| read_url(doc, key, u, format!("{pointer}/url")));
                 req.headers = read_headers(doc, node, &pointer);
                 req.body = doc
                     .get(node, "body")
@@ -463,13 +467,14 @@ fn read_vars(doc: &Document, node: NodeId, origin: String) -> VarLayer {
     layer
 }
 
-/// A `url` value: a string, or an object with `raw` or its parts.
-pub fn read_url(doc: &Document, node: NodeId, pointer: String) -> Option<Url> {
+/// A `url` value (under the key node `key`): a string, or an object with `raw` or its parts.
+pub fn read_url(doc: &Document, key: NodeId, node: NodeId, pointer: String) -> Option<Url> {
     match doc.kind(node) {
         Kind::String => Some(Url {
             raw: doc.as_str(node)?.into_owned(),
             label_node: node,
             pointer,
+            first_segment: None,
         }),
         Kind::Object => {
             if let Some(raw) = doc
@@ -482,14 +487,20 @@ pub fn read_url(doc: &Document, node: NodeId, pointer: String) -> Option<Url> {
                         raw: text,
                         label_node: raw,
                         pointer: format!("{pointer}/raw"),
+                        first_segment: None,
                     });
                 }
             }
             let raw = rebuild_url(doc, node);
+            let first_segment = doc
+                .get(node, "path")
+                .and_then(|p| doc.elements(p).next())
+                .map(|seg| (seg, format!("{pointer}/path/0")));
             (!raw.is_empty()).then_some(Url {
                 raw,
-                label_node: doc.get(node, "host").unwrap_or(node),
+                label_node: key,
                 pointer,
+                first_segment,
             })
         }
         _ => None,

@@ -61,13 +61,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let help = format!(
-            "Add the header `Accept: {JSON_API}` to this request, or upsert it for every request \
-             from the collection's pre-request script."
-        );
-        let (message, label, node, pointer) = if let Some(h) = enabled.first() {
+        let everywhere = "or upsert it for every request from the collection's pre-request script";
+        let (help, message, label, node, pointer) = if let Some(h) = enabled.first() {
             let value = cx.resolve(owner, &h.value).into_owned();
             (
+                format!("Set the `Accept` header to `{JSON_API}`, {everywhere}."),
                 format!(
                     "request `{}` sends `Accept: {value}`; the ScopeStack API needs `{JSON_API}`",
                     req.label
@@ -83,6 +81,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         } else if let Some(h) = accept.first() {
             (
                 format!(
+                    "Enable the `Accept` header (and make its value `{JSON_API}`), {everywhere}."
+                ),
+                format!(
                     "request `{}` has its `Accept` header disabled; the ScopeStack API needs \
                      `Accept: {JSON_API}`",
                     req.label
@@ -97,6 +98,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             )
         } else {
             (
+                format!("Add the header `Accept: {JSON_API}` to this request, {everywhere}."),
                 format!(
                     "request `{}` sends no `Accept: {JSON_API}` header",
                     req.label

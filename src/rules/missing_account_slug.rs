@@ -62,8 +62,15 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             ),
             label: "no account slug before /v1/".to_owned(),
             item: Some(req.label.clone()),
-            pointer: url.pointer.clone(),
-            span: cx.span(url.label_node),
+            pointer: url
+                .first_segment
+                .as_ref()
+                .map_or_else(|| url.pointer.clone(), |(_, p)| p.clone()),
+            span: cx.span(
+                url.first_segment
+                    .as_ref()
+                    .map_or(url.label_node, |(n, _)| *n),
+            ),
         });
     }
 }

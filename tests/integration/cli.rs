@@ -1,0 +1,191 @@
+//! The command-line contract: commands, exit codes, stdin, notes and errors.
+
+use crate::common::{check_json, run, scopelint};
+
+#[test]
+fn exit_codes_say_clean_findings_or_errors() {
+    assert_eq!(
+        run(&["check", "examples/clean.postman_collection.json"]).code,
+        0
+    );
+    assert_eq!(
+        run(&["check", "examples/password-helper.postman_collection.json"]).code,
+        1
+    );
+    assert_eq!(
+        run(&["check", "tests/fixtures/invalid.postman_collection.json"]).code,
+        2
+    );
+    assert_eq!(run(&["check", "no/such/file.json"]).code, 2);
+    assert_eq!(run(&["check", "--no-such-flag"]).code, 2);
+    assert_eq!(run(&["check", "--format", "xml"]).code, 2);
+    assert_eq!(run(&[]).code, 2, "a command is required");
+}
+
+#[test]
+fn clean_collection_says_so() {
+    let r = run(&["check", "examples/clean.postman_collection.json"]);
+    assert_eq!(r.stdout, "No problems found in 1 file.\n");
+    assert!(r.stderr.is_empty());
+}
+
+#[test]
+fn an_invalid_file_does_not_stop_the_others() {
+    let (report, r) = check_json(&[
+        "tests/fixtures/invalid.postman_collection.json",
+        "examples/password-helper.postman_collection.json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(report["files"], 1);
+    assert_eq!(report["diagnostics"][0]["code"], "SS001");
+    let err = &report["errors"][0];
+    assert_eq!(
+        err["path"],
+        "tests/fixtures/invalid.postman_collection.json"
+    );
+    assert_eq!(err["kind"], "json");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid JSON: "));
+    assert!(err["line"].as_u64().unwrap() > 1);
+}
+
+#[test]
+fn directories_are_walked_and_other_json_is_skipped_silently() {
+    let (report, r) = check_json(&["tests/fixtures"]);
+    // not-a-collection.json and expected.json are skipped without a word; the invalid
+    // collection is an error.
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    assert_eq!(r.code, 2);
+    let collections = crate::common::collection_files()
+        .iter()
+        .filter(|f| f.starts_with("tests/"))
+        .count();
+    // Every collection but the invalid one, plus the environment file.
+    assert_eq!(
+        report["files"].as_u64().unwrap() as usize,
+        collections - 1 + 1
+    );
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_explicit_file_of_another_kind_gets_a_note() {
+    let r = run(&["check", "tests/fixtures/not-a-collection.json"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stderr,
+        "note: skipping tests/fixtures/not-a-collection.json: not a Postman collection, environment or globals file\n"
+    );
+}
+
+#[test]
+fn stdin_is_read_and_named() {
+    let input = std::fs::read("examples/missing-account-slug.postman_collection.json").unwrap();
+    let out = scopelint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "from-stdin.postman_collection.json",
+            "-",
+        ])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        report["diagnostics"][0]["path"],
+        "from-stdin.postman_collection.json"
+    );
+
+    let out = scopelint()
+        .args(["check", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("<stdin>:"));
+}
+
+#[test]
+fn rules_lists_every_code_name_and_summary() {
+    let r = run(&["rules"]);
+    assert_eq!(r.code, 0);
+    let lines: Vec<_> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 5);
+    for (line, (code, name)) in lines.iter().zip([
+        ("SS001", "oauth-password-grant"),
+        ("SS002", "wrong-token-url"),
+        ("SS003", "whole-response-token"),
+        ("SS004", "missing-accept-header"),
+        ("SS005", "missing-account-slug"),
+    ]) {
+        let words: Vec<_> = line.split_whitespace().collect();
+        assert_eq!((words[0], words[1]), (code, name));
+        assert!(words.len() > 4, "no summary: {line}");
+    }
+}
+
+#[test]
+fn explain_prints_a_rules_documentation() {
+    for code in ["SS001", "ss002", "whole-response-token", "SS004", "SS005"] {
+        let r = run(&["explain", code]);
+        assert_eq!(r.code, 0, "{code}");
+        for heading in [
+            "## What it catches",
+            "## Why it breaks",
+            "## Example",
+            "## Cure",
+        ] {
+            assert!(r.stdout.contains(heading), "{code}: {heading}");
+        }
+    }
+    assert!(run(&["explain", "SS001"]).stdout.contains("redirect_uri"));
+    let r = run(&["explain", "SS999"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown rule `SS999`"));
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0);
+    for word in ["check", "rules", "explain", "Exit status"] {
+        assert!(r.stdout.contains(word), "{word}");
+    }
+    let r = run(&["check", "--help"]);
+    for flag in ["--environment", "--globals", "--format", "--stdin-filename"] {
+        assert!(r.stdout.contains(flag), "{flag}");
+    }
+    assert!(run(&["--version"]).stdout.starts_with("scopelint "));
+}
+
+#[test]
+fn unreadable_and_special_files_are_errors_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16 = dir.path().join("u16.postman_collection.json");
+    std::fs::write(&utf16, b"\xFF\xFE{\0}\0").unwrap();
+    let binary = dir.path().join("junk.postman_collection.json");
+    std::fs::write(&binary, [0x7b, 0x22, 0xff, 0xfe, 0x00, 0x01]).unwrap();
+    let (report, r) = check_json(&[
+        utf16.to_str().unwrap(),
+        binary.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    let kinds: Vec<_> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["encoding", "encoding", "encoding", "encoding"]);
+    assert!(!r.stderr.contains("panicked"));
+    let r = run(&["check", "/dev/null"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("not a regular file"), "{}", r.stdout);
+}

@@ -1,0 +1,117 @@
+//! Real exports from public projects (`../shared/corpus`, outside the repository): none talks
+//! to ScopeStack, so no ScopeStack rule may fire; none may crash scopelint; and the JSON
+//! parser must agree with serde_json on every file. Skips when the corpus is absent.
+
+use std::path::Path;
+
+use crate::common::{check_json, corpus, files_in};
+
+fn serde_accepts(bytes: &[u8]) -> Option<serde_json::Value> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    serde_json::from_slice(bytes).ok()
+}
+
+#[test]
+fn postman_corpus_lints_cleanly() {
+    let Some(corpus) = corpus() else {
+        eprintln!("skipped: ../shared/corpus is absent");
+        return;
+    };
+    let mut linted = 0;
+    for dir in ["postman", "postman-env"] {
+        for file in files_in(&corpus.join(dir)) {
+            let path = file.to_str().unwrap();
+            let (report, run) = check_json(&[path]);
+            assert!(!run.stderr.contains("panicked"), "{path}: {}", run.stderr);
+            assert_eq!(
+                report["diagnostics"].as_array().unwrap().len(),
+                0,
+                "{path}: false alarm {report}"
+            );
+            let valid = serde_accepts(&std::fs::read(&file).unwrap()).is_some();
+            if valid {
+                assert!(
+                    matches!(run.code, 0),
+                    "{path}: exit {} {report} {}",
+                    run.code,
+                    run.stderr
+                );
+                linted += report["files"].as_u64().unwrap();
+            } else {
+                assert_eq!(run.code, 2, "{path}");
+                assert!(report["errors"][0]["message"].as_str().unwrap().len() > 10);
+            }
+        }
+    }
+    assert!(
+        linted > 150,
+        "only {linted} corpus files were recognised and linted"
+    );
+}
+
+#[test]
+fn broken_and_har_files_never_crash() {
+    let Some(corpus) = corpus() else { return };
+    for dir in ["broken", "har"] {
+        for file in files_in(&corpus.join(dir)) {
+            let path = file.to_str().unwrap();
+            let (report, run) = check_json(&[path]);
+            assert!(matches!(run.code, 0 | 2), "{path}: exit {}", run.code);
+            assert!(!run.stderr.contains("panicked"), "{path}");
+            assert_eq!(report["diagnostics"].as_array().unwrap().len(), 0, "{path}");
+            let name = file.file_name().unwrap().to_str().unwrap();
+            if name.contains("bom-in-collection") {
+                assert_eq!(
+                    (run.code, report["files"].as_u64()),
+                    (0, Some(1)),
+                    "a BOM is linted normally"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn directory_walk_of_the_whole_corpus() {
+    let Some(corpus) = corpus() else { return };
+    let (report, run) = check_json(&[corpus.to_str().unwrap()]);
+    assert!(!run.stderr.contains("panicked"));
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 0);
+    assert!(report["files"].as_u64().unwrap() > 150);
+}
+
+/// The parser accepts exactly what serde_json accepts, and reads the same values.
+#[test]
+fn parser_agrees_with_serde_json_on_every_corpus_file() {
+    let Some(corpus) = corpus() else { return };
+    let mut compared = 0;
+    for dir in ["postman", "postman-env", "har", "broken", "schema"] {
+        for file in files_in(&corpus.join(dir)) {
+            compare(&file);
+            compared += 1;
+        }
+    }
+    assert!(compared > 250);
+}
+
+fn compare(file: &Path) {
+    let bytes = std::fs::read(file).unwrap();
+    let theirs = serde_accepts(&bytes);
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let ours = std::str::from_utf8(body)
+        .ok()
+        .and_then(|t| scopelint::json::Document::parse(t.into()).ok());
+    match (ours, theirs) {
+        (Some(doc), Some(value)) => assert!(
+            doc.to_value(doc.root()) == value,
+            "{}: values differ",
+            file.display()
+        ),
+        (None, None) => {}
+        (ours, _) => panic!(
+            "{}: scopelint {} it, serde_json does not",
+            file.display(),
+            if ours.is_some() { "accepts" } else { "rejects" }
+        ),
+    }
+}

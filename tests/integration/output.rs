@@ -1,0 +1,176 @@
+//! What users read: rendered diagnostics (snapshots), the JSON document's shape, and that
+//! every reported location points at the node it names.
+
+use serde_json::Value;
+
+use crate::common::{check_json, collection_files, repo, run};
+
+#[test]
+fn full_output_of_every_example() {
+    for file in collection_files()
+        .iter()
+        .filter(|f| f.starts_with("examples/"))
+    {
+        let r = run(&["check", file]);
+        let name = file
+            .trim_start_matches("examples/")
+            .trim_end_matches(".postman_collection.json");
+        insta::assert_snapshot!(format!("full_{name}"), r.stdout);
+        assert!(r.stderr.is_empty(), "{file}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn full_output_of_an_invalid_file_points_at_the_byte() {
+    let r = run(&["check", "tests/fixtures/invalid.postman_collection.json"]);
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn full_output_has_no_colour_off_a_terminal() {
+    let r = run(&["check", "examples"]);
+    assert!(!r.stdout.contains('\u{1b}'), "ANSI escape in piped output");
+    assert!(
+        r.stdout
+            .ends_with("Found 9 problems (9 errors) in 6 of 8 files.\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn json_document_has_the_documented_shape() {
+    let (report, r) = check_json(&["examples/missing-accept-header.postman_collection.json"]);
+    assert_eq!(r.code, 1);
+    let keys: Vec<_> = report.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["diagnostics", "errors", "files", "version"]);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["files"], 1);
+    let d = &report["diagnostics"][0];
+    let mut keys: Vec<_> = d.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "code", "column", "help", "item", "length", "line", "message", "name", "offset",
+            "path", "pointer", "severity"
+        ]
+    );
+    insta::assert_json_snapshot!(report);
+}
+
+/// For every finding in every fixture: `offset`/`length` cut out exactly the labelled key or
+/// value, `line`/`column` agree with `offset`, and `pointer` names that node (or the object
+/// whose key is labelled, or the string that holds the labelled line).
+#[test]
+fn every_location_points_at_the_node_it_names() {
+    let mut checked = 0;
+    for file in collection_files()
+        .into_iter()
+        .filter(|f| !f.contains("invalid"))
+    {
+        let (report, _) = check_json(&[
+            &file,
+            "--environment",
+            "tests/fixtures/env-staging.postman_environment.json",
+        ]);
+        let bytes = std::fs::read(repo().join(&file)).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let value: Value = serde_json::from_str(&text[bom..]).unwrap();
+        for d in report["diagnostics"].as_array().unwrap() {
+            let offset = d["offset"].as_u64().unwrap() as usize;
+            let length = d["length"].as_u64().unwrap() as usize;
+            let slice = std::str::from_utf8(&bytes[offset..offset + length]).unwrap();
+
+            let before = &text[bom..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
+            assert_eq!(
+                (
+                    d["line"].as_u64().unwrap() as usize,
+                    d["column"].as_u64().unwrap() as usize
+                ),
+                (line, column),
+                "{file}: {d}"
+            );
+
+            let pointer = d["pointer"].as_str().unwrap();
+            let node = value
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("{file}: pointer {pointer} resolves to nothing"));
+            let as_value: Option<Value> = serde_json::from_str(slice).ok();
+            let last_token = pointer.rsplit('/').next().unwrap();
+            let ok = as_value.as_ref() == Some(node)
+                || (as_value == Some(Value::String(last_token.to_owned())))
+                || (node.is_string()
+                    && serde_json::to_string(node).unwrap().contains(slice.trim()))
+                || (as_value == Some(Value::String("request".into()))
+                    && pointer.ends_with("/request"));
+            assert!(
+                ok,
+                "{file}: span {slice:?} is not the node at {pointer} ({node})"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "only {checked} findings checked");
+}
+
+#[test]
+fn offsets_count_the_byte_order_mark() {
+    let (report, _) = check_json(&["tests/fixtures/misc-utf8-bom.postman_collection.json"]);
+    let d = &report["diagnostics"][0];
+    let bytes =
+        std::fs::read(repo().join("tests/fixtures/misc-utf8-bom.postman_collection.json")).unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let offset = d["offset"].as_u64().unwrap() as usize;
+    assert_eq!(&bytes[offset..offset + 1], b"\"");
+    assert_eq!(d["code"], "SS005");
+}
+
+#[test]
+fn secrets_never_appear_in_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leaky.postman_collection.json");
+    let secrets = [
+        "Sup3rS3cretValue",
+        "hunter2-password",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig-part-xyz",
+        "refresh-tok-123",
+    ];
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"info": {{"name": "leaky", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+  "auth": {{"type": "oauth2", "oauth2": [
+    {{"key": "clientSecret", "value": "{0}", "type": "string"}},
+    {{"key": "password", "value": "{1}", "type": "string"}},
+    {{"key": "grant_type", "value": "password_credentials", "type": "string"}},
+    {{"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token", "type": "string"}}]}},
+  "item": [{{"name": "Clients", "request": {{"method": "GET",
+    "header": [{{"key": "Authorization", "value": "Bearer {2}"}}],
+    "url": "https://api.scopestack.io/v1/clients"}},
+    "event": [{{"listen": "test", "script": {{"exec": ["pm.environment.set('refresh_token', '{3}');", "pm.environment.set('access_token', pm.response.text());"]}}}}]}}]}}"#,
+            secrets[0], secrets[1], secrets[2], secrets[3]
+        ),
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let full = run(&["check", file]);
+    let (json, _) = check_json(&[file]);
+    assert_eq!(full.code, 1);
+    // SS001, SS003, SS004 and SS005 render snippets right next to the secrets.
+    for code in ["SS001", "SS003", "SS004", "SS005"] {
+        assert!(
+            full.stdout.contains(code),
+            "{code} missing:\n{}",
+            full.stdout
+        );
+    }
+    let everything = format!("{}{}{json}", full.stdout, full.stderr);
+    for s in secrets {
+        assert!(!everything.contains(s), "secret {s} printed:\n{everything}");
+    }
+}
