@@ -11,6 +11,10 @@ use crate::secrets::secret_spans;
 use crate::source::SourceFile;
 use crate::variables::VarLayer;
 
+/// Lines around a label that a snippet may show (miette shows one on each side; keep a
+/// margin so a change there cannot reveal an unmasked line).
+const SNIPPET_LINES: usize = 3;
+
 /// Variables from files named on the command line.
 #[derive(Default)]
 pub struct Settings {
@@ -117,7 +121,11 @@ pub fn lint_bytes(name: &str, bytes: Vec<u8>, explicit: bool, settings: &Setting
         FileKind::Other(reason) => return Outcome::Skipped(reason),
     };
     if !diagnostics.is_empty() {
-        source.mask(&secret_spans(&doc));
+        let windows: Vec<Span> = diagnostics
+            .iter()
+            .map(|d| source.surrounding_lines(d.span, SNIPPET_LINES))
+            .collect();
+        source.mask(&secret_spans(&doc, &windows));
     }
     Outcome::Report(FileReport {
         source,

@@ -5,14 +5,33 @@
 
 use crate::json::{Document, Kind, NodeId, Span};
 
-/// Spans of secret values (string contents, quotes excluded).
-pub fn secret_spans(doc: &Document) -> Vec<Span> {
+/// Spans of secret values (string contents, quotes excluded) in the parts of the document
+/// that overlap `windows` (the text around labels, which is all a snippet can show).
+pub fn secret_spans(doc: &Document, windows: &[Span]) -> Vec<Span> {
+    // Sorted, disjoint windows, so that overlap is a binary search.
+    let mut merged: Vec<Span> = windows.to_vec();
+    merged.sort_by_key(|w| w.start);
+    merged.dedup_by(|next, prev| {
+        let touches = next.start <= prev.end;
+        if touches {
+            prev.end = prev.end.max(next.end);
+        }
+        touches
+    });
     let mut out = Vec::new();
-    walk(doc, doc.root(), &mut out);
+    walk(doc, doc.root(), &merged, &mut out);
     out
 }
 
-fn walk(doc: &Document, node: NodeId, out: &mut Vec<Span>) {
+fn overlaps(span: Span, windows: &[Span]) -> bool {
+    let i = windows.partition_point(|w| w.end <= span.start);
+    windows.get(i).is_some_and(|w| w.start < span.end)
+}
+
+fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
+    if !overlaps(doc.span(node), windows) {
+        return;
+    }
     match doc.kind(node) {
         Kind::Object => {
             // A `{key, value}` pair naming a credential, or marked secret.
@@ -30,13 +49,13 @@ fn walk(doc: &Document, node: NodeId, out: &mut Vec<Span>) {
                 if whole && doc.kind(v) == Kind::String {
                     mask_literal(doc, v, out);
                 } else {
-                    walk(doc, v, out);
+                    walk(doc, v, windows, out);
                 }
             }
         }
         Kind::Array => {
             for e in doc.elements(node) {
-                walk(doc, e, out);
+                walk(doc, e, windows, out);
             }
         }
         Kind::String => {
@@ -88,6 +107,10 @@ pub fn is_literal_secret(value: &str) -> bool {
 
 /// Whether a key names a credential.
 pub fn names_secret(key: &str) -> bool {
+    // Keys are short; longer text is not a key.
+    if key.len() > 64 {
+        return false;
+    }
     let k: String = key
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -226,7 +249,7 @@ mod tests {
     fn masked(text: &str) -> String {
         let doc = Document::parse(Arc::from(text)).unwrap();
         let mut bytes = text.as_bytes().to_vec();
-        for s in secret_spans(&doc) {
+        for s in secret_spans(&doc, &[Span::new(0, text.len())]) {
             bytes[s.start..s.end].fill(b'*');
         }
         String::from_utf8(bytes).unwrap()
@@ -260,6 +283,26 @@ mod tests {
         ] {
             assert!(out.contains(shown), "{shown} hidden:\n{out}");
         }
+    }
+
+    #[test]
+    fn overlap_against_merged_windows() {
+        let w = [Span::new(0, 5), Span::new(10, 20)];
+        assert!(overlaps(Span::new(4, 6), &w));
+        assert!(!overlaps(Span::new(5, 10), &w));
+        assert!(overlaps(Span::new(19, 30), &w));
+        assert!(!overlaps(Span::new(20, 30), &w));
+        assert!(overlaps(Span::new(0, 100), &w));
+    }
+
+    #[test]
+    fn only_walks_what_overlaps_the_windows() {
+        let text = r#"{"a": {"password": "first-secret"}, "b": {"password": "second-secret"}}"#;
+        let doc = Document::parse(Arc::from(text)).unwrap();
+        let b = text.find("\"b\"").unwrap();
+        let spans = secret_spans(&doc, &[Span::new(b, text.len())]);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&text[spans[0].start..spans[0].end], "second-secret");
     }
 
     #[test]

@@ -54,13 +54,7 @@ impl SourceFile {
         self.line_starts.get_or_init(|| {
             let mut starts = Vec::with_capacity(self.text.len() / 32 + 1);
             starts.push(0);
-            starts.extend(
-                self.text
-                    .bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
             starts
         })
     }
@@ -83,6 +77,17 @@ impl SourceFile {
             line: line + 1,
             column,
         }
+    }
+
+    /// `span` widened to whole lines, plus `lines` lines before and after.
+    pub fn surrounding_lines(&self, span: Span, lines: usize) -> Span {
+        let starts = self.line_starts();
+        let first = self.line_index(span.start).saturating_sub(lines);
+        let last = self.line_index(span.end) + lines + 1;
+        Span::new(
+            starts[first],
+            starts.get(last).copied().unwrap_or(self.text.len()),
+        )
     }
 
     /// Masks the given spans (secret values) in every snippet shown from this file. Byte

@@ -8,4 +8,5 @@ mod cli;
 mod common;
 mod corpus;
 mod output;
+mod robustness;
 mod rules;
