@@ -78,9 +78,12 @@ impl std::error::Error for DiagnosticView<'_> {}
 
 impl MietteDiagnostic for DiagnosticView<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        // Reads like clippy: `error[SS001]: oauth-password-grant`.
         Some(Box::new(format!(
-            "{}({})",
-            self.d.rule.code, self.d.rule.name
+            "{}[{}]: {}",
+            self.d.severity.as_str(),
+            self.d.rule.code,
+            self.d.rule.name
         )))
     }
 
