@@ -10,6 +10,11 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Stdin,
+    /// A path that could not be walked (kept in order with the files).
+    Unreadable {
+        path: String,
+        message: String,
+    },
     File {
         path: PathBuf,
         /// Named on the command line (not found in a directory).
@@ -17,37 +22,30 @@ pub enum Input {
     },
 }
 
-/// A path that could not be walked.
-#[derive(Debug)]
-pub struct WalkError {
-    pub path: String,
-    pub message: String,
-}
-
-pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
+/// The inputs in the order the paths were given (directories in name order).
+pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
     let mut inputs = Vec::new();
-    let mut errors = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut inputs, &mut errors),
+            Ok(meta) if meta.is_dir() => walk(path, &mut inputs),
             Ok(_) => inputs.push(Input::File {
                 path: path.clone(),
                 explicit: true,
             }),
-            Err(e) => errors.push(WalkError {
+            Err(e) => inputs.push(Input::Unreadable {
                 path: path.display().to_string(),
                 message: io_message(&e),
             }),
         }
     }
-    (inputs, errors)
+    inputs
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
+fn walk(dir: &Path, inputs: &mut Vec<Input>) {
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -67,7 +65,7 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<WalkError>) {
                 });
             }
             Ok(_) => {}
-            Err(e) => errors.push(WalkError {
+            Err(e) => inputs.push(Input::Unreadable {
                 path: e
                     .path()
                     .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
@@ -114,8 +112,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "{}").unwrap();
         }
-        let (inputs, errors) = discover(&[root.to_path_buf()]);
-        assert!(errors.is_empty());
+        let inputs = discover(&[root.to_path_buf()]);
         let names: Vec<_> = inputs
             .iter()
             .map(|i| match i {
@@ -126,7 +123,7 @@ mod tests {
                         .to_string_lossy()
                         .into_owned()
                 }
-                Input::Stdin => unreachable!(),
+                other => panic!("{other:?}"),
             })
             .collect();
         assert_eq!(names, ["a.postman_collection.json", "b.json", "sub/d.JSON"]);
@@ -134,8 +131,9 @@ mod tests {
 
     #[test]
     fn missing_paths_are_errors() {
-        let (inputs, errors) = discover(&[PathBuf::from("/definitely/not/here.json")]);
-        assert!(inputs.is_empty());
-        assert_eq!(errors[0].message, "No such file or directory");
+        let inputs = discover(&[PathBuf::from("/definitely/not/here.json")]);
+        assert!(
+            matches!(&inputs[..], [Input::Unreadable { message, .. }] if message == "No such file or directory")
+        );
     }
 }

@@ -6,6 +6,16 @@
 pub struct Code {
     pub text: String,
     line_starts: Vec<usize>,
+    /// Byte ranges of string and template literals, in order.
+    strings: Vec<(usize, usize)>,
+}
+
+/// `name = value` (with or without `var`/`let`/`const`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Assignment<'a> {
+    pub at: usize,
+    pub name: &'a str,
+    pub value: &'a str,
 }
 
 impl Code {
@@ -17,10 +27,82 @@ impl Code {
             text.push_str(line);
             text.push('\n');
         }
+        let (text, strings) = blank_comments(&text);
         Code {
-            text: blank_comments(&text),
+            text,
             line_starts,
+            strings,
         }
+    }
+
+    /// Whether byte `pos` is inside a string or template literal.
+    pub fn in_string(&self, pos: usize) -> bool {
+        let i = self.strings.partition_point(|&(_, end)| end <= pos);
+        self.strings.get(i).is_some_and(|&(start, _)| start <= pos)
+    }
+
+    /// Calls of any of `names` in code (not inside string literals).
+    pub fn calls<'a>(&'a self, names: &[&'a str]) -> Vec<Call<'a>> {
+        let mut found = calls(&self.text, names);
+        found.retain(|c| !self.in_string(c.start));
+        found
+    }
+
+    /// Every simple assignment `name = value`, declarations included, in order.
+    pub fn assignments(&self) -> Vec<Assignment<'_>> {
+        let text = self.text.as_str();
+        let b = text.as_bytes();
+        let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        let mut out = Vec::new();
+        for (i, _) in text.match_indices('=') {
+            if self.in_string(i)
+                || matches!(b.get(i + 1), Some(b'=' | b'>'))
+                || (i > 0 && b"=!<>+-*/%&|^?".contains(&b[i - 1]))
+            {
+                continue;
+            }
+            let mut end = i;
+            while end > 0 && matches!(b[end - 1], b' ' | b'\t') {
+                end -= 1;
+            }
+            let mut start = end;
+            while start > 0 && is_ident(b[start - 1]) {
+                start -= 1;
+            }
+            if start == end || b[start].is_ascii_digit() {
+                continue;
+            }
+            let mut k = start;
+            while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+                k -= 1;
+            }
+            let before = &text[..k];
+            let keyword = ["var", "let", "const"].iter().any(|kw| {
+                before.ends_with(kw)
+                    && before[..before.len() - kw.len()]
+                        .bytes()
+                        .next_back()
+                        .is_none_or(|c| !is_ident(c) && c != b'.')
+            });
+            let statement_start = k == 0 || matches!(b[k - 1], b'\n' | b';' | b'{' | b'}');
+            if keyword || statement_start {
+                out.push(Assignment {
+                    at: start,
+                    name: &text[start..end],
+                    value: expr_until_end(&text[i + 1..]),
+                });
+            }
+        }
+        out
+    }
+
+    /// The value last assigned to `name` before byte `at`.
+    pub fn value_before(&self, name: &str, at: usize) -> Option<(usize, &str)> {
+        self.assignments()
+            .into_iter()
+            .rev()
+            .find(|a| a.at < at && a.name == name)
+            .map(|a| (a.at, a.value))
     }
 
     /// The 0-based line holding byte `offset`.
@@ -33,14 +115,16 @@ impl Code {
 }
 
 /// Replaces `// ...` and `/* ... */` comments with spaces (newlines kept), leaving string
-/// and template literals alone.
-fn blank_comments(src: &str) -> String {
+/// and template literals alone; also returns where those literals are.
+fn blank_comments(src: &str) -> (String, Vec<(usize, usize)>) {
     let b = src.as_bytes();
     let mut out = b.to_vec();
+    let mut strings = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             q @ (b'"' | b'\'' | b'`') => {
+                let start = i;
                 i += 1;
                 while i < b.len() && b[i] != q {
                     // A plain string ends at a newline even without its closing quote.
@@ -50,6 +134,7 @@ fn blank_comments(src: &str) -> String {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
+                strings.push((start, i.min(b.len())));
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 while i < b.len() && b[i] != b'\n' {
@@ -69,9 +154,11 @@ fn blank_comments(src: &str) -> String {
             _ => i += 1,
         }
     }
-    // Only ASCII bytes were replaced, and only whole comments (which start at ASCII `/`), so
-    // multi-byte characters inside comments are replaced byte by byte: make that valid.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // Only whole comments were replaced, byte by byte, so the text stays valid UTF-8; fall
+    // back to a lossy copy rather than panic if that ever failed.
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, strings)
 }
 
 /// A call `name(arg, ...)` found in code.
@@ -157,36 +244,6 @@ pub fn string_literal(arg: &str) -> Option<&str> {
     (!inner.contains(q) && !interpolates).then_some(inner)
 }
 
-/// `var|let|const name = expr` declarations: (offset, name, expr).
-pub fn declarations(code: &str) -> Vec<(usize, &str, &str)> {
-    let mut out = Vec::new();
-    for kw in ["var", "let", "const"] {
-        for (start, _) in code.match_indices(kw) {
-            let before = code[..start].chars().next_back();
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
-                continue;
-            }
-            let rest = &code[start + kw.len()..];
-            if !rest.starts_with(char::is_whitespace) {
-                continue;
-            }
-            let rest = rest.trim_start();
-            let name_len = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-                .unwrap_or(rest.len());
-            let (name, after) = rest.split_at(name_len);
-            let after = after.trim_start();
-            if name.is_empty() || !after.starts_with('=') || after.starts_with("==") {
-                continue;
-            }
-            let expr = &after[1..];
-            out.push((start, name, expr_until_end(expr)));
-        }
-    }
-    out.sort_by_key(|d| d.0);
-    out
-}
-
 /// An expression up to its statement's end (`;`, or a newline or `,` outside brackets).
 fn expr_until_end(s: &str) -> &str {
     let b = s.as_bytes();
@@ -257,19 +314,45 @@ mod tests {
     }
 
     #[test]
-    fn finds_declarations() {
-        let code =
-            "const data = pm.response.json();\nlet t = data.access_token, u = 1\nvar constant = 2;";
-        let d = declarations(code);
-        let names: Vec<_> = d.iter().map(|d| (d.1, d.2)).collect();
+    fn finds_assignments_and_the_latest_value() {
+        let code = Code::new([
+            "const data = pm.response.json();",
+            "let t = data.access_token",
+            "var constant = 2; if (a == b) { data = data.access_token; }",
+            "x.y = 3; f(a => a); z += 1; s = 'q = 1';",
+        ]);
+        let found: Vec<_> = code
+            .assignments()
+            .iter()
+            .map(|a| (a.name, a.value))
+            .collect();
         assert_eq!(
-            names,
+            found,
             [
                 ("data", "pm.response.json()"),
                 ("t", "data.access_token"),
-                ("constant", "2")
+                ("constant", "2"),
+                ("data", "data.access_token"),
+                ("s", "'q = 1'"),
             ]
         );
+        let end = code.text.len();
+        assert_eq!(
+            code.value_before("data", end).unwrap().1,
+            "data.access_token"
+        );
+        assert_eq!(
+            code.value_before("data", 40).unwrap().1,
+            "pm.response.json()"
+        );
+    }
+
+    #[test]
+    fn calls_inside_strings_do_not_count() {
+        let code = Code::new(["console.log(\"pm.environment.set('token', responseBody)\");"]);
+        assert!(code.calls(&["pm.environment.set"]).is_empty());
+        assert!(code.in_string(14));
+        assert!(!code.in_string(2));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::json::Span;
 use crate::load::{self, FileKind};
 use crate::postman::{self, environment};
 use crate::rules::{self, Context};
-use crate::secrets::secret_spans;
+use crate::secrets::{secret_spans, secrets_in_raw_text};
 use crate::source::SourceFile;
 use crate::variables::VarLayer;
 
@@ -39,11 +39,32 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub fn as_str(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
-            ErrorKind::Io => "io",
-            ErrorKind::Encoding => "encoding",
-            ErrorKind::Json => "json",
+            ErrorKind::Io => "scopelint::io",
+            ErrorKind::Encoding => "scopelint::encoding",
+            ErrorKind::Json => "scopelint::json",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "unreadable-file",
+            ErrorKind::Encoding => "invalid-encoding",
+            ErrorKind::Json => "invalid-json",
+        }
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "Check that the path exists and is a readable file.",
+            ErrorKind::Encoding => {
+                "Postman exports are UTF-8 JSON; export the file again or convert it to UTF-8."
+            }
+            ErrorKind::Json => {
+                "Postman exports are plain JSON; was the file cut short or edited by hand? \
+                 Export it again from Postman."
+            }
         }
     }
 }
@@ -80,21 +101,24 @@ pub fn lint_bytes(name: &str, bytes: Vec<u8>, explicit: bool, settings: &Setting
     let decoded = match load::decode(bytes) {
         Ok(d) => d,
         Err(e) => {
+            let source = SourceFile::new(name, e.shown, 0);
+            mask_around_error(&source, e.span);
             return Outcome::Report(FileReport {
-                source: Arc::new(SourceFile::new(name, e.shown, 0)),
+                source: Arc::new(source),
                 diagnostics: Vec::new(),
                 error: Some(FileError {
                     kind: ErrorKind::Encoding,
                     message: e.message,
                     span: e.span,
                 }),
-            })
+            });
         }
     };
     let source = Arc::new(SourceFile::new(name, decoded.text.clone(), decoded.bom_len));
     let doc = match load::parse(&decoded.text) {
         Ok(doc) => doc,
         Err(e) => {
+            mask_around_error(&source, Some(e.span));
             return Outcome::Report(FileReport {
                 source,
                 diagnostics: Vec::new(),
@@ -103,7 +127,7 @@ pub fn lint_bytes(name: &str, bytes: Vec<u8>, explicit: bool, settings: &Setting
                     message: format!("invalid JSON: {}", e.message),
                     span: Some(e.span),
                 }),
-            })
+            });
         }
     };
     let base_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -132,6 +156,18 @@ pub fn lint_bytes(name: &str, bytes: Vec<u8>, explicit: bool, settings: &Setting
         diagnostics,
         error: None,
     })
+}
+
+/// A file that did not parse has no structure to find secrets by: mask what the text around
+/// the error shows.
+fn mask_around_error(source: &SourceFile, span: Option<Span>) {
+    let Some(span) = span else { return };
+    let window = source.surrounding_lines(span, SNIPPET_LINES);
+    let spans: Vec<Span> = secrets_in_raw_text(&source.text()[window.start..window.end])
+        .into_iter()
+        .map(|(s, e)| Span::new(window.start + s, window.start + e))
+        .collect();
+    source.mask(&spans);
 }
 
 /// Reads an environment or globals file given with `--environment` / `--globals`.

@@ -101,7 +101,8 @@ pub fn has_postman_suffix(name: &str) -> bool {
 /// files that could be Postman exports are parsed.
 pub fn may_be_postman(bytes: &[u8]) -> bool {
     let window = &bytes[..bytes.len().min(1 << 20)];
-    contains(window, b"getpostman.com") || contains(window, b"_postman_variable_scope")
+    // Schema URLs are on schema.getpostman.com or schema.postman.com.
+    contains(window, b"postman.com") || contains(window, b"_postman_variable_scope")
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {

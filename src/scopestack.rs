@@ -80,17 +80,52 @@ pub fn is_correct_token_url(url: &str) -> bool {
         && !url.trim().contains('@')
 }
 
-/// A URL for messages, with any `user:password@` masked.
+/// A URL for messages: `user:password@` and the values of query parameters that name a
+/// credential (`?client_secret=...`, `api_key=...`) are masked.
 pub fn display_url(url: &str) -> String {
     let url = url.trim();
     let start = url.find("://").map_or(0, |i| i + 3);
     let authority_end = url[start..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| start + i);
-    match url[start..authority_end].rfind('@') {
-        Some(at) => format!("{}***@{}", &url[..start], &url[start + at + 1..]),
-        None => url.to_owned(),
+    let mut out = match url[start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}***@{}",
+            &url[..start],
+            &url[start + at + 1..authority_end]
+        ),
+        None => url[..authority_end].to_owned(),
+    };
+    let rest = &url[authority_end..];
+    let (before_query, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    out.push_str(before_query);
+    if let Some(query) = query {
+        let (query, fragment) = match query.split_once('#') {
+            Some((q, f)) => (q, Some(f)),
+            None => (query, None),
+        };
+        out.push('?');
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v))
+                    if crate::secrets::names_secret(k) && crate::secrets::is_literal_secret(v) =>
+                {
+                    format!("{k}=***")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out.push_str(&pairs.join("&"));
+        if let Some(f) = fragment {
+            out.push('#');
+            out.push_str(f);
+        }
     }
+    out
 }
 
 /// Whether a media-type list (an `Accept` value) includes JSON:API.
@@ -173,6 +208,10 @@ mod tests {
     fn masks_credentials_in_urls() {
         assert_eq!(display_url("https://u:secret@h/x@y"), "https://***@h/x@y");
         assert_eq!(display_url("https://h/p"), "https://h/p");
+        assert_eq!(
+            display_url("https://h/t?client_secret=S3&x=1&api_key={{k}}#f"),
+            "https://h/t?client_secret=***&x=1&api_key={{k}}#f"
+        );
     }
 
     #[test]

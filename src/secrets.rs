@@ -45,6 +45,10 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
             let pair_value = doc.get(node, "value");
             for (k, v) in doc.members(node) {
                 let key = doc.as_str(k).unwrap_or_default();
+                if key.eq_ignore_ascii_case("apikey") {
+                    api_key_values(doc, v, out);
+                    continue;
+                }
                 let whole = (pair_is_secret && Some(v) == pair_value) || names_secret(&key);
                 if whole && doc.kind(v) == Kind::String {
                     mask_literal(doc, v, out);
@@ -66,6 +70,27 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
             }
         }
         _ => {}
+    }
+}
+
+/// API-key auth keeps the key in a parameter named `value` (v2.1 `{"key": "value", ...}`,
+/// v2.0 `"value": ...`).
+fn api_key_values(doc: &Document, params: NodeId, out: &mut Vec<Span>) {
+    let is_value = |n: NodeId| doc.as_str(n).is_some_and(|k| k == "value");
+    for el in doc.elements(params) {
+        if doc.get(el, "key").is_some_and(is_value) {
+            if let Some(v) = doc
+                .get(el, "value")
+                .filter(|v| doc.kind(*v) == Kind::String)
+            {
+                mask_literal(doc, v, out);
+            }
+        }
+    }
+    for (k, v) in doc.members(params) {
+        if is_value(k) && doc.kind(v) == Kind::String {
+            mask_literal(doc, v, out);
+        }
     }
 }
 
@@ -102,7 +127,8 @@ pub fn is_literal_secret(value: &str) -> bool {
                 .map(|_| rest[w.len()..].trim())
         })
         .unwrap_or(rest);
-    !rest.is_empty()
+    // What is left around the references must hold something, not just `:` or `-`.
+    rest.chars().any(char::is_alphanumeric)
 }
 
 /// Whether a key names a credential.
@@ -136,16 +162,20 @@ pub fn names_secret(key: &str) -> bool {
         "credential",
         "privatekey",
         "sessionid",
+        "authkey",
+        "accesskey",
     ]
     .iter()
     .any(|w| k.contains(w))
 }
 
 /// Byte ranges of credential values inside free text: `password=...` in form text,
-/// `"client_secret": "..."` or `("password", "...")` in JSON and scripts (quoted values only,
-/// so code such as `pm.response.json().access_token` stays visible), and JWTs.
+/// `"client_secret": "..."`, `password: ...` or `("password", "...")` in JSON, headers and
+/// scripts (after a comma only quoted values, so code such as `pm.response.json().access_token`
+/// stays visible), passwords in URLs (`https://user:pass@host`), and JWTs.
 pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    url_credentials(text, &mut out);
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -189,7 +219,7 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
             .get(j)
             .copied()
             .filter(|q| matches!(q, b'"' | b'\'' | b'`'));
-        if quote.is_none() && sep != b'=' {
+        if quote.is_none() && sep == b',' {
             continue;
         }
         let vstart = j + usize::from(quote.is_some());
@@ -198,18 +228,85 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
             let c = b[vend];
             let stop = match quote {
                 Some(q) => c == q || c == b'\\',
-                None => matches!(c, b'&' | b' ' | b'\n' | b'\r' | b'"' | b'\'' | b';'),
+                // Spaces do not end a value: `Authorization: Bearer abc` is one secret.
+                None => matches!(
+                    c,
+                    b'&' | b'\n' | b'\r' | b'"' | b'\'' | b';' | b',' | b')' | b'}' | b']'
+                ),
             };
             if stop {
                 break;
             }
             vend += 1;
         }
-        if vend > vstart && is_literal_secret(&text[vstart..vend]) {
-            out.push((vstart, vend));
+        let value = text[vstart..vend].trim_end();
+        if !value.is_empty() && is_literal_secret(value) {
+            out.push((vstart, vstart + value.len()));
         }
-        i = vend;
+        i = vend.max(i);
     }
+    out
+}
+
+/// `scheme://user:password@host`: the user-information part, unless it is only variables.
+fn url_credentials(text: &str, out: &mut Vec<(usize, usize)>) {
+    for (at, _) in text.match_indices("://") {
+        let start = at + 3;
+        let end = text[start..]
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
+            .map_or(text.len(), |e| start + e);
+        if let Some(user_end) = text[start..end].rfind('@') {
+            let info = &text[start..start + user_end];
+            if is_literal_secret(info) {
+                out.push((start, start + user_end));
+            }
+        }
+    }
+}
+
+/// In raw JSON text (a file that did not parse): the `"value"` of a `{"key": "<credential
+/// name>", "value": "..."}` pair, which key-by-key scanning cannot see.
+fn pair_values(text: &str, out: &mut Vec<(usize, usize)>) {
+    let mut from = 0;
+    while let Some(pos) = text[from..].find("\"key\"") {
+        let key_at = from + pos;
+        from = key_at + 5;
+        let rest = text[from..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(name) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
+            continue;
+        };
+        if !names_secret(name) {
+            continue;
+        }
+        let window_end = (from + 400).min(text.len());
+        let window = &text[from..window_end];
+        let Some(v) = window.find("\"value\"") else {
+            continue;
+        };
+        let after = &window[v + 7..];
+        let Some(colon) = after.find(':') else {
+            continue;
+        };
+        let value = after[colon + 1..].trim_start();
+        let Some(body) = value.strip_prefix('"') else {
+            continue;
+        };
+        let vstart = window_end - body.len();
+        let len = body.find(['"', '\n']).unwrap_or(body.len());
+        if is_literal_secret(&body[..len]) {
+            out.push((vstart, vstart + len));
+        }
+    }
+}
+
+/// Secrets in JSON text that could not be parsed, for the snippet under a parse error.
+pub fn secrets_in_raw_text(text: &str) -> Vec<(usize, usize)> {
+    let mut out = embedded_secrets(text);
+    pair_values(text, &mut out);
     out
 }
 
@@ -320,5 +417,50 @@ mod tests {
         }
         assert!(out.contains("pm.response.json().access_token"));
         assert!(out.contains("grant_type=password"));
+    }
+
+    #[test]
+    fn masks_headers_api_keys_url_passwords_and_raw_bodies() {
+        let text = r#"{"header": "Authorization: Bearer HDRSECRET456\nX-Foo: 1",
+          "apikey": [{"key": "value", "value": "APIKEYSECRET123"}, {"key": "key", "value": "X-Api-Key"}],
+          "v20": {"apikey": {"key": "X-Api-Key", "value": "MAPKEY99"}},
+          "url": "https://admin:URLPASS99@api.scopestack.io/oauth/token",
+          "raw": "client_secret: RAWSECRET\nAuthorization=Basic QUJD",
+          "vars": "https://{{user}}:{{pass}}@host/"}"#;
+        let out = masked(text);
+        for secret in [
+            "HDRSECRET456",
+            "APIKEYSECRET123",
+            "MAPKEY99",
+            "URLPASS99",
+            "RAWSECRET",
+            "QUJD",
+        ] {
+            assert!(!out.contains(secret), "{secret} leaked:\n{out}");
+        }
+        for shown in [
+            "X-Api-Key",
+            "X-Foo: 1",
+            "api.scopestack.io/oauth/token",
+            "{{user}}:{{pass}}@host",
+        ] {
+            assert!(out.contains(shown), "{shown} hidden:\n{out}");
+        }
+    }
+
+    #[test]
+    fn raw_text_of_a_broken_file_is_masked_too() {
+        let text = r#"{"auth": {"bearer": [{"key": "token", "value": "BEARERLEAK", "type": "string"}]},
+          "x": {"password": "PWLEAK"}, "item": [,]}"#;
+        let mut bytes = text.as_bytes().to_vec();
+        for (s, e) in secrets_in_raw_text(text) {
+            bytes[s..e].fill(b'*');
+        }
+        let out = String::from_utf8(bytes).unwrap();
+        assert!(
+            !out.contains("BEARERLEAK") && !out.contains("PWLEAK"),
+            "{out}"
+        );
+        assert!(out.contains(r#""key": "token""#));
     }
 }

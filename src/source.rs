@@ -138,15 +138,15 @@ impl SourceCode for SourceFile {
         let local = SourceSpan::new((span.offset() - window_start).into(), span.len());
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
         let data: &'a [u8] = inner.data();
+        let data_start = inner.span().offset() + window_start;
+        // miette counts the column in bytes; count characters, as the JSON output does.
+        let column = self.line_col(data_start).column - 1;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             data,
-            SourceSpan::new(
-                (inner.span().offset() + window_start).into(),
-                inner.span().len(),
-            ),
+            SourceSpan::new(data_start.into(), inner.span().len()),
             inner.line() + window_first,
-            inner.column(),
+            column,
             inner.line_count() + window_first,
         )))
     }
@@ -184,6 +184,15 @@ mod tests {
                 assert_eq!(ours.line_count(), theirs.line_count());
             }
         }
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let src = SourceFile::new("f", Arc::from("{\"n\u{e9}\u{e9}\": \"x\"}"), 0);
+        let at = src.text().find("\"x\"").unwrap();
+        let shown = src.read_span(&SourceSpan::new(at.into(), 3), 0, 0).unwrap();
+        assert_eq!(shown.column() + 1, src.line_col(at).column);
+        assert_eq!(src.line_col(at).column, 9);
     }
 
     #[test]

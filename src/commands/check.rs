@@ -20,18 +20,16 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
             return Ok(Status::Error);
         }
     };
-    let (inputs, walk_errors) = discover(&args.paths);
+    let inputs = discover(&args.paths);
     let mut sink = Sink::new(args.format);
-    for e in walk_errors {
-        sink.add(FileReport::failed(&e.path, e.message))?;
-    }
     for input in inputs {
         match lint_input(&input, args, &settings) {
             Some(Outcome::Report(report)) => sink.add(report)?,
             Some(Outcome::Skipped(reason)) => {
                 let name = match &input {
-                    Input::Stdin => stdin_name(args),
                     Input::File { path, .. } => path.display().to_string(),
+                    Input::Unreadable { path, .. } => path.clone(),
+                    Input::Stdin => stdin_name(args),
                 };
                 write_stderr(&format!("note: skipping {name}: {reason}\n"));
             }
@@ -70,6 +68,9 @@ fn stdin_name(args: &CheckArgs) -> String {
 /// `None` for a file found in a directory that is not a Postman export (skipped silently).
 fn lint_input(input: &Input, args: &CheckArgs, settings: &Settings) -> Option<Outcome> {
     match input {
+        Input::Unreadable { path, message } => {
+            Some(Outcome::Report(FileReport::failed(path, message.clone())))
+        }
         Input::Stdin => {
             let name = stdin_name(args);
             let mut bytes = Vec::new();

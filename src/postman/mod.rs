@@ -193,9 +193,9 @@ impl<'d> Reader<'d> {
         let doc = self.doc;
         let idx = self.coll.scopes.len();
         let vars_origin = if parent.is_none() {
-            "collection variables".to_owned()
+            "the collection variables".to_owned()
         } else {
-            format!("variables of folder `{path}`")
+            format!("the variables of folder `{path}`")
         };
         let vars = read_vars(doc, node, vars_origin);
         self.coll.scopes.push(Scope {
@@ -255,7 +255,7 @@ impl<'d> Reader<'d> {
         let pointer = format!("{item_pointer}/request");
         let mut req = Request {
             scope,
-            vars: read_vars(doc, item, format!("variables of request `{label}`")),
+            vars: read_vars(doc, item, format!("the variables of request `{label}`")),
             label,
             item_pointer: item_pointer.clone(),
             node,
@@ -422,13 +422,14 @@ impl<'d> Reader<'d> {
 fn push_lines(doc: &Document, node: NodeId, text: &str, pointer: &str, out: &mut Vec<ScriptLine>) {
     let mut start = 0;
     for line in text.split('\n') {
-        let end = start + line.len();
+        let next = start + line.len() + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
         out.push(ScriptLine {
-            text: line.trim_end_matches('\r').to_owned(),
-            span: doc.string_subspan(node, start, end),
+            text: line.to_owned(),
+            span: doc.string_subspan(node, start, start + line.len()),
             pointer: pointer.to_owned(),
         });
-        start = end + 1;
+        start = next;
     }
 }
 
@@ -673,19 +674,12 @@ impl Body {
 }
 
 impl Collection<'_> {
-    /// The auth object in force for a request after inheritance (`noauth` included).
-    pub fn effective_auth(&self, request: &Request) -> Option<&Auth> {
-        if let Some(a) = request.auth {
-            return Some(&self.auths[a]);
-        }
-        let mut scope = Some(request.scope);
-        while let Some(s) = scope {
-            if let Some(a) = self.scopes[s].auth {
-                return Some(&self.auths[a]);
-            }
-            scope = self.scopes[s].parent;
-        }
-        None
+    /// The auth object (index into `auths`) in force for a request after inheritance:
+    /// its own, else its nearest folder's, else the collection's; `noauth` included.
+    pub fn effective_auth(&self, request: &Request) -> Option<usize> {
+        request
+            .auth
+            .or_else(|| self.ancestors(request).find_map(|s| s.auth))
     }
 
     /// The scopes a request sits in, innermost first (its folder, ..., the collection).

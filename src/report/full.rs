@@ -35,7 +35,8 @@ impl FullRenderer {
         if let Some(err) = &report.error {
             let shown = ErrorView {
                 source,
-                code: format!("scopelint::{}", err.kind.as_str()),
+                code: format!("error[{}]: {}", err.kind.code(), err.kind.name()),
+                help: err.kind.help(),
                 message: &err.message,
                 span: err.span,
             };
@@ -113,6 +114,7 @@ impl MietteDiagnostic for DiagnosticView<'_> {
 struct ErrorView<'a> {
     source: &'a SourceFile,
     code: String,
+    help: &'static str,
     message: &'a str,
     span: Option<Span>,
 }
@@ -138,6 +140,14 @@ impl std::error::Error for ErrorView<'_> {}
 impl MietteDiagnostic for ErrorView<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Error)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.help))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

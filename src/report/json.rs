@@ -7,11 +7,11 @@ use crate::lint::FileReport;
 #[derive(Serialize)]
 pub struct JsonReport {
     pub version: u32,
-    /// Files linted (not counting those that could not be read or parsed).
+    /// Files examined, including those that could not be read or parsed.
     pub files: usize,
+    /// Findings, and files that could not be read, decoded or parsed (codes
+    /// `scopelint::io`, `scopelint::encoding`, `scopelint::json`).
     pub diagnostics: Vec<JsonDiagnostic>,
-    /// Files that could not be read, decoded or parsed.
-    pub errors: Vec<JsonError>,
 }
 
 #[derive(Serialize)]
@@ -33,45 +33,37 @@ pub struct JsonDiagnostic {
     pub length: usize,
 }
 
-#[derive(Serialize)]
-pub struct JsonError {
-    pub path: String,
-    /// `io`, `encoding` or `json`.
-    pub kind: &'static str,
-    pub message: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub offset: Option<usize>,
-}
-
 impl JsonReport {
     pub fn new() -> Self {
         JsonReport {
             version: 1,
             files: 0,
             diagnostics: Vec::new(),
-            errors: Vec::new(),
         }
     }
 
     pub fn add(&mut self, report: &FileReport) {
         let source = &report.source;
         let path = source.name().to_owned();
-        if let Some(err) = &report.error {
-            let at = err
-                .span
-                .map(|s| (source.line_col(s.start), s.start + source.bom_len()));
-            self.errors.push(JsonError {
-                path,
-                kind: err.kind.as_str(),
-                message: err.message.clone(),
-                line: at.map(|(lc, _)| lc.line),
-                column: at.map(|(lc, _)| lc.column),
-                offset: at.map(|(_, o)| o),
-            });
-            return;
-        }
         self.files += 1;
+        if let Some(err) = &report.error {
+            let span = err.span.unwrap_or_default();
+            let lc = source.line_col(span.start);
+            self.diagnostics.push(JsonDiagnostic {
+                path: path.clone(),
+                code: err.kind.code(),
+                name: err.kind.name(),
+                severity: "error",
+                message: err.message.clone(),
+                help: err.kind.help().to_owned(),
+                item: None,
+                pointer: String::new(),
+                line: lc.line,
+                column: lc.column,
+                offset: span.start + source.bom_len(),
+                length: span.len(),
+            });
+        }
         for d in &report.diagnostics {
             let lc = source.line_col(d.span.start);
             self.diagnostics.push(JsonDiagnostic {

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::js::{calls, Code};
-use crate::postman::{Owner, Request};
+use crate::js::Code;
+use crate::postman::{Owner, Request, Script};
 use crate::rules::{Context, RuleInfo};
 use crate::scopestack::{accepts_json_api, JSON_API};
 
@@ -43,8 +43,10 @@ pm.request.headers.upsert({ key: "Accept", value: "application/vnd.api+json" });
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // Each script is read once, however many requests it covers.
+    let adds: Vec<bool> = cx.coll.scripts.iter().map(adds_accept_header).collect();
     for (i, req, facts) in cx.request_facts() {
-        if !facts.api_request || script_adds_accept(cx, req) {
+        if !facts.api_request || script_adds_accept(cx, req, &adds) {
             continue;
         }
         let owner = Owner::Request(i);
@@ -104,7 +106,13 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     req.label
                 ),
                 format!("no Accept: {JSON_API}"),
-                req.headers.key_node.unwrap_or(req.key_node),
+                // The header list itself when it is short (`[]`), else its key: a label
+                // prints every line it covers.
+                match (req.headers.node, req.headers.key_node) {
+                    (Some(list), _) if is_short(cx, list) => list,
+                    (_, Some(key)) => key,
+                    _ => req.key_node,
+                },
                 if req.headers.node.is_some() {
                     req.headers.pointer.clone()
                 } else {
@@ -125,25 +133,37 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether a pre-request script of the request or of any scope above it adds
-/// `Accept: application/vnd.api+json` with `pm.request.headers.add/upsert`.
-fn script_adds_accept(cx: &Context, req: &Request) -> bool {
-    let coll = cx.coll;
-    let scripts = req
-        .scripts
+fn is_short(cx: &Context, node: crate::json::NodeId) -> bool {
+    let text = cx.coll.doc.raw(node);
+    text.len() <= 40 && !text.contains('\n')
+}
+
+/// Whether a pre-request script of the request or of any scope above it adds the header
+/// (`adds` holds, per script of the collection, whether it does).
+fn script_adds_accept(cx: &Context, req: &Request, adds: &[bool]) -> bool {
+    req.scripts
         .iter()
-        .chain(coll.ancestors(req).flat_map(|s| s.scripts.iter()));
-    scripts
-        .map(|&s| &coll.scripts[s])
-        .filter(|s| s.listen == "prerequest")
-        .any(|script| {
-            let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
-            calls(
-                &code.text,
-                &["pm.request.headers.add", "pm.request.headers.upsert"],
-            )
-            .iter()
-            .any(|call| call.args.first().is_some_and(|a| adds_accept(a)))
+        .chain(cx.coll.ancestors(req).flat_map(|s| s.scripts.iter()))
+        .any(|&s| adds[s])
+}
+
+/// Whether a pre-request script adds `Accept: application/vnd.api+json` with
+/// `pm.request.headers.add/upsert`, literally or through a variable.
+fn adds_accept_header(script: &Script) -> bool {
+    if script.listen != "prerequest" {
+        return false;
+    }
+    let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
+    code.calls(&["pm.request.headers.add", "pm.request.headers.upsert"])
+        .iter()
+        .any(|call| {
+            call.args.first().is_some_and(|arg| {
+                // The header may be built in a variable first.
+                let value = code
+                    .value_before(arg.trim(), call.start)
+                    .map_or(*arg, |(_, v)| v);
+                adds_accept(value)
+            })
         })
 }
 
@@ -184,5 +204,32 @@ mod tests {
             "{ key: 'Content-Type', value: 'application/vnd.api+json' }"
         ));
         assert!(!adds_accept("{ key: 'Accept', value: 'application/json' }"));
+    }
+
+    #[test]
+    fn follows_a_header_built_in_a_variable() {
+        use crate::json::Span;
+        use crate::postman::{Owner, Script, ScriptLine};
+        let script = |lines: &[&str]| Script {
+            owner: Owner::Scope(0),
+            listen: "prerequest".into(),
+            lines: lines
+                .iter()
+                .map(|l| ScriptLine {
+                    text: l.to_string(),
+                    span: Span::default(),
+                    pointer: String::new(),
+                })
+                .collect(),
+        };
+        let via_var = script(&[
+            "const jsonApi = { key: 'Accept', value: 'application/vnd.api+json' };",
+            "pm.request.headers.upsert(jsonApi);",
+        ]);
+        assert!(super::adds_accept_header(&via_var));
+        let in_string = script(&[
+            "console.log(\"pm.request.headers.add('Accept: application/vnd.api+json')\");",
+        ]);
+        assert!(!super::adds_accept_header(&in_string));
     }
 }

@@ -57,6 +57,8 @@ pub struct Context<'a> {
     pub requests: Vec<RequestFacts>,
     /// Any resolved URL in the collection is on a ScopeStack host.
     pub calls_scopestack: bool,
+    /// Per auth object: the requests that use it, directly or by inheritance.
+    auth_users: Vec<Vec<usize>>,
 }
 
 /// A request's resolved URL and what it is.
@@ -82,7 +84,13 @@ impl<'a> Context<'a> {
             globals,
             requests: Vec::with_capacity(coll.requests.len()),
             calls_scopestack: false,
+            auth_users: vec![Vec::new(); coll.auths.len()],
         };
+        for (i, req) in coll.requests.iter().enumerate() {
+            if let Some(a) = coll.effective_auth(req) {
+                cx.auth_users[a].push(i);
+            }
+        }
         for (i, req) in coll.requests.iter().enumerate() {
             let facts = match &req.url {
                 Some(url) => {
@@ -109,12 +117,33 @@ impl<'a> Context<'a> {
             cx.requests.push(facts);
         }
         cx.calls_scopestack = cx.requests.iter().any(|r| r.scopestack)
-            || coll.auths.iter().any(|a| {
-                a.param(&["accessTokenUrl", "authUrl"])
-                    .and_then(|p| coll.doc.scalar_text(p.value))
-                    .is_some_and(|u| UrlParts::parse(&cx.resolve(a.owner, &u)).is_scopestack())
+            || (0..coll.auths.len()).any(|a| {
+                cx.resolve_auth_param(a, &["accessTokenUrl", "authUrl"])
+                    .iter()
+                    .any(|(_, u)| UrlParts::parse(u).is_scopestack())
             });
         cx
+    }
+
+    /// An auth parameter resolved everywhere it is used: with its owner's variables, and with
+    /// those of each request that inherits it (folder variables may differ). Each distinct
+    /// result once, the owner's first; empty when the parameter is missing.
+    pub fn resolve_auth_param(&self, auth: usize, names: &[&str]) -> Vec<(Owner, String)> {
+        let a = &self.coll.auths[auth];
+        let Some(written) = a.param(names).and_then(|p| self.text(p.value)) else {
+            return Vec::new();
+        };
+        let mut out = vec![(a.owner, self.resolve(a.owner, &written).into_owned())];
+        if written.contains("{{") {
+            for &r in &self.auth_users[auth] {
+                let owner = Owner::Request(r);
+                let value = self.resolve(owner, &written);
+                if !out.iter().any(|(_, v)| *v == value) {
+                    out.push((owner, value.into_owned()));
+                }
+            }
+        }
+        out
     }
 
     /// Variable layers for something owned by `owner`, highest precedence first:
@@ -147,15 +176,15 @@ impl<'a> Context<'a> {
         Resolver::new(&layers).resolve(text)
     }
 
-    /// Where the first variable in `text` is defined, e.g. "`{{token_url}}` from the
-    /// environment `Staging`", for messages; `None` when `text` holds no known variable.
-    pub fn variable_origin(&self, owner: Owner, text: &str) -> Option<String> {
+    /// The first known variable in `text` and where it is set, e.g. (`token_url`,
+    /// "the environment `Staging`"), for messages.
+    pub fn variable_origin(&self, owner: Owner, text: &str) -> Option<(String, String)> {
         let layers = self.layers(owner);
         let resolver = Resolver::new(&layers);
         Resolver::references(text).find_map(|name| {
             resolver
                 .lookup(name)
-                .map(|(_, layer)| format!("`{{{{{name}}}}}` from {}", layer.origin))
+                .map(|(_, layer)| (name.to_owned(), layer.origin.clone()))
         })
     }
 

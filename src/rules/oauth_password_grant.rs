@@ -47,7 +47,10 @@ token. For interactive use, the Authorization Code grant with the callback
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for auth in cx.coll.auths.iter().filter(|a| a.kind == "oauth2") {
+    for (index, auth) in cx.coll.auths.iter().enumerate() {
+        if auth.kind != "oauth2" {
+            continue;
+        }
         let Some(grant) = auth.param(&["grant_type", "grantType"]) else {
             continue;
         };
@@ -57,13 +60,14 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if !is_password {
             continue;
         }
-        let token_url = auth
-            .param(&["accessTokenUrl"])
-            .and_then(|p| cx.text(p.value))
-            .map(|u| cx.resolve(auth.owner, &u).into_owned())
-            .unwrap_or_default();
-        let on_scopestack = UrlParts::parse(&token_url).is_scopestack();
-        let unresolved = token_url.trim().is_empty() || has_unresolved(&token_url);
+        // Where the helper is used, its URL may resolve differently (folder variables).
+        let token_urls = cx.resolve_auth_param(index, &["accessTokenUrl"]);
+        let on_scopestack = token_urls
+            .iter()
+            .any(|(_, u)| UrlParts::parse(u).is_scopestack());
+        let unresolved = token_urls
+            .iter()
+            .all(|(_, u)| u.trim().is_empty() || has_unresolved(u));
         if !(on_scopestack || (unresolved && cx.calls_scopestack)) {
             continue;
         }

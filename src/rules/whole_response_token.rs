@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::js::{calls, declarations, normalize, string_literal, Code};
+use crate::js::{normalize, split_args, string_literal, Code};
 use crate::json::NodeId;
 use crate::postman::Owner;
 use crate::rules::{Context, RuleInfo};
@@ -74,9 +74,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let credential_vars = cx.credential_variables();
     for script in &cx.coll.scripts {
         let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
-        let decls = declarations(&code.text);
         let mut flagged_lines = HashSet::new();
-        for call in calls(&code.text, SETTERS) {
+        for call in code.calls(SETTERS) {
             let [name, value, ..] = call.args[..] else {
                 continue;
             };
@@ -85,7 +84,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             let holds_token =
                 name.to_ascii_lowercase().contains("token") || credential_vars.contains(name);
-            if !holds_token || !is_whole_response(value, call.start, &decls) {
+            if !holds_token || !is_whole_response(&code, value, call.start, 0) {
                 continue;
             }
             let line_index = code.line_of(call.start);
@@ -118,13 +117,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     json_object_tokens(cx, out);
 }
 
-/// Whether `expr` (an argument at `at`) is the whole response, directly or through a local
-/// declared before `at`.
-fn is_whole_response(expr: &str, at: usize, decls: &[(usize, &str, &str)]) -> bool {
-    whole(expr, at, decls, 0)
-}
-
-fn whole(expr: &str, at: usize, decls: &[(usize, &str, &str)], depth: usize) -> bool {
+/// Whether `expr` (an argument at `at`) is the whole response, directly or through the value
+/// last assigned to a local before `at`.
+fn is_whole_response(code: &Code, expr: &str, at: usize, depth: usize) -> bool {
     if depth > 8 {
         return false;
     }
@@ -132,21 +127,13 @@ fn whole(expr: &str, at: usize, decls: &[(usize, &str, &str)], depth: usize) -> 
     if WHOLE_RESPONSE.contains(&e.as_str()) {
         return true;
     }
-    if let Some(inner) = e
-        .strip_prefix("JSON.stringify(")
-        .and_then(|r| r.strip_suffix(')'))
-    {
-        let first = crate::js::split_args(&e, "JSON.stringify".len())
+    if e.starts_with("JSON.stringify(") && e.ends_with(')') {
+        return split_args(&e, "JSON.stringify".len())
             .and_then(|args| args.first().map(|a| a.to_string()))
-            .unwrap_or_else(|| inner.to_owned());
-        return whole(&first, at, decls, depth + 1);
+            .is_some_and(|first| is_whole_response(code, &first, at, depth + 1));
     }
-    // A local: its latest declaration before this use.
-    decls
-        .iter()
-        .rev()
-        .find(|(pos, name, _)| *pos < at && *name == e)
-        .is_some_and(|(pos, _, init)| whole(init, *pos, decls, depth + 1))
+    code.value_before(&e, at)
+        .is_some_and(|(pos, value)| is_whole_response(code, value, pos, depth + 1))
 }
 
 fn script_owner(cx: &Context, owner: Owner, listen: &str) -> String {

@@ -1,7 +1,9 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::postman::Owner;
 use crate::rules::{Context, RuleInfo};
-use crate::scopestack::{display_url, is_correct_token_url, UrlParts, API_HOST, TOKEN_URL};
+use crate::scopestack::{
+    display_url, is_correct_token_url, UrlParts, API_HOST, APP_HOST, TOKEN_URL,
+};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS002",
@@ -39,23 +41,37 @@ for API calls. If the URL comes from a variable, fix the variable where it is de
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for auth in cx.coll.auths.iter().filter(|a| a.kind == "oauth2") {
+    for (index, auth) in cx.coll.auths.iter().enumerate() {
+        if auth.kind != "oauth2" {
+            continue;
+        }
         let Some(param) = auth.param(&["accessTokenUrl"]) else {
             continue;
         };
         let Some(written) = cx.text(param.value) else {
             continue;
         };
-        if let Some(d) = judge(cx, auth.owner, &written) {
+        // One finding per helper: the first place where it resolves to a wrong URL.
+        let wrong = cx
+            .resolve_auth_param(index, &["accessTokenUrl"])
+            .into_iter()
+            .find_map(|(owner, _)| judge(cx, owner, &written).map(|d| (owner, d)));
+        if let Some((owner, d)) = wrong {
+            let used_by = match owner {
+                Owner::Request(r) if owner != auth.owner => {
+                    format!(" for request `{}`", cx.coll.requests[r].label)
+                }
+                _ => String::new(),
+            };
             out.push(Diagnostic {
                 message: format!(
-                    "the OAuth 2.0 helper of {} gets tokens from {d}",
+                    "the OAuth 2.0 helper of {} gets tokens{used_by} from {d}",
                     cx.coll.describe(auth.owner)
                 ),
                 pointer: param.pointer.clone(),
                 span: cx.span(param.value),
                 item: cx.coll.item_label(auth.owner),
-                ..diagnostic(cx, auth.owner, &written)
+                ..diagnostic(cx, owner, &written)
             });
         }
     }
@@ -85,30 +101,43 @@ fn judge(cx: &Context, owner: Owner, written: &str) -> Option<String> {
         return None;
     }
     let mut what = format!("`{}`", display_url(&resolved));
-    if let Some(origin) = cx.variable_origin(owner, written) {
-        what.push_str(&format!(" (via {origin})"));
+    if let Some((name, origin)) = cx.variable_origin(owner, written) {
+        what.push_str(&format!(" (via `{{{{{name}}}}}`, set in {origin})"));
     }
-    let why = if parts.host == API_HOST {
-        "the API host does not issue tokens"
-    } else if !parts
+    let https = parts
         .scheme
-        .is_some_and(|s| s.eq_ignore_ascii_case("https"))
-    {
-        "tokens are only issued over https"
+        .is_some_and(|s| s.eq_ignore_ascii_case("https"));
+    let why = if parts.host == API_HOST {
+        "the API host does not issue tokens".to_owned()
+    } else if parts.host != APP_HOST {
+        format!("tokens are issued by `{APP_HOST}`, not `{}`", parts.host)
+    } else if !https {
+        "tokens are only issued over https".to_owned()
+    } else if !matches!(parts.port, None | Some("443")) {
+        "the token endpoint is on the default https port".to_owned()
     } else if parts.path.trim_end_matches('/') == "/oauth/token" && parts.path.ends_with('/') {
-        "the path has a trailing slash"
+        "the path has a trailing slash".to_owned()
     } else if parts.path != "/oauth/token" {
-        "the token endpoint is `/oauth/token`"
+        "the token endpoint's path is `/oauth/token`".to_owned()
     } else {
-        "tokens come from `app.scopestack.io` on the default port"
+        "a token URL must not carry credentials".to_owned()
     };
     Some(format!("{what}, but {why}"))
 }
 
 fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
-    let fix_where = match cx.variable_origin(owner, written) {
-        Some(origin) => format!("Set {origin} to `{TOKEN_URL}`"),
-        None => format!("Use `{TOKEN_URL}`"),
+    // Only when the whole URL is one variable is the cure to change that variable; a variable
+    // that is part of the URL (`{{base_url}}/oauth/token`) may be right for other requests.
+    let whole_variable = written
+        .trim()
+        .strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .filter(|name| !name.contains(['{', '}']));
+    let fix_where = match (whole_variable, cx.variable_origin(owner, written)) {
+        (Some(_), Some((name, origin))) => {
+            format!("Set `{{{{{name}}}}}` in {origin} to `{TOKEN_URL}`")
+        }
+        _ => format!("Use `{TOKEN_URL}` as the token URL"),
     };
     Diagnostic {
         rule: &RULE,

@@ -36,38 +36,63 @@ fn an_invalid_file_does_not_stop_the_others() {
         "examples/password-helper.postman_collection.json",
     ]);
     assert_eq!(r.code, 2);
-    assert_eq!(report["files"], 1);
-    assert_eq!(report["diagnostics"][0]["code"], "SS001");
-    let err = &report["errors"][0];
+    assert_eq!(report["files"], 2);
+    let err = &report["diagnostics"][0];
     assert_eq!(
         err["path"],
         "tests/fixtures/invalid.postman_collection.json"
     );
-    assert_eq!(err["kind"], "json");
+    assert_eq!(
+        (err["code"].as_str(), err["name"].as_str()),
+        (Some("scopelint::json"), Some("invalid-json"))
+    );
+    assert_eq!(err["severity"], "error");
     assert!(err["message"]
         .as_str()
         .unwrap()
         .starts_with("invalid JSON: "));
-    assert!(err["line"].as_u64().unwrap() > 1);
+    assert_eq!(
+        (
+            err["line"].as_u64(),
+            err["column"].as_u64(),
+            err["length"].as_u64()
+        ),
+        (Some(18), Some(9), Some(1))
+    );
+    let bytes = std::fs::read("tests/fixtures/invalid.postman_collection.json").unwrap();
+    assert_eq!(bytes[err["offset"].as_u64().unwrap() as usize], b'"');
+    assert_eq!(report["diagnostics"][1]["code"], "SS001");
 }
 
 #[test]
 fn directories_are_walked_and_other_json_is_skipped_silently() {
     let (report, r) = check_json(&["tests/fixtures"]);
-    // not-a-collection.json and expected.json are skipped without a word; the invalid
-    // collection is an error.
+    // not-a-collection.json, expected.json and walk/package.json are skipped without a word;
+    // the invalid collection is an error; walk/sub/api.json is found by its schema URL.
     assert!(r.stderr.is_empty(), "{}", r.stderr);
     assert_eq!(r.code, 2);
     let collections = crate::common::collection_files()
         .iter()
         .filter(|f| f.starts_with("tests/"))
         .count();
-    // Every collection but the invalid one, plus the environment file.
+    // Every collection, the environment file, and walk/sub/api.json.
+    assert_eq!(report["files"].as_u64().unwrap() as usize, collections + 2);
+    let errors: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "scopelint::json")
+        .collect();
+    assert_eq!(errors.len(), 1);
+
+    let (report, r) = check_json(&["tests/fixtures/walk"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(report["files"], 1);
     assert_eq!(
-        report["files"].as_u64().unwrap() as usize,
-        collections - 1 + 1
+        report["diagnostics"][0]["path"],
+        "tests/fixtures/walk/sub/api.json"
     );
-    assert_eq!(report["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(report["diagnostics"][0]["code"], "SS005");
 }
 
 #[test]
@@ -177,15 +202,25 @@ fn unreadable_and_special_files_are_errors_not_crashes() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(r.code, 2);
-    let kinds: Vec<_> = report["errors"]
+    let codes: Vec<_> = report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .map(|e| e["code"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(kinds, ["encoding", "encoding", "encoding", "encoding"]);
+    assert_eq!(codes, ["scopelint::encoding"; 4]);
     assert!(!r.stderr.contains("panicked"));
     let r = run(&["check", "/dev/null"]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.contains("not a regular file"), "{}", r.stdout);
+    let (report, r) = check_json(&[
+        "no/such/file.json",
+        "examples/clean.postman_collection.json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(report["diagnostics"][0]["code"], "scopelint::io");
+    assert_eq!(
+        report["diagnostics"][0]["message"],
+        "No such file or directory"
+    );
 }

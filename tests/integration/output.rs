@@ -44,7 +44,7 @@ fn json_document_has_the_documented_shape() {
     let (report, r) = check_json(&["examples/missing-accept-header.postman_collection.json"]);
     assert_eq!(r.code, 1);
     let keys: Vec<_> = report.as_object().unwrap().keys().cloned().collect();
-    assert_eq!(keys, ["diagnostics", "errors", "files", "version"]);
+    assert_eq!(keys, ["diagnostics", "files", "version"]);
     assert_eq!(report["version"], 1);
     assert_eq!(report["files"], 1);
     let d = &report["diagnostics"][0];
@@ -173,4 +173,105 @@ fn secrets_never_appear_in_any_output() {
     for s in secrets {
         assert!(!everything.contains(s), "secret {s} printed:\n{everything}");
     }
+}
+
+#[test]
+fn secrets_from_the_environment_or_a_broken_file_stay_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("e.postman_environment.json");
+    std::fs::write(
+        &env,
+        r#"{"name": "E", "_postman_variable_scope": "environment", "values": [
+            {"key": "secret", "value": "ENVSECRET99", "enabled": true},
+            {"key": "tok_url", "value": "https://api.scopestack.io/oauth/token?client_secret={{secret}}", "enabled": true}]}"#,
+    )
+    .unwrap();
+    let coll = dir.path().join("c.postman_collection.json");
+    std::fs::write(
+        &coll,
+        r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "auth": {"type": "oauth2", "oauth2": [{"key": "accessTokenUrl", "value": "{{tok_url}}"}]},
+            "item": [{"name": "R", "request": {"method": "GET",
+              "header": "Authorization: Bearer HDRSECRET456\nAccept: application/vnd.api+json",
+              "url": "https://api.scopestack.io/v1/clients?api_key=LEAKEDKEY42&password=PW77"}}]}"#,
+    )
+    .unwrap();
+    let broken = dir.path().join("b.postman_collection.json");
+    std::fs::write(
+        &broken,
+        "{\"auth\": {\"bearer\": [{\"key\": \"token\", \"value\": \"BEARERLEAK\"}]},\n\"item\": [,]}",
+    )
+    .unwrap();
+    let files = [
+        coll.to_str().unwrap(),
+        broken.to_str().unwrap(),
+        "--environment",
+        env.to_str().unwrap(),
+    ];
+    let mut args = vec!["check"];
+    args.extend(files);
+    let full = run(&args);
+    let (json, _) = check_json(&files);
+    let everything = format!("{}{}{json}", full.stdout, full.stderr);
+    assert!(
+        everything.contains("SS002")
+            && everything.contains("SS005")
+            && everything.contains("scopelint::json")
+    );
+    for secret in [
+        "ENVSECRET99",
+        "HDRSECRET456",
+        "LEAKEDKEY42",
+        "PW77",
+        "BEARERLEAK",
+    ] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} printed:\n{everything}"
+        );
+    }
+    assert!(everything.contains("client_secret=***"), "{everything}");
+}
+
+#[test]
+fn columns_agree_between_formats_on_non_ascii_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let coll = dir.path().join("c.postman_collection.json");
+    std::fs::write(
+        &coll,
+        r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+"item": [{"name": "Clients é", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "description": "ééé", "url": "https://api.scopestack.io/v1/clients"}}]}"#,
+    )
+    .unwrap();
+    let file = coll.to_str().unwrap();
+    let (json, _) = check_json(&[file]);
+    let d = &json["diagnostics"][0];
+    let at = format!("{file}:{}:{}]", d["line"], d["column"]);
+    let full = run(&["check", file]);
+    assert!(full.stdout.contains(&at), "{at} not in\n{}", full.stdout);
+}
+
+#[test]
+fn a_line_of_a_crlf_script_is_labelled_without_its_line_ending() {
+    let dir = tempfile::tempdir().unwrap();
+    let coll = dir.path().join("c.postman_collection.json");
+    std::fs::write(
+        &coll,
+        r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+"item": [{"name": "Token", "event": [{"listen": "test", "script": {"exec": "var a = 1;\r\npm.environment.set('access_token', pm.response.text());\r\nvar b = 2;"}}],
+  "request": {"method": "POST", "url": "https://app.scopestack.io/oauth/token"}}]}"#,
+    )
+    .unwrap();
+    let (json, _) = check_json(&[coll.to_str().unwrap()]);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "SS003");
+    let bytes = std::fs::read(&coll).unwrap();
+    let offset = d["offset"].as_u64().unwrap() as usize;
+    let label =
+        std::str::from_utf8(&bytes[offset..offset + d["length"].as_u64().unwrap() as usize])
+            .unwrap();
+    assert_eq!(
+        label,
+        "pm.environment.set('access_token', pm.response.text());"
+    );
 }

@@ -25,6 +25,8 @@ fn findings(report: &Value) -> Vec<String> {
             let item = d["item"].as_str().unwrap_or("collection");
             format!("{} @ {item}", d["code"].as_str().unwrap())
         })
+        // File errors are pinned by each case's exit code.
+        .filter(|f| f.starts_with("SS"))
         .collect();
     got.sort();
     got
@@ -92,13 +94,13 @@ fn environment_values_win_and_messages_say_where_they_come_from() {
         "{message}"
     );
     assert!(
-        message.contains("`{{token_url}}` from the environment"),
+        message.contains("(via `{{token_url}}`, set in the environment `ScopeStack (staging)`)"),
         "{message}"
     );
     assert!(d["help"]
         .as_str()
         .unwrap()
-        .contains("Set `{{token_url}}` from the environment"));
+        .contains("Set `{{token_url}}` in the environment `ScopeStack (staging)`"));
 }
 
 #[test]
@@ -158,5 +160,37 @@ fn a_bad_environment_file_is_a_usage_error() {
             .contains("no/such/env.json: No such file or directory"),
         "{}",
         r.stderr
+    );
+}
+
+#[test]
+fn a_variable_that_is_only_part_of_the_token_url_is_not_the_cure() {
+    let dir = tempfile::tempdir().unwrap();
+    let coll = dir.path().join("c.postman_collection.json");
+    std::fs::write(
+        &coll,
+        r#"{"info": {"name": "p", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "variable": [{"key": "base", "value": "https://api.scopestack.io"}, {"key": "slug", "value": "acme"}],
+            "item": [
+              {"name": "Token", "request": {"method": "POST", "url": "{{base}}/oauth/token",
+                "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]}}},
+              {"name": "Token 2", "request": {"method": "POST", "url": "https://{{slug}}.scopestack.io/oauth/token",
+                "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]}}}]}"#,
+    )
+    .unwrap();
+    let (report, _) = check_json(&[coll.to_str().unwrap()]);
+    let d = report["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 2);
+    for finding in d {
+        let help = finding["help"].as_str().unwrap();
+        assert!(
+            help.starts_with("Use `https://app.scopestack.io/oauth/token` as the token URL"),
+            "{help}"
+        );
+    }
+    let second = d[1]["message"].as_str().unwrap();
+    assert!(
+        second.contains("tokens are issued by `app.scopestack.io`, not `acme.scopestack.io`"),
+        "{second}"
     );
 }
