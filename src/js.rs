@@ -123,18 +123,10 @@ fn blank_comments(src: &str) -> (String, Vec<(usize, usize)>) {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            q @ (b'"' | b'\'' | b'`') => {
-                let start = i;
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    // A plain string ends at a newline even without its closing quote.
-                    if b[i] == b'\n' && q != b'`' {
-                        break;
-                    }
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-                strings.push((start, i.min(b.len())));
+            b'"' | b'\'' | b'`' => {
+                let end = string_end(b, i);
+                strings.push((i, end));
+                i = end;
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 while i < b.len() && b[i] != b'\n' {
@@ -159,6 +151,20 @@ fn blank_comments(src: &str) -> (String, Vec<(usize, usize)>) {
     let text = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (text, strings)
+}
+
+/// The index just past the string or template literal that starts at `start`. A plain string
+/// also ends at a newline (unterminated), so one bad line cannot swallow the script.
+fn string_end(b: &[u8], start: usize) -> usize {
+    let q = b[start];
+    let mut i = start + 1;
+    while i < b.len() && b[i] != q {
+        if b[i] == b'\n' && q != b'`' {
+            return i;
+        }
+        i += if b[i] == b'\\' { 2 } else { 1 };
+    }
+    (i + 1).min(b.len())
 }
 
 /// A call `name(arg, ...)` found in code.
@@ -204,11 +210,9 @@ pub fn split_args(code: &str, open: usize) -> Option<Vec<&str>> {
     let mut i = open;
     while i < b.len() {
         match b[i] {
-            q @ (b'"' | b'\'' | b'`') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
+            b'"' | b'\'' | b'`' => {
+                // Land on the closing quote; the `i += 1` below steps past it.
+                i = string_end(b, i) - 1;
             }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => {
@@ -251,11 +255,9 @@ fn expr_until_end(s: &str) -> &str {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            q @ (b'"' | b'\'' | b'`') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
+            b'"' | b'\'' | b'`' => {
+                // Land on the closing quote; the `i += 1` below steps past it.
+                i = string_end(b, i) - 1;
             }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth -= 1,

@@ -275,3 +275,39 @@ fn a_line_of_a_crlf_script_is_labelled_without_its_line_ending() {
         "pm.environment.set('access_token', pm.response.text());"
     );
 }
+
+/// Colour on a terminal (a pseudo-terminal from util-linux `script`), and never with
+/// `NO_COLOR`. Skips where `script` is missing.
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let bin = assert_cmd::cargo::cargo_bin("scopelint");
+    let command = format!(
+        "{} check examples/password-helper.postman_collection.json",
+        bin.display()
+    );
+    let on_tty = |no_color: Option<&str>| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"])
+            .current_dir(repo())
+            .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        cmd.output().ok().filter(|o| o.status.code().is_some())
+    };
+    let Some(plain) = on_tty(None) else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    let escapes = |o: &std::process::Output| o.stdout.windows(2).filter(|w| w == b"\x1b[").count();
+    assert!(
+        escapes(&plain) > 0,
+        "no colour on a terminal: {}",
+        String::from_utf8_lossy(&plain.stdout)
+    );
+    assert_eq!(
+        escapes(&on_tty(Some("1")).unwrap()),
+        0,
+        "colour despite NO_COLOR"
+    );
+}
