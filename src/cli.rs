@@ -58,6 +58,21 @@ pub struct CheckArgs {
     /// The file name to show for standard input (`-`) in diagnostics
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+
+    /// Apply safe fixes in place, then report what remains (with `-`, write the fixed text
+    /// to stdout and the report to stderr)
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print a unified diff of what --fix would change and write nothing (with --fix: apply
+    /// and print the diff)
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Apply unsafe fixes too: those that may change behaviour you chose (see `scopelint
+    /// explain CODE`)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

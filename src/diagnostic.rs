@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::fix::Fix;
 use crate::json::Span;
 use crate::rules::RuleInfo;
 
@@ -36,4 +37,5 @@ pub struct Diagnostic {
     pub pointer: String,
     /// Bytes of the key or value at fault, relative to the text without a BOM.
     pub span: Span,
+    pub fix: Option<Fix>,
 }

@@ -35,6 +35,14 @@ impl Code {
         }
     }
 
+    /// The byte where 0-based line `index` starts.
+    pub fn line_start(&self, index: usize) -> usize {
+        self.line_starts
+            .get(index)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// Whether byte `pos` is inside a string or template literal.
     pub fn in_string(&self, pos: usize) -> bool {
         let i = self.strings.partition_point(|&(_, end)| end <= pos);

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod js;
 pub mod json;
 pub mod lint;
@@ -17,8 +18,10 @@ pub mod report;
 pub mod rules;
 pub mod scopestack;
 pub mod secrets;
+pub mod settings;
 pub mod source;
 pub mod variables;
+pub mod write;
 
 use std::io;
 

@@ -5,22 +5,15 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::load::{self, FileKind};
-use crate::postman::{self, environment};
+use crate::postman;
 use crate::rules::{self, Context};
 use crate::secrets::{secret_spans, secrets_in_raw_text};
+pub use crate::settings::Settings;
 use crate::source::SourceFile;
-use crate::variables::VarLayer;
 
 /// Lines around a label that a snippet may show (miette shows one on each side; keep a
 /// margin so a change there cannot reveal an unmasked line).
 const SNIPPET_LINES: usize = 3;
-
-/// Variables from files named on the command line.
-#[derive(Default)]
-pub struct Settings {
-    pub environment: Option<VarLayer>,
-    pub globals: Option<VarLayer>,
-}
 
 /// A file that could not be read, decoded or parsed.
 #[derive(Debug, Clone)]
@@ -114,8 +107,19 @@ pub fn lint_bytes(name: &str, bytes: Vec<u8>, explicit: bool, settings: &Setting
             });
         }
     };
-    let source = Arc::new(SourceFile::new(name, decoded.text.clone(), decoded.bom_len));
-    let doc = match load::parse(&decoded.text) {
+    lint_text(name, decoded.text, decoded.bom_len, explicit, settings)
+}
+
+/// Lints decoded text (without its byte-order mark, whose length is `bom_len`).
+pub fn lint_text(
+    name: &str,
+    text: Arc<str>,
+    bom_len: usize,
+    explicit: bool,
+    settings: &Settings,
+) -> Outcome {
+    let source = Arc::new(SourceFile::new(name, text.clone(), bom_len));
+    let doc = match load::parse(&text) {
         Ok(doc) => doc,
         Err(e) => {
             mask_around_error(&source, Some(e.span));
@@ -134,11 +138,7 @@ pub fn lint_bytes(name: &str, bytes: Vec<u8>, explicit: bool, settings: &Setting
     let diagnostics = match load::classify(&doc, base_name, explicit) {
         FileKind::Collection { root, pointer } => {
             let coll = postman::read_collection(&doc, root, pointer);
-            let cx = Context::new(
-                &coll,
-                settings.environment.as_ref(),
-                settings.globals.as_ref(),
-            );
+            let cx = Context::new(&coll, settings);
             rules::check(&cx)
         }
         FileKind::Environment | FileKind::Globals => Vec::new(),
@@ -168,26 +168,4 @@ fn mask_around_error(source: &SourceFile, span: Option<Span>) {
         .map(|(s, e)| Span::new(window.start + s, window.start + e))
         .collect();
     source.mask(&spans);
-}
-
-/// Reads an environment or globals file given with `--environment` / `--globals`.
-pub fn read_variables_file(name: &str, bytes: Vec<u8>, what: &str) -> Result<VarLayer, String> {
-    let decoded = load::decode(bytes).map_err(|e| e.message)?;
-    let doc = load::parse(&decoded.text).map_err(|e| {
-        let lc = SourceFile::new(name, decoded.text.clone(), 0).line_col(e.span.start);
-        format!(
-            "invalid JSON at line {}, column {}: {}",
-            lc.line, lc.column, e.message
-        )
-    })?;
-    if environment::values_node(&doc).is_none() {
-        return Err(format!(
-            "not a Postman {what} export (no `values` array of variables)"
-        ));
-    }
-    let origin = match environment::name(&doc) {
-        Some(n) if !n.is_empty() => format!("the {what} `{n}`"),
-        _ => format!("the {what} file `{name}`"),
-    };
-    Ok(environment::read_layer(&doc, origin))
 }

@@ -5,6 +5,30 @@
 
 use crate::json::{Document, Kind, NodeId, Span};
 
+/// `text` with every secret value replaced by `*` of the same length (for diffs of whole
+/// files).
+pub fn masked(text: &str) -> String {
+    let spans: Vec<Span> = match Document::parse(std::sync::Arc::from(text)) {
+        Ok(doc) => secret_spans(&doc, &[Span::new(0, text.len())]),
+        Err(_) => secrets_in_raw_text(text)
+            .into_iter()
+            .map(|(s, e)| Span::new(s, e))
+            .collect(),
+    };
+    mask_spans(text, &spans)
+}
+
+/// Replaces the bytes of `spans` with `*`; whole UTF-8 sequences inside a span become runs of
+/// `*`, so the result stays valid text of the same length.
+pub fn mask_spans(text: &str, spans: &[Span]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for s in spans {
+        let end = s.end.min(bytes.len());
+        bytes[s.start.min(end)..end].fill(b'*');
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// Spans of secret values (string contents, quotes excluded) in the parts of the document
 /// that overlap `windows` (the text around labels, which is all a snippet can show).
 pub fn secret_spans(doc: &Document, windows: &[Span]) -> Vec<Span> {

@@ -96,17 +96,7 @@ impl SourceFile {
         if spans.is_empty() {
             return;
         }
-        let mut bytes = self.text.as_bytes().to_vec();
-        for s in spans {
-            for b in &mut bytes[s.start..s.end.min(self.text.len())] {
-                *b = b'*';
-            }
-        }
-        // Whole UTF-8 sequences inside a span become runs of '*', so this cannot fail; fall
-        // back to the plain text rather than panic if it ever did.
-        let masked = String::from_utf8(bytes)
-            .map(Arc::from)
-            .unwrap_or_else(|_| self.text.clone());
+        let masked = Arc::from(crate::secrets::mask_spans(&self.text, spans));
         let _ = self.display.set(masked);
     }
 

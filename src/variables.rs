@@ -4,6 +4,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::fix::Target;
+use crate::json::NodeId;
+
 /// Postman's own limit on substitution passes.
 const MAX_PASSES: usize = 19;
 /// A variable that references itself twice doubles on every pass; stop growing past this.
@@ -12,9 +15,12 @@ const MAX_RESOLVED_LEN: usize = 1 << 20;
 /// One source of variables (an environment file, a collection's `variable` array, ...).
 #[derive(Debug, Default, Clone)]
 pub struct VarLayer {
-    /// Where the values come from, for messages: "environment `Staging`", "collection variables".
+    /// Where the values come from, for messages: "the environment `Staging`".
     pub origin: String,
     values: HashMap<String, String>,
+    /// The file a fix may edit to change a value, and each value's node there.
+    target: Option<Target>,
+    nodes: HashMap<String, NodeId>,
 }
 
 impl VarLayer {
@@ -22,7 +28,25 @@ impl VarLayer {
         VarLayer {
             origin: origin.into(),
             values: HashMap::new(),
+            target: None,
+            nodes: HashMap::new(),
         }
+    }
+
+    /// Values read from a file a fix may edit.
+    pub fn editable(mut self, target: Target) -> Self {
+        self.target = Some(target);
+        self
+    }
+
+    /// Records where `key`'s value is written (the last definition wins, as for its value).
+    pub fn set_node(&mut self, key: &str, node: NodeId) {
+        self.nodes.insert(key.to_owned(), node);
+    }
+
+    /// The file and node holding `key`'s value, when a fix may edit it.
+    pub fn definition(&self, key: &str) -> Option<(Target, NodeId)> {
+        Some((self.target?, *self.nodes.get(key)?))
     }
 
     /// Later definitions of the same name win, as when Postman imports the array.

@@ -34,8 +34,13 @@ pub fn is_variable_list(doc: &Document, list: NodeId) -> bool {
 /// The enabled variables of an environment or globals export.
 pub fn read_layer(doc: &Document, origin: String) -> VarLayer {
     let mut layer = VarLayer::new(origin);
+    read_into(doc, &mut layer);
+    layer
+}
+
+fn read_into(doc: &Document, layer: &mut VarLayer) {
     let Some(values) = values_node(doc) else {
-        return layer;
+        return;
     };
     for var in doc.elements(values) {
         if doc.kind(var) != Kind::Object {
@@ -45,12 +50,13 @@ pub fn read_layer(doc: &Document, origin: String) -> VarLayer {
             continue;
         }
         let key = doc.get(var, "key").and_then(|k| doc.scalar_text(k));
-        let value = doc.get(var, "value").and_then(|v| doc.scalar_text(v));
-        if let (Some(key), Some(value)) = (key, value) {
+        let node = doc.get(var, "value");
+        let value = node.and_then(|v| doc.scalar_text(v));
+        if let (Some(key), Some(value), Some(node)) = (key, value, node) {
+            layer.set_node(&key, node);
             layer.insert(key.into_owned(), value.into_owned());
         }
     }
-    layer
 }
 
 /// The environment's `name`, for messages.

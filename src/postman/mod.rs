@@ -21,6 +21,8 @@ pub enum Owner {
 /// The collection itself or a folder: something requests inherit auth and scripts from.
 #[derive(Debug)]
 pub struct Scope {
+    /// The collection or folder object.
+    pub node: NodeId,
     pub parent: Option<usize>,
     /// Folder path, e.g. `Admin / Users`; empty for the collection.
     pub path: String,
@@ -33,6 +35,8 @@ pub struct Scope {
 
 #[derive(Debug)]
 pub struct Request {
+    /// The item object holding the request.
+    pub item_node: NodeId,
     pub scope: usize,
     /// Folder path and name, e.g. `Clients / List clients`.
     pub label: String,
@@ -54,6 +58,8 @@ pub struct Request {
 
 #[derive(Debug)]
 pub struct Url {
+    /// The `url` value (a string or an object), or the request string itself.
+    pub node: NodeId,
     /// The URL as written (`raw`, or rebuilt from its parts when `raw` is missing).
     pub raw: String,
     /// What a label should point at: the `raw` string, the URL string, or (for an object
@@ -145,6 +151,9 @@ pub struct ScriptLine {
     pub text: String,
     pub span: Span,
     pub pointer: String,
+    /// The string node holding the line, and where the line starts in its unescaped value.
+    pub node: NodeId,
+    pub start: usize,
 }
 
 #[derive(Debug)]
@@ -199,6 +208,7 @@ impl<'d> Reader<'d> {
         };
         let vars = read_vars(doc, node, vars_origin);
         self.coll.scopes.push(Scope {
+            node,
             parent,
             path: path.clone(),
             pointer: pointer.clone(),
@@ -254,6 +264,7 @@ impl<'d> Reader<'d> {
         let idx = self.coll.requests.len();
         let pointer = format!("{item_pointer}/request");
         let mut req = Request {
+            item_node: item,
             scope,
             vars: read_vars(doc, item, format!("the variables of request `{label}`")),
             label,
@@ -271,6 +282,7 @@ impl<'d> Reader<'d> {
         match doc.kind(node) {
             Kind::String => {
                 req.url = Some(Url {
+                    node,
                     raw: doc.as_str(node).unwrap_or_default().into_owned(),
                     label_node: node,
                     pointer: pointer.clone(),
@@ -428,6 +440,8 @@ fn push_lines(doc: &Document, node: NodeId, text: &str, pointer: &str, out: &mut
             text: line.to_owned(),
             span: doc.string_subspan(node, start, start + line.len()),
             pointer: pointer.to_owned(),
+            node,
+            start,
         });
         start = next;
     }
@@ -450,7 +464,7 @@ fn is_disabled(doc: &Document, obj: NodeId) -> bool {
 
 /// `variable` (v2.1) or `variables` (older exports) arrays of `{key|id, value, disabled}`.
 fn read_vars(doc: &Document, node: NodeId, origin: String) -> VarLayer {
-    let mut layer = VarLayer::new(origin);
+    let mut layer = VarLayer::new(origin).editable(crate::fix::Target::Linted);
     for list_key in ["variables", "variable"] {
         let Some(list) = doc.get(node, list_key) else {
             continue;
@@ -460,8 +474,12 @@ fn read_vars(doc: &Document, node: NodeId, origin: String) -> VarLayer {
                 continue;
             }
             let key = text_of(doc, var, "key").or_else(|| text_of(doc, var, "id"));
-            if let (Some(key), Some(value)) = (key, text_of(doc, var, "value")) {
-                layer.insert(key, value);
+            let value = doc.get(var, "value");
+            if let (Some(key), Some(value)) = (key, value) {
+                if let Some(text) = doc.scalar_text(value) {
+                    layer.insert(key.clone(), text.into_owned());
+                    layer.set_node(&key, value);
+                }
             }
         }
     }
@@ -472,6 +490,7 @@ fn read_vars(doc: &Document, node: NodeId, origin: String) -> VarLayer {
 pub fn read_url(doc: &Document, key: NodeId, node: NodeId, pointer: String) -> Option<Url> {
     match doc.kind(node) {
         Kind::String => Some(Url {
+            node,
             raw: doc.as_str(node)?.into_owned(),
             label_node: node,
             pointer,
@@ -485,6 +504,7 @@ pub fn read_url(doc: &Document, key: NodeId, node: NodeId, pointer: String) -> O
                 let text = doc.as_str(raw)?.into_owned();
                 if !text.trim().is_empty() {
                     return Some(Url {
+                        node,
                         raw: text,
                         label_node: raw,
                         pointer: format!("{pointer}/raw"),
@@ -498,6 +518,7 @@ pub fn read_url(doc: &Document, key: NodeId, node: NodeId, pointer: String) -> O
                 .and_then(|p| doc.elements(p).next())
                 .map(|seg| (seg, format!("{pointer}/path/0")));
             (!raw.is_empty()).then_some(Url {
+                node,
                 raw,
                 label_node: key,
                 pointer,

@@ -5,6 +5,7 @@ use std::fmt;
 use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Applicability;
 use crate::json::Span;
 use crate::lint::FileReport;
 use crate::source::SourceFile;
@@ -96,7 +97,17 @@ impl MietteDiagnostic for DiagnosticView<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.d.help))
+        let Some(fix) = &self.d.fix else {
+            return Some(Box::new(&self.d.help));
+        };
+        let how = match fix.applicability {
+            Applicability::Safe => "`--fix`",
+            Applicability::Unsafe => "`--fix --unsafe-fixes`",
+        };
+        Some(Box::new(format!(
+            "{}\nfix: {} ({how})",
+            self.d.help, fix.message
+        )))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

@@ -7,6 +7,8 @@ use crate::lint::FileReport;
 #[derive(Serialize)]
 pub struct JsonReport {
     pub version: u32,
+    /// Fixes applied by `--fix` (0 without it).
+    pub fixed: usize,
     /// Files examined, including those that could not be read or parsed.
     pub files: usize,
     /// Findings, and files that could not be read, decoded or parsed (codes
@@ -31,12 +33,21 @@ pub struct JsonDiagnostic {
     /// Bytes from the start of the file as stored (a UTF-8 BOM counts).
     pub offset: usize,
     pub length: usize,
+    /// The fix `--fix` would apply, or `null`.
+    pub fix: Option<JsonFix>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFix {
+    pub applicability: crate::fix::Applicability,
+    pub message: String,
 }
 
 impl JsonReport {
     pub fn new() -> Self {
         JsonReport {
             version: 1,
+            fixed: 0,
             files: 0,
             diagnostics: Vec::new(),
         }
@@ -62,6 +73,7 @@ impl JsonReport {
                 column: lc.column,
                 offset: span.start + source.bom_len(),
                 length: span.len(),
+                fix: None,
             });
         }
         for d in &report.diagnostics {
@@ -79,6 +91,10 @@ impl JsonReport {
                 column: lc.column,
                 offset: d.span.start + source.bom_len(),
                 length: d.span.len(),
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    applicability: f.applicability,
+                    message: f.message.clone(),
+                }),
             });
         }
     }

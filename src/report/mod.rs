@@ -1,5 +1,6 @@
 //! Renderers: they read file reports and write text; nothing else in the crate prints.
 
+pub mod diff;
 pub mod full;
 pub mod json;
 
@@ -13,6 +14,11 @@ pub struct Totals {
     pub errors: usize,
     pub warnings: usize,
     pub failed_files: usize,
+    /// Findings with a safe fix, and with an unsafe one.
+    pub fixable: usize,
+    pub unsafe_fixable: usize,
+    /// Fixes applied (or, with `--diff`, that would be).
+    pub fixed: usize,
 }
 
 impl Totals {
@@ -30,7 +36,40 @@ impl Totals {
                 crate::diagnostic::Severity::Error => self.errors += 1,
                 crate::diagnostic::Severity::Warning => self.warnings += 1,
             }
+            match d.fix.as_ref().map(|f| f.applicability) {
+                Some(crate::fix::Applicability::Safe) => self.fixable += 1,
+                Some(crate::fix::Applicability::Unsafe) => self.unsafe_fixable += 1,
+                None => {}
+            }
         }
+    }
+
+    /// The summary after `--fix`: what was fixed, then what remains.
+    pub fn fix_summary(&self) -> String {
+        let fixed = match self.fixed {
+            0 => "Nothing to fix.".to_owned(),
+            n => format!("Fixed {}.", plural(n, "problem")),
+        };
+        format!("{fixed} {}", self.summary())
+    }
+
+    /// The summary for `--diff` (on stderr).
+    pub fn diff_summary(&self) -> String {
+        let mut line = match self.fixed {
+            0 => "Nothing to fix".to_owned(),
+            n => format!("Would fix {}", plural(n, "problem")),
+        };
+        if self.findings() > 0 {
+            line.push_str(&format!("; {} would remain", self.findings()));
+        }
+        line.push('.');
+        if self.failed_files > 0 {
+            line.push_str(&format!(
+                " {} could not be checked.",
+                plural(self.failed_files, "file")
+            ));
+        }
+        line
     }
 
     pub fn findings(&self) -> usize {
@@ -39,7 +78,6 @@ impl Totals {
 
     /// One line, e.g. `Found 3 problems (3 errors) in 2 of 9 files.`
     pub fn summary(&self) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let mut line = if self.findings() == 0 {
             if self.failed_files > 0 && self.files == 0 {
                 String::new()
@@ -54,13 +92,22 @@ impl Totals {
             if self.warnings > 0 {
                 parts.push(plural(self.warnings, "warning"));
             }
-            format!(
+            let mut found = format!(
                 "Found {} ({}) in {} of {}.",
                 plural(self.findings(), "problem"),
                 parts.join(", "),
                 self.files_with_findings,
                 plural(self.files, "file")
-            )
+            );
+            match (self.fixable, self.unsafe_fixable) {
+                (0, 0) => {}
+                (n, 0) => found.push_str(&format!(" {n} fixable with `--fix`.")),
+                (0, u) => found.push_str(&format!(" {u} fixable with `--fix --unsafe-fixes`.")),
+                (n, u) => found.push_str(&format!(
+                    " {n} fixable with `--fix` ({u} more with `--unsafe-fixes`)."
+                )),
+            }
+            found
         };
         if self.failed_files > 0 {
             if !line.is_empty() {
@@ -73,6 +120,10 @@ impl Totals {
         }
         line
     }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 #[cfg(test)]
@@ -92,6 +143,7 @@ mod tests {
             errors: 3,
             warnings: 1,
             failed_files: 1,
+            ..Totals::default()
         };
         let t2 = Totals {
             failed_files: 2,

@@ -1,6 +1,12 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::js::Code;
-use crate::postman::{Owner, Request, Script};
+use serde_json::json;
+
+use crate::fix::edit::Editor;
+use crate::fix::{Edit, Fix};
+use crate::json::Kind;
+use crate::postman::{Header, Owner, Request, Script};
+use crate::rules::cure;
 use crate::rules::{Context, RuleInfo};
 use crate::scopestack::{accepts_json_api, JSON_API};
 
@@ -40,6 +46,13 @@ all of them from the collection's pre-request script:
 ```js
 pm.request.headers.upsert({ key: "Accept", value: "application/vnd.api+json" });
 ```
+
+## Fix
+`--fix` adds `{"key": "Accept", "value": "application/vnd.api+json", "type": "text"}` to the
+request's headers (creating the list, or spelling out a request written as a bare URL, when
+needed), or enables a disabled one. Both are safe: the API answers nothing useful without the
+header. Correcting a header that has another value is unsafe (`--unsafe-fixes`): that value
+may have been chosen on purpose.
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -64,6 +77,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let everywhere = "or upsert it for every request from the collection's pre-request script";
+        let fix = match (enabled.first(), accept.first()) {
+            (Some(h), _) => fix_value(cx, h),
+            (None, Some(h)) => fix_disabled(cx, req, h),
+            (None, None) => fix_missing(cx, req),
+        };
         let (help, message, label, node, pointer) = if let Some(h) = enabled.first() {
             let value = cx.resolve(owner, &h.value).into_owned();
             (
@@ -129,8 +147,69 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             item: Some(req.label.clone()),
             pointer,
             span: cx.span(node),
+            fix,
         });
     }
+}
+
+/// An enabled header with another value: set the value. Unsafe: the value may have been
+/// chosen on purpose (to test content negotiation, say).
+fn fix_value(cx: &Context, h: &Header) -> Option<Fix> {
+    let node = h.value_node?;
+    Some(Fix::unsafe_(
+        format!("Set the `Accept` header to `{JSON_API}`"),
+        vec![Edit::replace(cx.span(node), Editor::string(JSON_API))],
+    ))
+}
+
+/// A disabled header: enable it (and correct its value).
+fn fix_disabled(cx: &Context, req: &Request, h: &Header) -> Option<Fix> {
+    let Some(disabled) = h.disabled_node else {
+        // A `//Accept: ...` line in a header string: add a working line instead.
+        return fix_missing(cx, req);
+    };
+    let mut edits = vec![Edit::replace(cx.span(disabled), "false")];
+    if let Some(value) = h.value_node {
+        if !cx.text(value).is_some_and(|v| accepts_json_api(&v)) {
+            edits.push(Edit::replace(cx.span(value), Editor::string(JSON_API)));
+        }
+    }
+    Some(Fix::safe("Enable the `Accept` header", edits))
+}
+
+/// No header: add one to the list, the header string, or the request.
+fn fix_missing(cx: &Context, req: &Request) -> Option<Fix> {
+    let doc = cx.coll.doc;
+    let ed = &cx.editor;
+    let header = cure::accept_header();
+    let edit = match (doc.kind(req.node), req.headers.node) {
+        (Kind::Object, Some(list)) if doc.kind(list) == Kind::Array => {
+            ed.insert_elements(list, usize::MAX, std::slice::from_ref(&header))
+        }
+        (Kind::Object, Some(list)) if doc.kind(list) == Kind::String => {
+            let text = doc.as_str(list)?;
+            let line = format!("Accept: {JSON_API}");
+            let addition = if text.trim().is_empty() {
+                line
+            } else {
+                format!("\n{line}")
+            };
+            let end = text.trim_end_matches(['\n', '\r']).len();
+            ed.edit_in_string(list, end, end, &addition)
+        }
+        (Kind::Object, Some(other)) => ed.replace_value(other, &json!([header])),
+        (Kind::Object, None) => {
+            let after = doc.get(req.node, "method").map(|_| "method");
+            ed.insert_member(req.node, after, "header", &json!([header]))
+        }
+        // `"request": "https://..."`: spell the request out.
+        (Kind::String, _) => ed.replace_value(
+            req.node,
+            &json!({"method": "GET", "header": [header], "url": doc.as_str(req.node)?}),
+        ),
+        _ => return None,
+    };
+    Some(Fix::safe(format!("Add `Accept: {JSON_API}`"), vec![edit]))
 }
 
 fn is_short(cx: &Context, node: crate::json::NodeId) -> bool {
@@ -219,6 +298,8 @@ mod tests {
                     text: l.to_string(),
                     span: Span::default(),
                     pointer: String::new(),
+                    node: crate::json::Document::parse("\"\"".into()).unwrap().root(),
+                    start: 0,
                 })
                 .collect(),
         };

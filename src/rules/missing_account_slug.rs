@@ -1,6 +1,13 @@
+use serde_json::json;
+
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix};
+use crate::json::Kind;
+use crate::postman::{Owner, Url};
+use crate::rules::cure;
 use crate::rules::{Context, RuleInfo};
 use crate::scopestack::{display_url, API_HOST};
+use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS005",
@@ -33,10 +40,18 @@ Every ScopeStack API resource lives under an account:
 Put the account slug before `/v1/`:
 `https://api.scopestack.io/{{account_slug}}/v1/clients`. The slug is
 `data.attributes["account-slug"]` in the answer to `GET https://api.scopestack.io/v1/me`.
+
+## Fix (safe)
+`--fix` inserts `{{account_slug}}` before `/v1/`, in `raw` and in `path` alike. When no
+variable defines `account_slug`, it is declared in the collection's variables; when no request
+sets it, a request `Get ScopeStack account slug` is inserted after the token request (or
+first): `GET https://api.scopestack.io/v1/me` with the JSON:API `Accept` header and a test
+script that stores `pm.response.json().data.attributes["account-slug"]` in `account_slug`.
+It is safe: a path without a slug only ever answers "not found".
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (_, req, facts) in cx.request_facts() {
+    for (r, req, facts) in cx.request_facts() {
         if !facts.api_request {
             continue;
         }
@@ -71,6 +86,129 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .as_ref()
                     .map_or(url.label_node, |(n, _)| *n),
             ),
+            fix: fix(cx, r, url),
         });
+    }
+}
+
+const SLUG: &str = "{{account_slug}}";
+
+/// `{{account_slug}}` before `/v1/` in the URL (`raw` and `path` alike), the collection
+/// variable declared when nothing defines it, and a request that fills it when none does.
+fn fix(cx: &Context, r: usize, url: &Url) -> Option<Fix> {
+    let doc = cx.coll.doc;
+    let ed = &cx.editor;
+    let mut edits = Vec::new();
+    match doc.kind(url.node) {
+        Kind::String => {
+            let at = v1_position(&url.raw)?;
+            edits.push(ed.edit_in_string(url.node, at, at, &format!("/{SLUG}")));
+        }
+        Kind::Object => {
+            if let Some(raw) = doc
+                .get(url.node, "raw")
+                .filter(|n| doc.kind(*n) == Kind::String)
+            {
+                let text = doc.as_str(raw)?;
+                if !text.trim().is_empty() {
+                    let at = v1_position(&text)?;
+                    edits.push(ed.edit_in_string(raw, at, at, &format!("/{SLUG}")));
+                }
+            }
+            if let Some(path) = doc.get(url.node, "path") {
+                match doc.kind(path) {
+                    Kind::Array => {
+                        let segment = |n| match doc.kind(n) {
+                            Kind::Object => doc.get(n, "value").and_then(|v| doc.as_str(v)),
+                            _ => doc.as_str(n),
+                        };
+                        let v1 = doc
+                            .elements(path)
+                            .position(|n| segment(n).is_some_and(|s| s == "v1"))?;
+                        edits.push(ed.insert_elements(path, v1, &[json!(SLUG)]));
+                    }
+                    Kind::String => {
+                        let text = doc.as_str(path)?;
+                        let at = usize::from(text.starts_with('/'));
+                        text[at..].starts_with("v1").then_some(())?;
+                        edits.push(ed.edit_in_string(path, at, at, &format!("{SLUG}/")));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => return None,
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let layers = cx.layers(Owner::Request(r));
+    let defined = Resolver::new(&layers).lookup("account_slug");
+    if defined.is_none() {
+        edits.extend(cx.declare_variables(&["account_slug"]));
+    }
+    let has_value = defined.is_some_and(|(v, _)| !v.trim().is_empty());
+    if !has_value && !cx.sets_variable("account_slug") {
+        edits.push(slug_request(cx, r));
+    }
+    Some(Fix::safe(format!("Insert `{SLUG}` before `/v1/`"), edits))
+}
+
+/// Inserts `Get ScopeStack account slug` right after the first token request (so it runs
+/// with a fresh token), or first in the collection. It gets the API request's auth when the
+/// place it lands would give it another.
+fn slug_request(cx: &Context, r: usize) -> Edit {
+    let coll = cx.coll;
+    let (scope, index) = cx
+        .requests
+        .iter()
+        .position(|f| f.token_request)
+        .map_or((0, 0), |t| {
+            let (scope, index) = cx.item_position(t);
+            (scope, index + 1)
+        });
+    let wanted = coll.effective_auth(&coll.requests[r]);
+    let mut inherited = None;
+    let mut s = Some(scope);
+    while let Some(i) = s {
+        if let Some(a) = coll.scopes[i].auth {
+            inherited = Some(a);
+            break;
+        }
+        s = coll.scopes[i].parent;
+    }
+    let auth = match wanted {
+        Some(a) if Some(a) != inherited => Some(cx.value_of(coll.auths[a].node)),
+        _ => None,
+    };
+    cx.insert_item(scope, index, &cure::slug_request(auth))
+}
+
+/// Where `/v1` starts the path of a URL as written, outside `{{variables}}`.
+fn v1_position(url: &str) -> Option<usize> {
+    url.match_indices("/v1").map(|(i, _)| i).find(|&i| {
+        let after = url[i + 3..].chars().next();
+        let ends_segment = after.is_none_or(|c| matches!(c, '/' | '?' | '#'));
+        let inside_variable = url[..i].matches("{{").count() > url[..i].matches("}}").count();
+        ends_segment && !inside_variable
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::v1_position;
+
+    #[test]
+    fn finds_the_v1_segment() {
+        assert_eq!(
+            v1_position("https://api.scopestack.io/v1/clients"),
+            Some(25)
+        );
+        assert_eq!(v1_position("{{base}}/v1"), Some(8));
+        assert_eq!(
+            v1_position("https://api.scopestack.io/v10/x/v1/y"),
+            Some(31)
+        );
+        assert_eq!(v1_position("{{a/v1}}/x"), None);
     }
 }

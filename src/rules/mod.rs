@@ -1,6 +1,7 @@
 //! The rule registry. A rule is one file: its documentation (what `scopelint explain` prints),
 //! its metadata and its check. Codes and names are fixed: configs and tools key on them.
 
+mod cure;
 mod missing_accept_header;
 mod missing_account_slug;
 mod oauth_password_grant;
@@ -11,9 +12,11 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::edit::Editor;
 use crate::json::{NodeId, Span};
 use crate::postman::{Collection, Owner, Request};
 use crate::scopestack::UrlParts;
+use crate::settings::Settings;
 use crate::variables::{Resolver, VarLayer};
 
 pub struct RuleInfo {
@@ -52,8 +55,11 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
 /// What every rule sees: the collection, variables, and facts computed once per request.
 pub struct Context<'a> {
     pub coll: &'a Collection<'a>,
+    pub settings: &'a Settings,
     environment: Option<&'a VarLayer>,
     globals: Option<&'a VarLayer>,
+    /// Builds fix edits in the collection file's own layout.
+    pub editor: Editor<'a>,
     pub requests: Vec<RequestFacts>,
     /// Any resolved URL in the collection is on a ScopeStack host.
     pub calls_scopestack: bool,
@@ -73,15 +79,13 @@ pub struct RequestFacts {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
-        coll: &'a Collection<'a>,
-        environment: Option<&'a VarLayer>,
-        globals: Option<&'a VarLayer>,
-    ) -> Context<'a> {
+    pub fn new(coll: &'a Collection<'a>, settings: &'a Settings) -> Context<'a> {
         let mut cx = Context {
             coll,
-            environment,
-            globals,
+            settings,
+            environment: settings.environment_layer(),
+            globals: settings.globals_layer(),
+            editor: Editor::new(coll.doc),
             requests: Vec::with_capacity(coll.requests.len()),
             calls_scopestack: false,
             auth_users: vec![Vec::new(); coll.auths.len()],

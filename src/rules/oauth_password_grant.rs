@@ -1,6 +1,11 @@
+use serde_json::{json, Value};
+
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, RuleInfo};
-use crate::scopestack::{UrlParts, TOKEN_URL};
+use crate::fix::{Edit, Fix};
+use crate::json::Kind;
+use crate::postman::{Auth, Owner};
+use crate::rules::{cure, Context, RuleInfo};
+use crate::scopestack::{is_correct_token_url, UrlParts, TOKEN_URL};
 use crate::variables::has_unresolved;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -44,6 +49,17 @@ Fetch the token with a direct request instead of the helper:
 `pm.response.json().access_token` in a variable from its test script and send it as a bearer
 token. For interactive use, the Authorization Code grant with the callback
 `https://oauth.pstmn.io/v1/callback` also works.
+
+## Fix (safe)
+`--fix` switches the auth object to bearer `{{access_token}}` (its `oauth2` settings stay in
+the object, unused, so nothing is lost) and inserts a request `Get ScopeStack access token` as
+the first item of the collection or folder that held the helper (for a request-level helper:
+just before that request): `POST https://app.scopestack.io/oauth/token`, "No Auth", an
+`x-www-form-urlencoded` body with `grant_type=password` and the helper's `client_id`,
+`client_secret`, `username`, `password` (and `scope`) exactly as they were, and a test script
+that stores `access_token` and `refresh_token` in collection variables, which are declared when
+missing. When the collection already has a request to the token endpoint, none is added.
+It is safe: the helper can never get a token from ScopeStack, so no working request changes.
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -90,6 +106,83 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             item: cx.coll.item_label(auth.owner),
             pointer: grant.pointer.clone(),
             span: cx.span(grant.value),
+            fix: fix(cx, auth),
         });
     }
 }
+
+/// Bearer `{{access_token}}` instead of the helper, and the token request the guide
+/// prescribes, carrying the helper's credentials.
+fn fix(cx: &Context, auth: &Auth) -> Option<Fix> {
+    let doc = cx.coll.doc;
+    let ed = &cx.editor;
+    let kind_node = auth.kind_node?;
+    let mut edits = vec![Edit::replace(cx.span(kind_node), "\"bearer\"")];
+    // The `oauth2` parameters stay in the auth object (Postman keeps the settings of other
+    // auth types there too): nothing of the helper is lost.
+    let v20 = doc
+        .get(auth.node, "oauth2")
+        .is_some_and(|p| doc.kind(p) == Kind::Object);
+    let bearer = if v20 {
+        json!({"token": "{{access_token}}"})
+    } else {
+        json!([{"key": "token", "value": "{{access_token}}", "type": "string"}])
+    };
+    edits.push(match doc.get(auth.node, "bearer") {
+        Some(existing) => ed.replace_value(existing, &bearer),
+        None => ed.insert_member(auth.node, Some("type"), "bearer", &bearer),
+    });
+    let has_token_request = cx
+        .requests
+        .iter()
+        .any(|f| f.token_request && f.url.as_deref().is_some_and(is_correct_token_url));
+    if !has_token_request {
+        let fields: Vec<(&str, Value)> = CREDENTIALS
+            .iter()
+            .filter_map(|&(field, names, fallback)| {
+                // An empty optional field (`scope`) is left out.
+                let value = auth
+                    .param(names)
+                    .map(|p| cx.value_of(p.value))
+                    .filter(|v| fallback.is_some() || v.as_str() != Some(""));
+                match (value, fallback) {
+                    (Some(v), _) => Some((field, v)),
+                    (None, Some(f)) => Some((field, Value::String(f.to_owned()))),
+                    (None, None) => None,
+                }
+            })
+            .collect();
+        let item = cure::token_request(&fields);
+        let (scope, index) = match auth.owner {
+            Owner::Scope(s) => (s, 0),
+            Owner::Request(r) => cx.item_position(r),
+        };
+        edits.push(cx.insert_item(scope, index, &item));
+    }
+    edits.extend(cx.declare_variables(&["access_token", "refresh_token"]));
+    Some(Fix::safe(
+        format!(
+            "Replace the helper with bearer `{{{{access_token}}}}` and add a `{}` request",
+            cure::TOKEN_REQUEST_NAME
+        ),
+        edits,
+    ))
+}
+
+/// Body field, the helper's parameter names (v2.1 and v2.0), and the value to use when the
+/// helper has none (`None`: leave the field out).
+const CREDENTIALS: &[(&str, &[&str], Option<&str>)] = &[
+    (
+        "client_id",
+        &["clientId", "client_id"],
+        Some("{{client_id}}"),
+    ),
+    (
+        "client_secret",
+        &["clientSecret", "client_secret"],
+        Some("{{client_secret}}"),
+    ),
+    ("username", &["username"], Some("{{username}}")),
+    ("password", &["password"], Some("{{password}}")),
+    ("scope", &["scope"], None),
+];

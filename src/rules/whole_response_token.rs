@@ -1,9 +1,11 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
 use crate::json::NodeId;
 use crate::postman::Owner;
+use crate::postman::Script;
 use crate::rules::{Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -48,6 +50,12 @@ Store the `access_token` property:
 ```js
 pm.environment.set("access_token", pm.response.json().access_token);
 ```
+
+## Fix (safe)
+`--fix` replaces the stored expression with `pm.response.json().access_token`, keeping the
+setter and the variable's name. It is safe: a variable that holds a token is only useful with
+the token in it. A bearer token or header that *is* a JSON object gets no fix: the real token is
+not in the file.
 "#;
 
 const SETTERS: &[&str] = &[
@@ -111,6 +119,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 item: cx.coll.item_label(script.owner),
                 pointer: line.pointer.clone(),
                 span: line.span,
+                fix: fix(cx, script, &code, value),
             });
         }
     }
@@ -217,5 +226,27 @@ fn json_token_diagnostic(
         item: cx.coll.item_label(owner),
         pointer,
         span: cx.span(node),
+        // The real token is not in the file: nothing to rewrite it with.
+        fix: None,
     }
 }
+
+/// Replaces the stored expression (an argument inside one script line) with
+/// `pm.response.json().access_token`.
+fn fix(cx: &Context, script: &Script, code: &Code, value: &str) -> Option<Fix> {
+    if value.contains('\n') {
+        return None;
+    }
+    // `value` is a slice of `code.text`.
+    let offset = value.as_ptr() as usize - code.text.as_ptr() as usize;
+    let line_index = code.line_of(offset);
+    let line = script.lines.get(line_index)?;
+    let column = offset - code.line_start(line_index);
+    let start = line.start + column;
+    let edit = cx
+        .editor
+        .edit_in_string(line.node, start, start + value.len(), ACCESS_TOKEN);
+    Some(Fix::safe(format!("Store `{ACCESS_TOKEN}`"), vec![edit]))
+}
+
+const ACCESS_TOKEN: &str = "pm.response.json().access_token";

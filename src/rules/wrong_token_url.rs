@@ -1,9 +1,16 @@
+use serde_json::json;
+
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::edit::Editor;
+use crate::fix::{Edit, Fix, Target};
+use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
+use crate::postman::Url;
 use crate::rules::{Context, RuleInfo};
 use crate::scopestack::{
     display_url, is_correct_token_url, UrlParts, API_HOST, APP_HOST, TOKEN_URL,
 };
+use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS002",
@@ -38,6 +45,15 @@ paths (`/oauth/token/`, `/oauth/authorize`) are different endpoints.
 ## Cure
 Use `https://app.scopestack.io/oauth/token` for the token; keep `https://api.scopestack.io`
 for API calls. If the URL comes from a variable, fix the variable where it is defined.
+
+## Fix
+`--fix` sets the token URL to `https://app.scopestack.io/oauth/token`. When the whole URL is a
+`{{variable}}`, it sets that variable where it is defined instead (a `variable` array of the
+collection, or the file given with `--environment`), so every use of it is cured. In a URL
+object, `raw`, `protocol`, `host` and `path` are set together and a `port` is removed, so the
+parts agree with `raw` (newman sends the parts). The fix is safe, except when the URL mixes
+variables with text (`{{base_url}}/oauth/token`): replacing it with the literal URL drops the
+variable, which may be meant for other requests, so that fix is unsafe.
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -71,6 +87,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 pointer: param.pointer.clone(),
                 span: cx.span(param.value),
                 item: cx.coll.item_label(auth.owner),
+                fix: fix_variable(cx, owner, &written)
+                    .or_else(|| Some(replace_string(cx, param.value, &written))),
                 ..diagnostic(cx, owner, &written)
             });
         }
@@ -87,6 +105,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 pointer: url.pointer.clone(),
                 span: cx.span(url.label_node),
                 item: Some(req.label.clone()),
+                fix: fix_variable(cx, owner, &url.raw).or_else(|| fix_request_url(cx, url)),
                 ..diagnostic(cx, owner, &url.raw)
             });
         }
@@ -125,15 +144,95 @@ fn judge(cx: &Context, owner: Owner, written: &str) -> Option<String> {
     Some(format!("{what}, but {why}"))
 }
 
-fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
-    // Only when the whole URL is one variable is the cure to change that variable; a variable
-    // that is part of the URL (`{{base_url}}/oauth/token`) may be right for other requests.
-    let whole_variable = written
+/// `{{name}}` when the whole URL is one variable. Only then is the cure to change that
+/// variable; a variable that is part of the URL (`{{base_url}}/oauth/token`) may be right for
+/// other requests.
+fn whole_variable(written: &str) -> Option<&str> {
+    written
         .trim()
         .strip_prefix("{{")
         .and_then(|r| r.strip_suffix("}}"))
-        .filter(|name| !name.contains(['{', '}']));
-    let fix_where = match (whole_variable, cx.variable_origin(owner, written)) {
+        .filter(|name| !name.contains(['{', '}']))
+}
+
+/// Sets the variable that holds the whole URL where it is defined: a `variable` array of the
+/// collection, or the `--environment` file.
+fn fix_variable(cx: &Context, owner: Owner, written: &str) -> Option<Fix> {
+    let name = whole_variable(written)?;
+    let layers = cx.layers(owner);
+    let (_, layer) = Resolver::new(&layers).lookup(name)?;
+    let (target, node) = layer.definition(name)?;
+    let value = Editor::string(TOKEN_URL);
+    let edit = match target {
+        Target::Linted => Edit::replace(cx.span(node), value),
+        Target::Environment => {
+            let env = cx.settings.environment.as_ref()?;
+            Edit::replace(env.doc.span(node), value).in_environment()
+        }
+    };
+    Some(Fix::safe(
+        format!("Set `{{{{{name}}}}}` in {} to `{TOKEN_URL}`", layer.origin),
+        vec![edit],
+    ))
+}
+
+/// The token URL with the query string of `written`, if it had one.
+fn corrected(written: &str) -> String {
+    match written.split_once('?') {
+        Some((_, query)) => format!("{TOKEN_URL}?{query}"),
+        None => TOKEN_URL.to_owned(),
+    }
+}
+
+/// Replaces a URL string. Unsafe when it held variables, whose indirection is lost.
+fn replace_string(cx: &Context, node: NodeId, written: &str) -> Fix {
+    let edit = Edit::replace(cx.span(node), Editor::string(&corrected(written)));
+    let message = format!("Use `{TOKEN_URL}`");
+    if written.contains("{{") {
+        Fix::unsafe_(message, vec![edit])
+    } else {
+        Fix::safe(message, vec![edit])
+    }
+}
+
+/// A request's URL: the string, or `raw` and the parts of a URL object, kept consistent.
+fn fix_request_url(cx: &Context, url: &Url) -> Option<Fix> {
+    let doc = cx.coll.doc;
+    if doc.kind(url.node) != Kind::Object {
+        return Some(replace_string(cx, url.node, &url.raw));
+    }
+    let ed = &cx.editor;
+    let mut edits = Vec::new();
+    if let Some(raw) = doc
+        .get(url.node, "raw")
+        .filter(|r| doc.kind(*r) == Kind::String)
+    {
+        edits.push(Edit::replace(
+            cx.span(raw),
+            Editor::string(&corrected(&url.raw)),
+        ));
+    }
+    let parts = [
+        ("protocol", json!("https")),
+        ("host", json!(["app", "scopestack", "io"])),
+        ("path", json!(["oauth", "token"])),
+    ];
+    for (key, value) in parts {
+        if let Some(node) = doc.get(url.node, key) {
+            edits.push(ed.replace_value(node, &value));
+        }
+    }
+    edits.extend(ed.remove_member(url.node, "port"));
+    let message = format!("Use `{TOKEN_URL}`");
+    Some(if url.raw.contains("{{") {
+        Fix::unsafe_(message, edits)
+    } else {
+        Fix::safe(message, edits)
+    })
+}
+
+fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
+    let fix_where = match (whole_variable(written), cx.variable_origin(owner, written)) {
         (Some(_), Some((name, origin))) => {
             format!("Set `{{{{{name}}}}}` in {origin} to `{TOKEN_URL}`")
         }
@@ -151,5 +250,6 @@ fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
         item: None,
         pointer: String::new(),
         span: Default::default(),
+        fix: None,
     }
 }

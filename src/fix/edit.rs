@@ -1,0 +1,389 @@
+//! Format-preserving JSON edits: insert an array element or an object member, replace or
+//! remove a value, edit inside a string. Inserted JSON copies the file's indentation unit
+//! (tabs in Postman exports, 2 or 4 spaces elsewhere), its newline style and the indentation
+//! of its neighbours; nothing else is re-serialised.
+
+use serde_json::Value;
+
+use super::Edit;
+use crate::json::{Document, Kind, NodeId, Span};
+
+/// How a file is laid out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// One level of indentation: `\t`, two or four spaces.
+    pub unit: String,
+    pub newline: &'static str,
+}
+
+impl Style {
+    pub fn detect(text: &str) -> Style {
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let mut unit = None;
+        for line in text.lines().skip(1).take(200) {
+            let ws: String = line
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            if ws.is_empty() {
+                continue;
+            }
+            if ws.starts_with('\t') {
+                unit = Some("\t".to_owned());
+                break;
+            }
+            // The smallest indentation seen is one level.
+            if unit.as_ref().is_none_or(|u: &String| ws.len() < u.len()) {
+                unit = Some(ws);
+            }
+        }
+        Style {
+            unit: unit.unwrap_or_else(|| "\t".to_owned()),
+            newline,
+        }
+    }
+}
+
+/// Builds edits against one parsed document.
+pub struct Editor<'a> {
+    pub doc: &'a Document,
+    pub style: Style,
+}
+
+impl<'a> Editor<'a> {
+    pub fn new(doc: &'a Document) -> Editor<'a> {
+        Editor {
+            doc,
+            style: Style::detect(doc.text()),
+        }
+    }
+
+    fn text(&self) -> &str {
+        self.doc.text()
+    }
+
+    /// The whitespace that starts the line holding byte `pos`.
+    pub fn line_indent(&self, pos: usize) -> &str {
+        let text = self.text();
+        let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let rest = &text[start..];
+        let len = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        &rest[..len]
+    }
+
+    /// Whether `pos` is the first non-blank byte of its line.
+    fn starts_line(&self, pos: usize) -> bool {
+        let text = self.text();
+        let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        text[start..pos].chars().all(|c| c == ' ' || c == '\t')
+    }
+
+    /// `value` as JSON, pretty-printed with the file's indentation, continuing at `indent`.
+    pub fn render(&self, value: &Value, indent: &str) -> String {
+        use serde::Serialize;
+        let mut buf = Vec::new();
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(self.style.unit.as_bytes());
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
+        // Serialising a Value into memory cannot fail.
+        let _ = value.serialize(&mut ser);
+        let pretty = String::from_utf8(buf).unwrap_or_default();
+        let continuation = format!("{}{indent}", self.style.newline);
+        pretty.replace('\n', &continuation)
+    }
+
+    /// A JSON string literal (quotes included).
+    pub fn string(s: &str) -> String {
+        serde_json::to_string(s).unwrap_or_default()
+    }
+
+    /// The whitespace between the token before `node` (`[`, `{` or `,`) and `node`.
+    fn gap_before(&self, pos: usize) -> &str {
+        let text = self.text();
+        let before = &text[..pos];
+        let ws_start = before.trim_end_matches([' ', '\t', '\n', '\r']).len();
+        &text[ws_start..pos]
+    }
+
+    /// Indentation for a new child of `container`, copied from `sibling` when it starts its
+    /// own line.
+    fn child_indent(&self, container: NodeId, sibling: Option<usize>) -> String {
+        match sibling {
+            Some(pos) if self.starts_line(pos) => self.line_indent(pos).to_owned(),
+            _ => format!(
+                "{}{}",
+                self.line_indent(self.doc.span(container).start),
+                self.style.unit
+            ),
+        }
+    }
+
+    /// Replaces a value with another.
+    pub fn replace_value(&self, node: NodeId, value: &Value) -> Edit {
+        let span = self.doc.span(node);
+        let indent = self.line_indent(span.start).to_owned();
+        Edit::replace(span, self.render(value, &indent))
+    }
+
+    /// Inserts `values` into `array` before element `index` (at the end when `index` is past
+    /// the last element).
+    pub fn insert_elements(&self, array: NodeId, index: usize, values: &[Value]) -> Edit {
+        let doc = self.doc;
+        let elements: Vec<NodeId> = doc.elements(array).collect();
+        let join = |indent: &str, gap: &str| {
+            values
+                .iter()
+                .map(|v| self.render(v, indent))
+                .collect::<Vec<_>>()
+                .join(&format!(",{gap}"))
+        };
+        if elements.is_empty() {
+            let nl = self.style.newline;
+            let inner = format!(
+                "{}{}",
+                self.line_indent(doc.span(array).start),
+                self.style.unit
+            );
+            return self.fill_empty(array, &|indent| join(indent, &format!("{nl}{inner}")));
+        }
+        let (anchor, before) = match elements.get(index) {
+            Some(&next) => (next, true),
+            None => (elements[elements.len() - 1], false),
+        };
+        let pos = doc.span(anchor).start;
+        let indent = self.child_indent(array, Some(pos));
+        let gap = match self.gap_before(pos) {
+            "" => " ".to_owned(),
+            g => g.to_owned(),
+        };
+        let rendered = join(&indent, &gap);
+        if before {
+            Edit::insert(pos, format!("{rendered},{gap}"))
+        } else {
+            Edit::insert(doc.span(anchor).end, format!(",{gap}{rendered}"))
+        }
+    }
+
+    /// Inserts `"key": value` into `object`, after the member whose key is `after` (at the
+    /// start when `after` is `None` or missing).
+    pub fn insert_member(
+        &self,
+        object: NodeId,
+        after: Option<&str>,
+        key: &str,
+        value: &Value,
+    ) -> Edit {
+        let doc = self.doc;
+        let members: Vec<(NodeId, NodeId)> = doc.members(object).collect();
+        let member =
+            |indent: &str| format!("{}: {}", Self::string(key), self.render(value, indent));
+        if members.is_empty() {
+            return self.fill_empty(object, &member);
+        }
+        let anchor = after.and_then(|a| members.iter().rev().find(|(k, _)| doc.str_eq(*k, a)));
+        match anchor {
+            Some(&(k, v)) => {
+                let key_pos = doc.span(k).start;
+                let indent = self.child_indent(object, Some(key_pos));
+                let gap = self.gap_before(key_pos).to_owned();
+                let gap = if gap.is_empty() { " ".to_owned() } else { gap };
+                Edit::insert(doc.span(v).end, format!(",{gap}{}", member(&indent)))
+            }
+            None => {
+                let first = doc.span(members[0].0).start;
+                let indent = self.child_indent(object, Some(first));
+                let gap = self.gap_before(first).to_owned();
+                let gap = if gap.is_empty() { " ".to_owned() } else { gap };
+                Edit::insert(first, format!("{},{gap}", member(&indent)))
+            }
+        }
+    }
+
+    /// `[]` or `{}` (possibly with blanks inside) becomes a container with one child.
+    fn fill_empty(&self, container: NodeId, child: &dyn Fn(&str) -> String) -> Edit {
+        let span = self.doc.span(container);
+        let outer = self.line_indent(span.start).to_owned();
+        let inner = format!("{outer}{}", self.style.unit);
+        let (open, close) = if self.doc.kind(container) == Kind::Array {
+            ('[', ']')
+        } else {
+            ('{', '}')
+        };
+        let nl = self.style.newline;
+        Edit::replace(
+            span,
+            format!("{open}{nl}{inner}{}{nl}{outer}{close}", child(&inner)),
+        )
+    }
+
+    /// Removes member `key` from `object` with its comma.
+    pub fn remove_member(&self, object: NodeId, key: &str) -> Option<Edit> {
+        let doc = self.doc;
+        let members: Vec<(NodeId, NodeId)> = doc.members(object).collect();
+        let i = members.iter().rposition(|(k, _)| doc.str_eq(*k, key))?;
+        let (k, v) = members[i];
+        let span = if let Some(&(next, _)) = members.get(i + 1) {
+            Span::new(doc.span(k).start, doc.span(next).start)
+        } else if i > 0 {
+            Span::new(doc.span(members[i - 1].1).end, doc.span(v).end)
+        } else {
+            return Some(Edit::replace(doc.span(object), "{}"));
+        };
+        Some(Edit::replace(span, ""))
+    }
+
+    /// Replaces bytes `start..end` of a string's *unescaped* value with `replacement`.
+    pub fn edit_in_string(
+        &self,
+        node: NodeId,
+        start: usize,
+        end: usize,
+        replacement: &str,
+    ) -> Edit {
+        let span = self.doc.string_subspan(node, start, end);
+        let escaped = Self::string(replacement);
+        Edit::replace(span, escaped[1..escaped.len() - 1].to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::apply;
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn run(text: &str, edit: impl Fn(&Editor) -> Edit) -> String {
+        let doc = Document::parse(Arc::from(text)).unwrap();
+        let editor = Editor::new(&doc);
+        let e = edit(&editor);
+        let out = apply(text, &[&e]);
+        serde_json::from_str::<Value>(&out).unwrap_or_else(|err| panic!("{err}:\n{out}"));
+        out
+    }
+
+    fn get(doc: &Document, path: &[&str]) -> NodeId {
+        path.iter().fold(doc.root(), |n, k| doc.get(n, k).unwrap())
+    }
+
+    #[test]
+    fn detects_tabs_spaces_and_crlf() {
+        assert_eq!(Style::detect("{\n\t\"a\": 1\n}").unit, "\t");
+        assert_eq!(
+            Style::detect("{\n    \"a\": {\n        \"b\": 1\n    }\n}").unit,
+            "    "
+        );
+        assert_eq!(Style::detect("{\r\n  \"a\": 1\r\n}").newline, "\r\n");
+    }
+
+    #[test]
+    fn appends_and_prepends_array_elements_in_the_files_style() {
+        let text = "{\n\t\"item\": [\n\t\t{\n\t\t\t\"name\": \"a\"\n\t\t}\n\t]\n}";
+        let out = run(text, |e| {
+            e.insert_elements(get(e.doc, &["item"]), 9, &[json!({"name": "b"})])
+        });
+        assert_eq!(out, "{\n\t\"item\": [\n\t\t{\n\t\t\t\"name\": \"a\"\n\t\t},\n\t\t{\n\t\t\t\"name\": \"b\"\n\t\t}\n\t]\n}");
+        let out = run(text, |e| {
+            e.insert_elements(get(e.doc, &["item"]), 0, &[json!({"name": "b"})])
+        });
+        assert_eq!(out, "{\n\t\"item\": [\n\t\t{\n\t\t\t\"name\": \"b\"\n\t\t},\n\t\t{\n\t\t\t\"name\": \"a\"\n\t\t}\n\t]\n}");
+    }
+
+    #[test]
+    fn inserts_several_elements_at_once() {
+        let text = "{\n  \"v\": [\n    1\n  ],\n  \"e\": []\n}";
+        let out = run(text, |e| {
+            e.insert_elements(get(e.doc, &["v"]), 9, &[json!(2), json!(3)])
+        });
+        assert_eq!(
+            out,
+            "{\n  \"v\": [\n    1,\n    2,\n    3\n  ],\n  \"e\": []\n}"
+        );
+        let out = run(text, |e| {
+            e.insert_elements(get(e.doc, &["e"]), 0, &[json!(2), json!(3)])
+        });
+        assert_eq!(
+            out,
+            "{\n  \"v\": [\n    1\n  ],\n  \"e\": [\n    2,\n    3\n  ]\n}"
+        );
+    }
+
+    #[test]
+    fn fills_empty_containers_with_crlf_and_spaces() {
+        let text = "{\r\n  \"header\": [],\r\n  \"x\": {}\r\n}";
+        let out = run(text, |e| {
+            e.insert_elements(get(e.doc, &["header"]), 0, &[json!({"key": "Accept"})])
+        });
+        assert_eq!(out, "{\r\n  \"header\": [\r\n    {\r\n      \"key\": \"Accept\"\r\n    }\r\n  ],\r\n  \"x\": {}\r\n}");
+        let out = run(text, |e| {
+            e.insert_member(get(e.doc, &["x"]), None, "k", &json!(1))
+        });
+        assert!(
+            out.ends_with("\"x\": {\r\n    \"k\": 1\r\n  }\r\n}"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn inserts_members_after_a_key_or_first() {
+        let text = "{\n    \"type\": \"oauth2\",\n    \"oauth2\": []\n}";
+        let out = run(text, |e| {
+            e.insert_member(e.doc.root(), Some("type"), "bearer", &json!([]))
+        });
+        assert_eq!(
+            out,
+            "{\n    \"type\": \"oauth2\",\n    \"bearer\": [],\n    \"oauth2\": []\n}"
+        );
+        let out = run(text, |e| {
+            e.insert_member(e.doc.root(), None, "first", &json!(true))
+        });
+        assert_eq!(
+            out,
+            "{\n    \"first\": true,\n    \"type\": \"oauth2\",\n    \"oauth2\": []\n}"
+        );
+    }
+
+    #[test]
+    fn compact_json_stays_compact_enough_to_parse() {
+        let text = r#"{"a":[1,2],"b":{"c":1}}"#;
+        run(text, |e| {
+            e.insert_elements(get(e.doc, &["a"]), 1, &[json!(9), json!(10)])
+        });
+        run(text, |e| {
+            e.insert_member(get(e.doc, &["b"]), Some("c"), "d", &json!([1]))
+        });
+    }
+
+    #[test]
+    fn removes_members_with_their_comma() {
+        let text = "{\n\t\"a\": 1,\n\t\"port\": \"8080\",\n\t\"b\": 2\n}";
+        assert_eq!(
+            run(text, |e| e.remove_member(e.doc.root(), "port").unwrap()),
+            "{\n\t\"a\": 1,\n\t\"b\": 2\n}"
+        );
+        assert_eq!(
+            run(text, |e| e.remove_member(e.doc.root(), "b").unwrap()),
+            "{\n\t\"a\": 1,\n\t\"port\": \"8080\"\n}"
+        );
+        assert_eq!(
+            run(r#"{"only": 1}"#, |e| e
+                .remove_member(e.doc.root(), "only")
+                .unwrap()),
+            "{}"
+        );
+    }
+
+    #[test]
+    fn edits_inside_strings_keep_escapes() {
+        let text = r#"["a\tb https://api.scopestack.io/v1/x \"q\""]"#;
+        let out = run(text, |e| {
+            let node = e.doc.elements(e.doc.root()).next().unwrap();
+            let value = e.doc.as_str(node).unwrap();
+            let at = value.find("/v1").unwrap();
+            e.edit_in_string(node, at, at, "/{{account_slug}}")
+        });
+        assert_eq!(
+            out,
+            r#"["a\tb https://api.scopestack.io/{{account_slug}}/v1/x \"q\""]"#
+        );
+    }
+}

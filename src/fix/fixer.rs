@@ -1,0 +1,143 @@
+//! The fix loop (after ruff): lint, apply the fixes that do not conflict, check that the
+//! result still parses, re-lint, and repeat until nothing more applies.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::{apply, select, Applicability, Edit, Fix, Target};
+use crate::json::Document;
+use crate::lint::{lint_text, Outcome};
+use crate::settings::{Settings, VariablesFile};
+
+/// Enough for fixes that wait on each other (a variable declared by one fix, a request
+/// another inserts at the same place); more passes would mean fixes that never converge.
+const MAX_PASSES: usize = 10;
+
+pub struct Fixed {
+    /// The last lint: what remains after fixing, with spans in `text`.
+    pub outcome: Outcome,
+    /// The fixed text (without a byte-order mark).
+    pub text: Arc<str>,
+    /// How many fixes were applied.
+    pub applied: usize,
+    /// The edits to the linted file, pass by pass (each pass's edits apply to the text the
+    /// previous pass produced).
+    pub passes: Vec<Vec<Edit>>,
+}
+
+/// Fixes `text` in memory. Fixes to the `--environment` file are applied to `settings` as
+/// they go, so that later passes and later files see the corrected values.
+pub fn fix_text(
+    name: &str,
+    text: Arc<str>,
+    bom_len: usize,
+    explicit: bool,
+    settings: &mut Settings,
+    unsafe_fixes: bool,
+) -> Fixed {
+    let mut text = text;
+    let mut applied = 0;
+    let mut passes = Vec::new();
+    // Fixes whose result would not parse are not tried again (keyed by rule and place).
+    let mut rejected: HashSet<(&'static str, String)> = HashSet::new();
+    for pass in 0..=MAX_PASSES {
+        let outcome = lint_text(name, text.clone(), bom_len, explicit, settings);
+        let Outcome::Report(report) = &outcome else {
+            return Fixed {
+                outcome,
+                text,
+                applied,
+                passes,
+            };
+        };
+        if pass == MAX_PASSES || report.error.is_some() {
+            return Fixed {
+                outcome,
+                text,
+                applied,
+                passes,
+            };
+        }
+        let candidates: Vec<(&Fix, (&'static str, String))> = report
+            .diagnostics
+            .iter()
+            .filter_map(|d| {
+                let fix = d.fix.as_ref()?;
+                let key = (d.rule.code, d.pointer.clone());
+                let allowed = unsafe_fixes || fix.applicability == Applicability::Safe;
+                (allowed && !rejected.contains(&key)).then_some((fix, key))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return Fixed {
+                outcome,
+                text,
+                applied,
+                passes,
+            };
+        }
+        let chosen = select(candidates.iter().map(|(f, _)| *f));
+        if let Some((new_text, env)) = try_apply(&text, settings, &chosen) {
+            text = Arc::from(new_text);
+            settings.environment = env.or(settings.environment.take());
+            applied += chosen.len();
+            passes.push(linted_edits(&chosen));
+            continue;
+        }
+        // Together they broke the file: apply them one at a time, dropping the culprits.
+        for fix in chosen {
+            match try_apply(&text, settings, &[fix]) {
+                Some((new_text, env)) => {
+                    text = Arc::from(new_text);
+                    settings.environment = env.or(settings.environment.take());
+                    applied += 1;
+                    passes.push(linted_edits(&[fix]));
+                }
+                None => {
+                    if let Some((_, key)) = candidates.iter().find(|(f, _)| std::ptr::eq(*f, fix)) {
+                        rejected.insert(key.clone());
+                    }
+                }
+            }
+        }
+    }
+    unreachable!("the loop returns on its last pass")
+}
+
+fn linted_edits(fixes: &[&Fix]) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = fixes
+        .iter()
+        .flat_map(|f| f.edits.iter())
+        .filter(|e| e.target == Target::Linted)
+        .cloned()
+        .collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    edits.dedup();
+    edits
+}
+
+/// The text with `fixes` applied (and the environment file, when they touch it), or `None`
+/// when a result would not parse.
+fn try_apply(
+    text: &str,
+    settings: &Settings,
+    fixes: &[&Fix],
+) -> Option<(String, Option<VariablesFile>)> {
+    let edits = |target: Target| -> Vec<&Edit> {
+        fixes
+            .iter()
+            .flat_map(|f| f.edits.iter())
+            .filter(|e| e.target == target)
+            .collect()
+    };
+    let new_text = apply(text, &edits(Target::Linted));
+    Document::parse(Arc::from(new_text.as_str())).ok()?;
+    let env_edits = edits(Target::Environment);
+    let env = if env_edits.is_empty() {
+        None
+    } else {
+        let file = settings.environment.as_ref()?;
+        Some(file.with_text(apply(file.text(), &env_edits)).ok()?)
+    };
+    Some((new_text, env))
+}

@@ -1,0 +1,180 @@
+//! Fixes as data (after ruff): a fix is a set of byte-range edits on the original text, with
+//! an applicability. Edits are applied from the end of the file backwards, so bytes outside
+//! them stay identical by construction; a fix that overlaps one already chosen waits for the
+//! next pass.
+
+pub mod edit;
+pub mod fixer;
+
+use serde::Serialize;
+
+use crate::json::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps the collection's meaning apart from curing the finding; applied by `--fix`.
+    Safe,
+    /// May change behaviour the user chose; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// Which file an edit applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// The file being linted.
+    Linted,
+    /// The `--environment` file, where a variable's wrong value is defined.
+    Environment,
+}
+
+/// Replace `span` of `target` with `content` (an insertion when the span is empty).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub target: Target,
+    pub span: Span,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, content: impl Into<String>) -> Edit {
+        Edit {
+            target: Target::Linted,
+            span,
+            content: content.into(),
+        }
+    }
+
+    pub fn insert(at: usize, content: impl Into<String>) -> Edit {
+        Edit::replace(Span::new(at, at), content)
+    }
+
+    pub fn in_environment(mut self) -> Edit {
+        self.target = Target::Environment;
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, e.g. "Replace the OAuth 2.0 helper with a token request".
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Safe,
+            message: message.into(),
+            edits,
+        }
+    }
+
+    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Unsafe,
+            message: message.into(),
+            edits,
+        }
+    }
+}
+
+/// Two edits conflict when their ranges overlap, or when both insert at the same place (the
+/// order of the insertions would be arbitrary).
+fn conflicts(a: &Edit, b: &Edit) -> bool {
+    a.target == b.target
+        && if a.span.is_empty() || b.span.is_empty() {
+            a.span.start == b.span.start
+                || (a.span.start > b.span.start && a.span.start < b.span.end)
+                || (b.span.start > a.span.start && b.span.start < a.span.end)
+        } else {
+            a.span.start < b.span.end && b.span.start < a.span.end
+        }
+}
+
+/// Chooses fixes in order, skipping any whose edits conflict with an edit already chosen
+/// (it waits for the next pass). Identical edits from different fixes (two fixes declaring
+/// the same variable) are shared, not conflicts.
+pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
+    let mut chosen: Vec<&Fix> = Vec::new();
+    let mut edits: Vec<&Edit> = Vec::new();
+    for fix in fixes {
+        let clash = fix
+            .edits
+            .iter()
+            .any(|e| edits.iter().any(|c| *c != e && conflicts(c, e)));
+        let self_clash = fix
+            .edits
+            .iter()
+            .enumerate()
+            .any(|(i, a)| fix.edits[i + 1..].iter().any(|b| a != b && conflicts(a, b)));
+        if clash || self_clash {
+            continue;
+        }
+        edits.extend(fix.edits.iter());
+        chosen.push(fix);
+    }
+    chosen
+}
+
+/// Applies non-conflicting edits (for one target) to `text`.
+pub fn apply(text: &str, edits: &[&Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.to_vec();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    sorted.dedup();
+    let mut out =
+        String::with_capacity(text.len() + sorted.iter().map(|e| e.content.len()).sum::<usize>());
+    let mut at = 0;
+    for e in sorted {
+        out.push_str(&text[at..e.span.start]);
+        out.push_str(&e.content);
+        at = e.span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(edits: &[(usize, usize, &str)]) -> Fix {
+        Fix::safe(
+            "t",
+            edits
+                .iter()
+                .map(|&(s, e, c)| Edit::replace(Span::new(s, e), c))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn applies_edits_and_keeps_everything_else() {
+        let text = "0123456789";
+        let f = fix(&[(2, 4, "ab"), (6, 6, "X"), (9, 10, "")]);
+        let edits: Vec<&Edit> = f.edits.iter().collect();
+        assert_eq!(apply(text, &edits), "01ab45X678");
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_pass() {
+        let a = fix(&[(2, 5, "a")]);
+        let b = fix(&[(4, 6, "b")]);
+        let c = fix(&[(6, 6, "c")]);
+        let d = fix(&[(6, 6, "d")]);
+        let shared = fix(&[(8, 8, "s")]);
+        let shared_again = fix(&[(8, 8, "s"), (9, 9, "t")]);
+        let chosen = select([&a, &b, &c, &d, &shared, &shared_again]);
+        assert_eq!(chosen, [&a, &c, &shared, &shared_again]);
+    }
+
+    #[test]
+    fn targets_do_not_conflict_with_each_other() {
+        let a = fix(&[(2, 5, "a")]);
+        let mut b = fix(&[(2, 5, "b")]);
+        b.edits[0].target = Target::Environment;
+        assert_eq!(select([&a, &b]).len(), 2);
+    }
+}

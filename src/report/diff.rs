@@ -1,0 +1,63 @@
+//! `--diff`: unified diffs (`a/` and `b/` headers with the file's path) of what `--fix`
+//! changes. Secrets are masked on both sides, so a diff never prints one either.
+
+use similar::TextDiff;
+
+use crate::secrets::masked;
+
+/// A unified diff of `old` → `new` for `path` with three lines of context; empty when equal.
+pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
+    if old == new {
+        return String::new();
+    }
+    let (old, new) = (masked(old), masked(new));
+    let path = path.trim_start_matches("./");
+    let text = TextDiff::from_lines(&old, &new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string();
+    let mut text = if color { colorize(&text) } else { text };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+fn colorize(diff: &str) -> String {
+    diff.split_inclusive('\n')
+        .map(|line| {
+            let code = if line.starts_with("+++") || line.starts_with("---") {
+                "1"
+            } else if line.starts_with('+') {
+                "32"
+            } else if line.starts_with('-') {
+                "31"
+            } else if line.starts_with("@@") {
+                "36"
+            } else {
+                return line.to_owned();
+            };
+            let body = line.trim_end_matches('\n');
+            let end = &line[body.len()..];
+            format!("\u{1b}[{code}m{body}\u{1b}[0m{end}")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_with_a_and_b_headers_and_masks_secrets() {
+        let old = "{\n\t\"a\": 1,\n\t\"password\": \"hunter2\"\n}\n";
+        let new = "{\n\t\"a\": 2,\n\t\"password\": \"hunter2\"\n}\n";
+        let d = unified("./x/c.json", old, new, false);
+        assert!(d.starts_with("--- a/x/c.json\n+++ b/x/c.json\n@@"), "{d}");
+        assert!(d.contains("-\t\"a\": 1,\n+\t\"a\": 2,\n"), "{d}");
+        assert!(!d.contains("hunter2"), "{d}");
+        assert_eq!(unified("c", old, old, false), "");
+        assert!(unified("c", old, new, true).contains("\u{1b}[32m+\t\"a\": 2,\u{1b}[0m\n"));
+    }
+}

@@ -1,0 +1,116 @@
+//! What applies to every linted file: the variables of the `--environment` and `--globals`
+//! files. The environment file is kept parsed, so that a fix can edit a wrong value where it
+//! is defined.
+
+use std::sync::Arc;
+
+use crate::fix::Target;
+use crate::json::Document;
+use crate::load;
+use crate::postman::environment;
+use crate::source::SourceFile;
+use crate::variables::VarLayer;
+
+/// A Postman environment or globals export given on the command line.
+pub struct VariablesFile {
+    /// The path as given, for messages.
+    pub name: String,
+    pub doc: Document,
+    pub bom_len: usize,
+    pub layer: VarLayer,
+    /// The text as it was read, before any fix.
+    pub original: Arc<str>,
+    what: &'static str,
+    target: Option<Target>,
+}
+
+impl VariablesFile {
+    /// Reads an environment (`what` = "environment") or globals export.
+    pub fn read(name: &str, bytes: Vec<u8>, what: &'static str) -> Result<VariablesFile, String> {
+        let decoded = load::decode(bytes).map_err(|e| e.message)?;
+        let target = (what == "environment").then_some(Target::Environment);
+        let file = Self::from_text(name, decoded.text.clone(), decoded.bom_len, what, target)?;
+        Ok(VariablesFile {
+            original: decoded.text,
+            ..file
+        })
+    }
+
+    fn from_text(
+        name: &str,
+        text: Arc<str>,
+        bom_len: usize,
+        what: &'static str,
+        target: Option<Target>,
+    ) -> Result<VariablesFile, String> {
+        let doc = load::parse(&text).map_err(|e| {
+            let lc = SourceFile::new(name, text.clone(), 0).line_col(e.span.start);
+            format!(
+                "invalid JSON at line {}, column {}: {}",
+                lc.line, lc.column, e.message
+            )
+        })?;
+        if environment::values_node(&doc).is_none() {
+            return Err(format!(
+                "not a Postman {what} export (no `values` array of variables)"
+            ));
+        }
+        let origin = match environment::name(&doc) {
+            Some(n) if !n.is_empty() => format!("the {what} `{n}`"),
+            _ => format!("the {what} file `{name}`"),
+        };
+        let mut layer = environment::read_layer(&doc, origin);
+        if let Some(t) = target {
+            layer = layer.editable(t);
+        }
+        Ok(VariablesFile {
+            name: name.to_owned(),
+            doc,
+            bom_len,
+            layer,
+            original: text,
+            what,
+            target,
+        })
+    }
+
+    /// The same file with new text (after fixes), re-read.
+    pub fn with_text(&self, text: String) -> Result<VariablesFile, String> {
+        let file = Self::from_text(
+            &self.name,
+            Arc::from(text),
+            self.bom_len,
+            self.what,
+            self.target,
+        )?;
+        Ok(VariablesFile {
+            original: self.original.clone(),
+            ..file
+        })
+    }
+
+    pub fn text(&self) -> &str {
+        self.doc.text()
+    }
+
+    pub fn changed(&self) -> bool {
+        *self.original != *self.text()
+    }
+}
+
+/// Variables from files named on the command line.
+#[derive(Default)]
+pub struct Settings {
+    pub environment: Option<VariablesFile>,
+    pub globals: Option<VariablesFile>,
+}
+
+impl Settings {
+    pub fn environment_layer(&self) -> Option<&VarLayer> {
+        self.environment.as_ref().map(|f| &f.layer)
+    }
+
+    pub fn globals_layer(&self) -> Option<&VarLayer> {
+        self.globals.as_ref().map(|f| &f.layer)
+    }
+}
