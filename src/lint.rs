@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Io,
     Encoding,
     Json,
+    /// A fixed file could not be written back.
+    Write,
 }
 
 impl ErrorKind {
@@ -37,6 +39,7 @@ impl ErrorKind {
             ErrorKind::Io => "scopelint::io",
             ErrorKind::Encoding => "scopelint::encoding",
             ErrorKind::Json => "scopelint::json",
+            ErrorKind::Write => "scopelint::write",
         }
     }
 
@@ -45,6 +48,7 @@ impl ErrorKind {
             ErrorKind::Io => "unreadable-file",
             ErrorKind::Encoding => "invalid-encoding",
             ErrorKind::Json => "invalid-json",
+            ErrorKind::Write => "unwritable-file",
         }
     }
 
@@ -57,6 +61,10 @@ impl ErrorKind {
             ErrorKind::Json => {
                 "Postman exports are plain JSON; was the file cut short or edited by hand? \
                  Export it again from Postman."
+            }
+            ErrorKind::Write => {
+                "The file is as it was. Make it writable, or run again once nothing else is \
+                 changing it; `--diff` shows what the fix would do."
             }
         }
     }
@@ -76,11 +84,15 @@ pub enum Outcome {
 
 impl FileReport {
     pub fn failed(name: &str, message: String) -> FileReport {
+        Self::failed_as(ErrorKind::Io, name, message)
+    }
+
+    pub fn failed_as(kind: ErrorKind, name: &str, message: String) -> FileReport {
         FileReport {
             source: Arc::new(SourceFile::new(name, Arc::from(""), 0)),
             diagnostics: Vec::new(),
             error: Some(FileError {
-                kind: ErrorKind::Io,
+                kind,
                 message,
                 span: None,
             }),

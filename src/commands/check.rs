@@ -10,7 +10,7 @@ use super::{write_stderr, write_stdout, Status};
 use crate::cli::{CheckArgs, Format};
 use crate::discover::{discover, io_message, Input};
 use crate::fix::fixer::fix_text;
-use crate::lint::{lint_bytes, FileReport, Outcome};
+use crate::lint::{lint_bytes, ErrorKind, FileReport, Outcome};
 use crate::load::{self, has_postman_suffix, may_be_postman};
 use crate::report::full::FullRenderer;
 use crate::report::json::JsonReport;
@@ -204,7 +204,11 @@ fn fix_file(
             match (&file.path, file.stamp) {
                 (Some(path), Some(stamp)) => {
                     if let Err(message) = replace_file(path, &bytes, stamp) {
-                        return sink.add(FileReport::failed(&file.name, message));
+                        return sink.add(FileReport::failed_as(
+                            ErrorKind::Write,
+                            &file.name,
+                            message,
+                        ));
                     }
                 }
                 _ => write_stdout(&String::from_utf8_lossy(&bytes))?,
@@ -249,7 +253,7 @@ fn finish_environment(env: &VariablesFile, args: &CheckArgs, sink: &mut Sink) ->
             _ => Err("the file changed while it was being fixed; nothing was written".to_owned()),
         };
         if let Err(message) = result {
-            sink.add(FileReport::failed(&env.name, message))?;
+            sink.add(FileReport::failed_as(ErrorKind::Write, &env.name, message))?;
         }
     }
     Ok(())

@@ -33,7 +33,7 @@ fn full_output_has_no_colour_off_a_terminal() {
     assert!(!r.stdout.contains('\u{1b}'), "ANSI escape in piped output");
     assert!(
         r.stdout
-            .ends_with("Found 9 problems (9 errors) in 6 of 8 files. 8 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"),
+            .ends_with("Found 9 problems (9 errors) in 6 of 14 files. 8 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"),
         "{}",
         r.stdout
     );
@@ -53,8 +53,8 @@ fn json_document_has_the_documented_shape() {
     assert_eq!(
         keys,
         [
-            "code", "column", "fix", "help", "item", "length", "line", "message", "name",
-            "offset", "path", "pointer", "severity"
+            "code", "column", "fix", "help", "item", "length", "line", "message", "name", "offset",
+            "path", "pointer", "severity"
         ]
     );
     insta::assert_json_snapshot!(report);
