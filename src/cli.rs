@@ -24,13 +24,18 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lint Postman collections, environments and globals files
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: code, name and summary
     Rules,
     /// Print a rule's documentation: what it catches, why it breaks, an example, the cure
     Explain {
         /// A rule code (SS001) or name (oauth-password-grant)
         rule: String,
+    },
+    /// Print a shell completion script (e.g. `scopelint completions bash > /etc/bash_completion.d/scopelint`)
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
     },
 }
 
@@ -51,34 +56,118 @@ pub struct CheckArgs {
     #[arg(long, short = 'g', value_name = "FILE")]
     pub globals: Option<PathBuf>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Full)]
-    pub format: Format,
-
     /// The file name to show for standard input (`-`) in diagnostics
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
 
     /// Apply safe fixes in place, then report what remains (with `-`, write the fixed text
     /// to stdout and the report to stderr)
-    #[arg(long)]
+    #[arg(long, help_heading = "Fixing")]
     pub fix: bool,
 
     /// Print a unified diff of what --fix would change and write nothing (with --fix: apply
     /// and print the diff)
-    #[arg(long)]
+    #[arg(long, help_heading = "Fixing")]
     pub diff: bool,
 
     /// Apply unsafe fixes too: those that may change behaviour you chose (see `scopelint
     /// explain CODE`)
-    #[arg(long)]
+    #[arg(long, help_heading = "Fixing")]
     pub unsafe_fixes: bool,
+
+    /// Run only these rules (codes, prefixes such as `SS`, or names; comma-separated);
+    /// replaces `select` from the configuration
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULES",
+        help_heading = "Rule selection"
+    )]
+    pub select: Option<Vec<String>>,
+
+    /// Run these rules too, on top of the selection
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULES",
+        help_heading = "Rule selection"
+    )]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RULES",
+        help_heading = "Rule selection"
+    )]
+    pub ignore: Vec<String>,
+
+    /// Use this configuration file for every linted file, instead of the nearest
+    /// `scopelint.toml` or `.scopelint.toml`
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "isolated",
+        help_heading = "Configuration"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files: defaults and command-line flags only
+    #[arg(long, help_heading = "Configuration")]
+    pub isolated: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Full, help_heading = "Output")]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output_file: Option<PathBuf>,
+
+    /// When to use colour
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Output")]
+    pub color: ColorChoice,
+
+    /// Print how many problems each rule found instead of the problems
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
+
+    /// Print only the problems: no summary and no notes
+    #[arg(long, short = 'q', help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Leave out the closing summary line
+    #[arg(long, help_heading = "Output")]
+    pub no_summary: bool,
+
+    /// List the files that would be linted, and lint nothing
+    #[arg(long, help_heading = "Output")]
+    pub show_files: bool,
+
+    /// Exit with 0 even when problems are found (errors still exit with 2)
+    #[arg(long, help_heading = "Output")]
+    pub exit_zero: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Graphical diagnostics with the offending lines, then a summary
     Full,
-    /// One JSON document on stdout
+    /// One line per problem: `path:line:col: CODE message`
+    Concise,
+    /// One JSON document
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards
+    Sarif,
+    /// GitHub Actions workflow annotations
+    Github,
 }

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
@@ -34,6 +35,7 @@ pub fn run(cli: &Cli) -> Status {
         Command::Check(args) => commands::check::run(args),
         Command::Rules => commands::rules::list(),
         Command::Explain { rule } => commands::rules::explain(rule),
+        Command::Completions { shell } => commands::rules::completions(*shell),
     };
     match result {
         Ok(status) => status,

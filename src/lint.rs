@@ -1,6 +1,9 @@
 //! One file, start to finish: decode, parse, classify, model, rules.
 
+use std::path::Path;
 use std::sync::Arc;
+
+use crate::config::{Config, Overrides};
 
 use crate::diagnostic::Diagnostic;
 use crate::json::Span;
@@ -31,6 +34,8 @@ pub enum ErrorKind {
     Json,
     /// A fixed file could not be written back.
     Write,
+    /// A configuration file is wrong.
+    Config,
 }
 
 impl ErrorKind {
@@ -40,6 +45,7 @@ impl ErrorKind {
             ErrorKind::Encoding => "scopelint::encoding",
             ErrorKind::Json => "scopelint::json",
             ErrorKind::Write => "scopelint::write",
+            ErrorKind::Config => "scopelint::config",
         }
     }
 
@@ -49,6 +55,7 @@ impl ErrorKind {
             ErrorKind::Encoding => "invalid-encoding",
             ErrorKind::Json => "invalid-json",
             ErrorKind::Write => "unwritable-file",
+            ErrorKind::Config => "invalid-configuration",
         }
     }
 
@@ -65,6 +72,11 @@ impl ErrorKind {
             ErrorKind::Write => {
                 "The file is as it was. Make it writable, or run again once nothing else is \
                  changing it; `--diff` shows what the fix would do."
+            }
+            ErrorKind::Config => {
+                "Files governed by this configuration were not checked. Keys: select, \
+                 extend-select, ignore, per-file-ignores, severity, app-url, api-url \
+                 (see the README)."
             }
         }
     }
@@ -100,9 +112,24 @@ impl FileReport {
     }
 }
 
+/// Which rules run on a file, and how they see ScopeStack.
+#[derive(Clone, Copy)]
+pub struct RuleOptions<'a> {
+    pub config: &'a Config,
+    pub overrides: &'a Overrides,
+    /// The file's path, for `per-file-ignores` (`None` for stdin).
+    pub path: Option<&'a Path>,
+}
+
 /// Lints the bytes of one file named `name` (used for diagnostics and to recognise
 /// `*.postman_collection.json` and friends); `explicit` when it was named on the command line.
-pub fn lint_bytes(name: &str, bytes: Vec<u8>, explicit: bool, settings: &Settings) -> Outcome {
+pub fn lint_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    explicit: bool,
+    settings: &Settings,
+    options: RuleOptions,
+) -> Outcome {
     let decoded = match load::decode(bytes) {
         Ok(d) => d,
         Err(e) => {
@@ -119,7 +146,14 @@ pub fn lint_bytes(name: &str, bytes: Vec<u8>, explicit: bool, settings: &Setting
             });
         }
     };
-    lint_text(name, decoded.text, decoded.bom_len, explicit, settings)
+    lint_text(
+        name,
+        decoded.text,
+        decoded.bom_len,
+        explicit,
+        settings,
+        options,
+    )
 }
 
 /// Lints decoded text (without its byte-order mark, whose length is `bom_len`).
@@ -129,6 +163,7 @@ pub fn lint_text(
     bom_len: usize,
     explicit: bool,
     settings: &Settings,
+    options: RuleOptions,
 ) -> Outcome {
     let source = Arc::new(SourceFile::new(name, text.clone(), bom_len));
     let doc = match load::parse(&text) {
@@ -150,8 +185,16 @@ pub fn lint_text(
     let diagnostics = match load::classify(&doc, base_name, explicit) {
         FileKind::Collection { root, pointer } => {
             let coll = postman::read_collection(&doc, root, pointer);
-            let cx = Context::new(&coll, settings);
-            rules::check(&cx)
+            let config = options.config;
+            let cx = Context::new(&coll, settings, &config.endpoints);
+            let mut diagnostics = rules::check(&cx, |rule| {
+                config.enabled(rule, options.overrides, options.path)
+            });
+            for d in &mut diagnostics {
+                d.severity = config.severity(d.rule);
+            }
+            config.apply_path_ignores(&doc, &mut diagnostics);
+            diagnostics
         }
         FileKind::Environment | FileKind::Globals => Vec::new(),
         FileKind::Other(reason) => return Outcome::Skipped(reason),

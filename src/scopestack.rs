@@ -1,12 +1,183 @@
-//! What the ScopeStack API looks like: its hosts, its token endpoint, and a tolerant URL
-//! splitter for the resolved URLs found in collections (which may still hold `{{vars}}`, lack
-//! a scheme, or otherwise not be URLs a strict parser accepts).
+//! What the ScopeStack API looks like: its endpoints (the application host that issues
+//! tokens and the API host; both configurable, for staging or mock servers), and a tolerant URL
+//! splitter for the resolved URLs found in collections (which may still hold `{{vars}}`, lack a
+//! scheme, or otherwise not be URLs a strict parser accepts).
 
-/// The one correct token endpoint.
-pub const TOKEN_URL: &str = "https://app.scopestack.io/oauth/token";
-pub const APP_HOST: &str = "app.scopestack.io";
-pub const API_HOST: &str = "api.scopestack.io";
+use serde_json::{json, Value};
+
+pub const DEFAULT_APP_URL: &str = "https://app.scopestack.io";
+pub const DEFAULT_API_URL: &str = "https://api.scopestack.io";
 pub const JSON_API: &str = "application/vnd.api+json";
+
+/// A service base URL: `https://app.scopestack.io`, `http://127.0.0.1:4010/mock`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// As configured, without a trailing slash.
+    pub url: String,
+    scheme: String,
+    host: String,
+    /// `None` when the URL names no port: then any port matches.
+    port: Option<String>,
+    /// Path prefix, without a trailing slash (usually empty).
+    base: String,
+}
+
+impl Endpoint {
+    pub fn parse(url: &str) -> Result<Endpoint, String> {
+        let url = url.trim().trim_end_matches('/');
+        let p = UrlParts::parse(url);
+        let scheme = p
+            .scheme
+            .map(str::to_ascii_lowercase)
+            .filter(|s| s == "https" || s == "http")
+            .ok_or_else(|| format!("`{url}` is not an http(s) URL"))?;
+        if p.host.is_empty() || url.contains(['?', '#', '@', '{']) {
+            return Err(format!(
+                "`{url}` must be a plain base URL such as `https://api.example.com`"
+            ));
+        }
+        Ok(Endpoint {
+            url: url.to_owned(),
+            scheme,
+            host: p.host.clone(),
+            port: p.port.map(str::to_owned),
+            base: p.path.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// `host` or `host:port`, for messages.
+    pub fn authority(&self) -> String {
+        match &self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        }
+    }
+
+    fn default_port(scheme: &str) -> Option<&'static str> {
+        match scheme {
+            "https" => Some("443"),
+            "http" => Some("80"),
+            _ => None,
+        }
+    }
+
+    /// Same host, and the same port when this endpoint names one.
+    fn serves(&self, p: &UrlParts) -> bool {
+        if p.host != self.host {
+            return false;
+        }
+        let Some(port) = &self.port else { return true };
+        let theirs = p.port.or_else(|| {
+            p.scheme
+                .and_then(|s| Self::default_port(&s.to_ascii_lowercase()))
+        });
+        theirs == Some(port.as_str())
+    }
+
+    /// Exactly this endpoint's `base` + `path` (scheme, host and port included).
+    fn is_exactly(&self, url: &str, path: &str) -> bool {
+        let p = UrlParts::parse(url);
+        let scheme_ok = p
+            .scheme
+            .is_some_and(|s| s.eq_ignore_ascii_case(&self.scheme));
+        let wanted_port = self
+            .port
+            .as_deref()
+            .or_else(|| Self::default_port(&self.scheme));
+        let port = p.port.or_else(|| Self::default_port(&self.scheme));
+        scheme_ok
+            && p.host == self.host
+            && port == wanted_port
+            && p.path == format!("{}{path}", self.base)
+            && !url.trim().contains('@')
+    }
+
+    /// A Postman URL object for `path` (which starts with `/`) whose parts agree with `raw`
+    /// (newman sends the parts, not `raw`).
+    pub fn url_object(&self, path: &str) -> Value {
+        let strings = |text: &str, sep: char| -> Value {
+            text.split(sep)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_owned()))
+                .collect()
+        };
+        let mut url = serde_json::Map::new();
+        url.insert("raw".into(), json!(format!("{}{path}", self.url)));
+        url.insert("protocol".into(), json!(self.scheme));
+        url.insert("host".into(), strings(&self.host, '.'));
+        if let Some(port) = &self.port {
+            url.insert("port".into(), json!(port));
+        }
+        url.insert("path".into(), strings(&format!("{}{path}", self.base), '/'));
+        Value::Object(url)
+    }
+
+    /// The parts of a URL object as `(key, value)`, for rewriting an existing object.
+    pub fn url_parts(&self, path: &str) -> Vec<(&'static str, Option<Value>)> {
+        let object = self.url_object(path);
+        ["protocol", "host", "port", "path"]
+            .into_iter()
+            .map(|k| (k, object.get(k).cloned()))
+            .collect()
+    }
+}
+
+/// Where ScopeStack lives for a linted file: the application (tokens) and the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoints {
+    pub app: Endpoint,
+    pub api: Endpoint,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            app: Endpoint::parse(DEFAULT_APP_URL).expect("valid default"),
+            api: Endpoint::parse(DEFAULT_API_URL).expect("valid default"),
+        }
+    }
+}
+
+impl Endpoints {
+    /// The one correct token endpoint.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token", self.app.url)
+    }
+
+    /// `GET /v1/me`, which answers the account slug.
+    pub fn me_url(&self) -> String {
+        format!("{}/v1/me", self.api.url)
+    }
+
+    /// `scopestack.io` or any subdomain of it (any port), or a configured endpoint's host.
+    pub fn is_scopestack(&self, p: &UrlParts) -> bool {
+        p.is_scopestack_domain() || self.app.serves(p) || self.api.serves(p)
+    }
+
+    /// On the API host (and under its base path).
+    pub fn is_api(&self, p: &UrlParts) -> bool {
+        self.api.serves(p) && p.path.starts_with(&self.api.base)
+    }
+
+    /// A path on the API without the API's base path.
+    pub fn api_path<'p>(&self, path: &'p str) -> &'p str {
+        path.strip_prefix(self.api.base.as_str()).unwrap_or(path)
+    }
+
+    /// Whether `url` (resolved) is the token endpoint: scheme, host, port and path exactly;
+    /// a query string does not change the endpoint.
+    pub fn is_token_url(&self, url: &str) -> bool {
+        self.app.is_exactly(url, "/oauth/token")
+    }
+
+    pub fn app_serves(&self, p: &UrlParts) -> bool {
+        self.app.serves(p)
+    }
+
+    pub fn api_serves(&self, p: &UrlParts) -> bool {
+        self.api.serves(p)
+    }
+}
 
 /// The parts of a URL the rules look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,24 +231,9 @@ impl<'a> UrlParts<'a> {
     }
 
     /// `scopestack.io` or any subdomain of it, any port.
-    pub fn is_scopestack(&self) -> bool {
+    pub fn is_scopestack_domain(&self) -> bool {
         self.host == "scopestack.io" || self.host.ends_with(".scopestack.io")
     }
-
-    pub fn is_api(&self) -> bool {
-        self.host == API_HOST
-    }
-}
-
-/// Whether `url` (resolved) is the token endpoint: `https`, host `app.scopestack.io`, default
-/// port, path exactly `/oauth/token`. A query string does not change the endpoint.
-pub fn is_correct_token_url(url: &str) -> bool {
-    let p = UrlParts::parse(url);
-    p.scheme.is_some_and(|s| s.eq_ignore_ascii_case("https"))
-        && p.host == APP_HOST
-        && matches!(p.port, None | Some("443"))
-        && p.path == "/oauth/token"
-        && !url.trim().contains('@')
 }
 
 /// A URL for messages: `user:password@` and the values of query parameters that name a
@@ -148,7 +304,8 @@ mod tests {
         assert_eq!(p.host, "api.scopestack.io");
         assert_eq!(p.port, Some("8443"));
         assert_eq!(p.path, "/acme/v1/clients");
-        assert!(p.is_api() && p.is_scopestack());
+        let ss = Endpoints::default();
+        assert!(ss.is_api(&p) && ss.is_scopestack(&p));
 
         let p = UrlParts::parse("api.scopestack.io/v1/me");
         assert_eq!(p.scheme, None);
@@ -157,7 +314,7 @@ mod tests {
 
         let p = UrlParts::parse("{{base_url}}/v1/clients");
         assert_eq!(p.host, "{{base_url}}");
-        assert!(!p.is_scopestack());
+        assert!(!Endpoints::default().is_scopestack(&p));
 
         let p = UrlParts::parse("http://u:p@[::1]:80/x");
         assert_eq!((p.host.as_str(), p.port, p.path), ("::1", Some("80"), "/x"));
@@ -172,13 +329,13 @@ mod tests {
             "SCOPESTACK.IO.",
         ] {
             assert!(
-                UrlParts::parse(&format!("https://{h}/")).is_scopestack(),
+                UrlParts::parse(&format!("https://{h}/")).is_scopestack_domain(),
                 "{h}"
             );
         }
         for h in ["notscopestack.io", "scopestack.io.evil.com", "example.com"] {
             assert!(
-                !UrlParts::parse(&format!("https://{h}/")).is_scopestack(),
+                !UrlParts::parse(&format!("https://{h}/")).is_scopestack_domain(),
                 "{h}"
             );
         }
@@ -186,6 +343,9 @@ mod tests {
 
     #[test]
     fn token_url_must_be_exact() {
+        let ss = Endpoints::default();
+        let is_correct_token_url = |u: &str| ss.is_token_url(u);
+        assert_eq!(ss.token_url(), "https://app.scopestack.io/oauth/token");
         assert!(is_correct_token_url(
             "https://app.scopestack.io/oauth/token"
         ));
@@ -202,6 +362,30 @@ mod tests {
         ] {
             assert!(!is_correct_token_url(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn configured_endpoints_for_a_mock_server() {
+        let mock = Endpoints {
+            app: Endpoint::parse("http://127.0.0.1:4010/").unwrap(),
+            api: Endpoint::parse("http://127.0.0.1:4010/api").unwrap(),
+        };
+        assert_eq!(mock.token_url(), "http://127.0.0.1:4010/oauth/token");
+        assert!(mock.is_token_url("http://127.0.0.1:4010/oauth/token"));
+        assert!(!mock.is_token_url("http://127.0.0.1:4011/oauth/token"));
+        let api = UrlParts::parse("http://127.0.0.1:4010/api/v1/clients");
+        assert!(mock.is_api(&api) && mock.is_scopestack(&api));
+        assert_eq!(mock.api_path(api.path), "/v1/clients");
+        assert!(!mock.is_api(&UrlParts::parse("http://127.0.0.1:9999/api/v1/clients")));
+        // The real service still counts as ScopeStack.
+        assert!(mock.is_scopestack(&UrlParts::parse("https://api.scopestack.io/v1/me")));
+        assert_eq!(
+            mock.api.url_object("/v1/me"),
+            serde_json::json!({"raw": "http://127.0.0.1:4010/api/v1/me", "protocol": "http",
+                "host": ["127", "0", "0", "1"], "port": "4010", "path": ["api", "v1", "me"]})
+        );
+        assert!(Endpoint::parse("ftp://x").is_err());
+        assert!(Endpoint::parse("https://x/?q").is_err());
     }
 
     #[test]

@@ -27,6 +27,14 @@ pub struct LineCol {
     pub column: usize,
 }
 
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: Arc<str>, bom_len: usize) -> Self {
         SourceFile {

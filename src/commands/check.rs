@@ -1,35 +1,43 @@
 //! `scopelint check`: discover, lint (or fix) each file, report.
 //!
 //! Modes: check (report), `--fix` (apply, then report what remains), `--diff` (print what
-//! `--fix` would change, write nothing), `--fix --diff` (apply and print).
+//! `--fix` would change, write nothing), `--fix --diff` (apply and print), `--show-files`.
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::{write_stderr, write_stdout, Status};
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{CheckArgs, ColorChoice, Format};
+use crate::config::{ConfigStore, Lookup, Overrides, Selector};
 use crate::discover::{discover, io_message, Input};
 use crate::fix::fixer::fix_text;
-use crate::lint::{lint_bytes, ErrorKind, FileReport, Outcome};
-use crate::load::{self, has_postman_suffix, may_be_postman};
+use crate::lint::{lint_bytes, ErrorKind, FileError, FileReport, Outcome, RuleOptions};
+use crate::load::{self, has_postman_suffix, may_be_postman, FileKind};
 use crate::report::full::FullRenderer;
 use crate::report::json::JsonReport;
-use crate::report::{diff, Totals};
+use crate::report::sarif::SarifReport;
+use crate::report::{concise, diff, github, Totals};
 use crate::settings::{Settings, VariablesFile};
 use crate::write::{replace_file, Stamp};
 
 pub fn run(args: &CheckArgs) -> io::Result<Status> {
+    let overrides = match overrides(args) {
+        Ok(o) => o,
+        Err(message) => return usage_error(&message),
+    };
     let mut settings = match load_settings(args) {
         Ok(s) => s,
-        Err(message) => {
-            write_stderr(&format!("error: {message}\n"));
-            return Ok(Status::Error);
+        Err(message) => return usage_error(&message),
+    };
+    let mut sink = Sink::new(args)?;
+    let configs = match ConfigStore::new(args.config.as_deref(), args.isolated) {
+        Ok(c) => c,
+        Err(e) => {
+            sink.add(config_report(e))?;
+            return sink.finish();
         }
     };
     let inputs = discover(&args.paths);
-    // With `--fix -`, stdout carries the fixed text: the report goes to stderr.
-    let stdin_fix = args.fix && inputs.contains(&Input::Stdin);
-    let mut sink = Sink::new(args, stdin_fix);
     for input in &inputs {
         let mut loaded = match load_input(input, args) {
             Loaded::Bytes(file) => file,
@@ -39,13 +47,30 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
             }
             Loaded::Skip => continue,
         };
-        if args.fix || args.diff {
-            fix_file(loaded, args, &mut settings, &mut sink)?;
+        let config = match configs.for_path(loaded.path.as_deref()) {
+            Lookup::Found(c) => c,
+            Lookup::Broken(error) => {
+                if let Some(e) = error {
+                    sink.add(config_report(e))?;
+                }
+                continue;
+            }
+        };
+        let path = loaded.path.clone();
+        let options = RuleOptions {
+            config: &config,
+            overrides: &overrides,
+            path: path.as_deref(),
+        };
+        if args.show_files {
+            show_file(&loaded, &mut sink)?;
+        } else if args.fix || args.diff {
+            fix_file(loaded, args, &mut settings, options, &mut sink)?;
         } else {
             let bytes = std::mem::take(&mut loaded.bytes);
-            match lint_bytes(&loaded.name, bytes, loaded.explicit, &settings) {
+            match lint_bytes(&loaded.name, bytes, loaded.explicit, &settings, options) {
                 Outcome::Report(report) => sink.add(report)?,
-                Outcome::Skipped(reason) => note_skipped(&loaded, &reason),
+                Outcome::Skipped(reason) => sink.note_skipped(&loaded, &reason),
             }
         }
     }
@@ -53,6 +78,34 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
         finish_environment(env, args, &mut sink)?;
     }
     sink.finish()
+}
+
+fn usage_error(message: &str) -> io::Result<Status> {
+    write_stderr(&format!("error: {message}\n"));
+    Ok(Status::Error)
+}
+
+fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
+    let parse = |list: &[String]| -> Result<Vec<Selector>, String> {
+        list.iter().map(|s| Selector::parse(s)).collect()
+    };
+    Ok(Overrides {
+        select: args.select.as_deref().map(parse).transpose()?,
+        extend_select: parse(&args.extend_select)?,
+        ignore: parse(&args.ignore)?,
+    })
+}
+
+fn config_report(e: crate::config::ConfigError) -> FileReport {
+    FileReport {
+        source: e.source,
+        diagnostics: Vec::new(),
+        error: Some(FileError {
+            kind: ErrorKind::Config,
+            message: e.message,
+            span: e.span,
+        }),
+    }
 }
 
 fn load_settings(args: &CheckArgs) -> Result<Settings, String> {
@@ -147,10 +200,26 @@ fn load_input(input: &Input, args: &CheckArgs) -> Loaded {
     }
 }
 
-fn note_skipped(file: &LoadedFile, reason: &str) {
-    if file.explicit {
-        write_stderr(&format!("note: skipping {}: {reason}\n", file.name));
+/// `--show-files`: the file is listed when scopelint would lint it.
+fn show_file(file: &LoadedFile, sink: &mut Sink) -> io::Result<()> {
+    let lintable = load::decode(file.bytes.clone())
+        .ok()
+        .and_then(|d| load::parse(&d.text).ok())
+        .is_some_and(|doc| {
+            let base = file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name);
+            !matches!(
+                load::classify(&doc, base, file.explicit),
+                FileKind::Other(_)
+            )
+        });
+    // A file that does not parse would be linted, and reported.
+    let parses = load::decode(file.bytes.clone())
+        .ok()
+        .is_some_and(|d| load::parse(&d.text).is_ok());
+    if lintable || !parses {
+        sink.write(&format!("{}\n", file.name))?;
     }
+    Ok(())
 }
 
 /// Fixes one file in memory, then prints its diff and/or writes it, and reports what remains.
@@ -158,16 +227,23 @@ fn fix_file(
     file: LoadedFile,
     args: &CheckArgs,
     settings: &mut Settings,
+    options: RuleOptions,
     sink: &mut Sink,
 ) -> io::Result<()> {
     let decoded = match load::decode(file.bytes.clone()) {
         Ok(d) => d,
         // Not text: the plain lint reports it.
         Err(_) => {
-            return match lint_bytes(&file.name, file.bytes.clone(), file.explicit, settings) {
+            return match lint_bytes(
+                &file.name,
+                file.bytes.clone(),
+                file.explicit,
+                settings,
+                options,
+            ) {
                 Outcome::Report(report) => sink.add(report),
                 Outcome::Skipped(reason) => {
-                    note_skipped(&file, &reason);
+                    sink.note_skipped(&file, &reason);
                     Ok(())
                 }
             }
@@ -180,22 +256,23 @@ fn fix_file(
         decoded.bom_len,
         file.explicit,
         settings,
+        options,
         args.unsafe_fixes,
     );
     let report = match fixed.outcome {
         Outcome::Report(report) => report,
         Outcome::Skipped(reason) => {
-            note_skipped(&file, &reason);
+            sink.note_skipped(&file, &reason);
             return Ok(());
         }
     };
     if *fixed.text != *original {
         if args.diff {
-            sink.diff(&diff::unified(
+            write_stdout(&diff::unified(
                 &file.name,
                 &original,
                 &fixed.text,
-                use_color(),
+                sink.color,
             ))?;
         }
         if args.fix {
@@ -219,20 +296,17 @@ fn fix_file(
         write_stdout(&String::from_utf8_lossy(&file.bytes))?;
     }
     sink.totals.fixed += fixed.applied;
-    if let Output::Json(json) = &mut sink.output {
-        json.fixed += fixed.applied;
-    }
     sink.add(report)
 }
 
 /// Fixes that corrected a variable in the `--environment` file: diff and/or write it.
 fn finish_environment(env: &VariablesFile, args: &CheckArgs, sink: &mut Sink) -> io::Result<()> {
     if args.diff {
-        sink.diff(&diff::unified(
+        write_stdout(&diff::unified(
             &env.name,
             &env.original,
             env.text(),
-            use_color(),
+            sink.color,
         ))?;
     }
     if args.fix {
@@ -263,109 +337,147 @@ fn finish_environment(env: &VariablesFile, args: &CheckArgs, sink: &mut Sink) ->
 struct Sink {
     totals: Totals,
     output: Output,
+    writer: Box<dyn Write>,
+    color: bool,
     /// `--diff` alone: only diffs go to stdout.
     diff_only: bool,
-    /// Write the report to stderr (stdout carries fixed text).
-    to_stderr: bool,
     fixing: bool,
+    statistics: bool,
+    quiet: bool,
+    summary: bool,
+    show_files: bool,
+    exit_zero: bool,
+    environment: Option<String>,
 }
 
 enum Output {
     Full(Box<FullRenderer>),
+    Concise,
     Json(JsonReport),
+    Sarif(SarifReport),
+    Github,
 }
 
 impl Sink {
-    fn new(args: &CheckArgs, to_stderr: bool) -> Sink {
-        let color = if to_stderr {
-            io::stderr().is_terminal() && no_color_unset()
-        } else {
-            use_color()
+    fn new(args: &CheckArgs) -> io::Result<Sink> {
+        // With `--fix -`, stdout carries the fixed text: the report goes to stderr.
+        let stdin_fix = args.fix && args.paths.iter().any(|p| p.as_os_str() == "-");
+        let (writer, terminal): (Box<dyn Write>, bool) = match &args.output_file {
+            Some(path) => (
+                Box::new(io::BufWriter::new(std::fs::File::create(path)?)),
+                false,
+            ),
+            None if stdin_fix => (Box::new(io::stderr()), io::stderr().is_terminal()),
+            None => (Box::new(io::stdout()), io::stdout().is_terminal()),
+        };
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !no_color_env,
         };
         let output = match args.format {
             Format::Full => Output::Full(Box::new(FullRenderer::new(color, width()))),
+            Format::Concise => Output::Concise,
             Format::Json => Output::Json(JsonReport::new()),
+            Format::Sarif => Output::Sarif(SarifReport::default()),
+            Format::Github => Output::Github,
         };
-        Sink {
+        Ok(Sink {
             totals: Totals::default(),
             output,
+            writer,
+            color,
             diff_only: args.diff && !args.fix,
-            to_stderr,
             fixing: args.fix,
-        }
+            statistics: args.statistics,
+            quiet: args.quiet,
+            summary: !args.quiet && !args.no_summary,
+            show_files: args.show_files,
+            exit_zero: args.exit_zero,
+            environment: args.environment.as_ref().map(|p| p.display().to_string()),
+        })
     }
 
-    fn write(&self, text: &str) -> io::Result<()> {
-        if self.to_stderr {
-            write_stderr(text);
-            Ok(())
-        } else {
-            write_stdout(text)
-        }
+    fn write(&mut self, text: &str) -> io::Result<()> {
+        self.writer.write_all(text.as_bytes())
     }
 
-    fn diff(&mut self, text: &str) -> io::Result<()> {
-        write_stdout(text)
+    fn note_skipped(&self, file: &LoadedFile, reason: &str) {
+        if file.explicit && !self.quiet && !self.show_files {
+            write_stderr(&format!("note: skipping {}: {reason}\n", file.name));
+        }
     }
 
     fn add(&mut self, report: FileReport) -> io::Result<()> {
         self.totals.add(&report);
-        if self.diff_only {
+        if self.diff_only || (self.statistics && report.error.is_none()) {
             return Ok(());
         }
+        let mut text = String::new();
         match &mut self.output {
             Output::Full(renderer) => {
                 if report.error.is_some() || !report.diagnostics.is_empty() {
-                    let mut text = String::new();
                     renderer.render(&report, &mut text);
-                    self.write(&text)?;
                 }
             }
+            Output::Concise => concise::render(&report, &mut text),
+            Output::Github => github::render(&report, &mut text),
             Output::Json(json) => json.add(&report),
+            Output::Sarif(sarif) => sarif.add(&report, self.environment.as_deref()),
         }
-        Ok(())
+        self.write(&text)
     }
 
-    fn finish(self) -> io::Result<Status> {
-        let t = self.totals;
+    fn finish(mut self) -> io::Result<Status> {
+        let t = std::mem::take(&mut self.totals);
         if self.diff_only {
-            write_stderr(&format!("{}\n", t.diff_summary()));
-        } else {
-            match &self.output {
-                Output::Full(_) => {
+            if !self.quiet {
+                write_stderr(&format!("{}\n", t.diff_summary()));
+            }
+        } else if !self.show_files {
+            let mut text = String::new();
+            if self.statistics && !matches!(self.output, Output::Json(_)) {
+                text.push_str(&t.statistics());
+            }
+            match &mut self.output {
+                Output::Full(_) | Output::Concise if self.summary => {
                     let summary = if self.fixing {
                         t.fix_summary()
                     } else {
                         t.summary()
                     };
-                    self.write(&format!("{summary}\n"))?;
+                    text.push_str(&format!("{summary}\n"));
                 }
                 Output::Json(json) => {
-                    let mut text = serde_json::to_string_pretty(json).map_err(io::Error::other)?;
-                    text.push('\n');
-                    self.write(&text)?;
+                    json.fixed = t.fixed;
+                    let value = if self.statistics {
+                        t.statistics_json()
+                    } else {
+                        serde_json::to_value(&*json).map_err(io::Error::other)?
+                    };
+                    text = serde_json::to_string_pretty(&value).map_err(io::Error::other)? + "\n";
                 }
+                Output::Sarif(sarif) => {
+                    text = serde_json::to_string_pretty(&sarif.finish())
+                        .map_err(io::Error::other)?
+                        + "\n";
+                }
+                _ => {}
             }
+            self.write(&text)?;
         }
+        self.writer.flush()?;
         // `--diff`: anything to fix is worth a non-zero status, like findings.
         let pending = t.findings() > 0 || (self.diff_only && t.fixed > 0);
         Ok(if t.failed_files > 0 {
             Status::Error
-        } else if pending {
+        } else if pending && !self.exit_zero {
             Status::Findings
         } else {
             Status::Clean
         })
     }
-}
-
-fn no_color_unset() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
-fn use_color() -> bool {
-    io::stdout().is_terminal() && no_color_unset()
 }
 
 fn width() -> usize {

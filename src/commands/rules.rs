@@ -31,3 +31,16 @@ pub fn explain(rule: &str) -> io::Result<Status> {
         }
     }
 }
+
+pub fn completions(shell: clap_complete::Shell) -> io::Result<Status> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut crate::cli::Cli::command(),
+        "scopelint",
+        &mut out,
+    );
+    write_stdout(&String::from_utf8_lossy(&out))?;
+    Ok(Status::Clean)
+}

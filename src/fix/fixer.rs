@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{apply, select, Applicability, Edit, Fix, Target};
 use crate::json::Document;
-use crate::lint::{lint_text, Outcome};
+use crate::lint::{lint_text, Outcome, RuleOptions};
 use crate::settings::{Settings, VariablesFile};
 
 /// Enough for fixes that wait on each other (a variable declared by one fix, a request
@@ -33,6 +33,7 @@ pub fn fix_text(
     bom_len: usize,
     explicit: bool,
     settings: &mut Settings,
+    options: RuleOptions,
     unsafe_fixes: bool,
 ) -> Fixed {
     let mut text = text;
@@ -41,7 +42,7 @@ pub fn fix_text(
     // Fixes whose result would not parse are not tried again (keyed by rule and place).
     let mut rejected: HashSet<(&'static str, String)> = HashSet::new();
     for pass in 0..=MAX_PASSES {
-        let outcome = lint_text(name, text.clone(), bom_len, explicit, settings);
+        let outcome = lint_text(name, text.clone(), bom_len, explicit, settings, options);
         let Outcome::Report(report) = &outcome else {
             return Fixed {
                 outcome,

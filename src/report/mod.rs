@@ -1,14 +1,19 @@
 //! Renderers: they read file reports and write text; nothing else in the crate prints.
 
+pub mod concise;
 pub mod diff;
 pub mod full;
+pub mod github;
 pub mod json;
+pub mod sarif;
 
 use crate::lint::FileReport;
 
-/// Counts for the closing summary.
-#[derive(Debug, Default, Clone, Copy)]
+/// Counts for the closing summary and `--statistics`.
+#[derive(Debug, Default, Clone)]
 pub struct Totals {
+    /// Per rule code: (name, findings, findings with a fix).
+    pub by_rule: std::collections::BTreeMap<&'static str, (&'static str, usize, usize)>,
     pub files: usize,
     pub files_with_findings: usize,
     pub errors: usize,
@@ -36,12 +41,46 @@ impl Totals {
                 crate::diagnostic::Severity::Error => self.errors += 1,
                 crate::diagnostic::Severity::Warning => self.warnings += 1,
             }
+            let entry = self
+                .by_rule
+                .entry(d.rule.code)
+                .or_insert((d.rule.name, 0, 0));
+            entry.1 += 1;
+            entry.2 += usize::from(d.fix.is_some());
             match d.fix.as_ref().map(|f| f.applicability) {
                 Some(crate::fix::Applicability::Safe) => self.fixable += 1,
                 Some(crate::fix::Applicability::Unsafe) => self.unsafe_fixable += 1,
                 None => {}
             }
         }
+    }
+
+    /// `--statistics`: one line per rule, most frequent first (`[*]`: fixable).
+    pub fn statistics(&self) -> String {
+        let mut rows: Vec<_> = self.by_rule.iter().collect();
+        rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
+        let width = rows
+            .iter()
+            .map(|r| r.1 .1.to_string().len())
+            .max()
+            .unwrap_or(1);
+        rows.iter()
+            .map(|(code, (name, count, fixable))| {
+                let mark = if *fixable > 0 { " [*]" } else { "" };
+                format!("{count:>width$}  {code}  {name}{mark}\n")
+            })
+            .collect()
+    }
+
+    /// `--statistics --format json`.
+    pub fn statistics_json(&self) -> serde_json::Value {
+        let mut rows: Vec<_> = self.by_rule.iter().collect();
+        rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
+        rows.iter()
+            .map(|(code, (name, count, fixable))| {
+                serde_json::json!({"code": code, "name": name, "count": count, "fixable": fixable})
+            })
+            .collect()
     }
 
     /// The summary after `--fix`: what was fixed, then what remains.

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::fix::Edit;
 use crate::json::{Kind, NodeId};
 use crate::rules::Context;
-use crate::scopestack::{JSON_API, TOKEN_URL};
+use crate::scopestack::{Endpoints, JSON_API};
 
 pub const TOKEN_REQUEST_NAME: &str = "Get ScopeStack access token";
 pub const SLUG_REQUEST_NAME: &str = "Get ScopeStack account slug";
@@ -17,19 +17,9 @@ pub fn accept_header() -> Value {
     json!({"key": "Accept", "value": JSON_API, "type": "text"})
 }
 
-/// The token endpoint as a URL object whose parts agree with `raw` (newman sends the parts).
-pub fn token_url() -> Value {
-    json!({
-        "raw": TOKEN_URL,
-        "protocol": "https",
-        "host": ["app", "scopestack", "io"],
-        "path": ["oauth", "token"]
-    })
-}
-
 /// `POST https://app.scopestack.io/oauth/token`, "No Auth", an urlencoded password grant with
 /// the given `(field, value)` pairs, and a test script that stores both tokens.
-pub fn token_request(fields: &[(&str, Value)]) -> Value {
+pub fn token_request(endpoints: &Endpoints, fields: &[(&str, Value)]) -> Value {
     let mut body = vec![json!({"key": "grant_type", "value": "password", "type": "text"})];
     body.extend(
         fields
@@ -53,23 +43,18 @@ pub fn token_request(fields: &[(&str, Value)]) -> Value {
             "method": "POST",
             "header": [],
             "body": {"mode": "urlencoded", "urlencoded": body},
-            "url": token_url()
+            "url": endpoints.app.url_object("/oauth/token")
         },
         "response": []
     })
 }
 
 /// `GET https://api.scopestack.io/v1/me`, storing `account-slug` in `account_slug`.
-pub fn slug_request(auth: Option<Value>) -> Value {
+pub fn slug_request(endpoints: &Endpoints, auth: Option<Value>) -> Value {
     let mut request = json!({
         "method": "GET",
         "header": [accept_header()],
-        "url": {
-            "raw": "https://api.scopestack.io/v1/me",
-            "protocol": "https",
-            "host": ["api", "scopestack", "io"],
-            "path": ["v1", "me"]
-        }
+        "url": endpoints.api.url_object("/v1/me")
     });
     if let (Some(auth), Some(map)) = (auth, request.as_object_mut()) {
         // Postman writes `auth` first.

@@ -6,7 +6,7 @@ use crate::json::Kind;
 use crate::postman::{Owner, Url};
 use crate::rules::cure;
 use crate::rules::{Context, RuleInfo};
-use crate::scopestack::{display_url, API_HOST};
+use crate::scopestack::display_url;
 use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -71,9 +71,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 req.label
             ),
             help: format!(
-                "Use `https://{API_HOST}/{{{{account_slug}}}}{path}`. Only `/v1/me` lives \
-                 without a slug; the slug is `data.attributes[\"account-slug\"]` of \
-                 `GET https://{API_HOST}/v1/me`."
+                "Use `{}/{{{{account_slug}}}}{path}`. Only `/v1/me` lives without a slug; the \
+                 slug is `data.attributes[\"account-slug\"]` of `GET {}`.",
+                cx.endpoints.api.url,
+                cx.endpoints.me_url()
             ),
             label: "no account slug before /v1/".to_owned(),
             item: Some(req.label.clone()),
@@ -181,7 +182,7 @@ fn slug_request(cx: &Context, r: usize) -> Edit {
         Some(a) if Some(a) != inherited => Some(cx.value_of(coll.auths[a].node)),
         _ => None,
     };
-    cx.insert_item(scope, index, &cure::slug_request(auth))
+    cx.insert_item(scope, index, &cure::slug_request(cx.endpoints, auth))
 }
 
 /// Where `/v1` starts the path of a URL as written, outside `{{variables}}`.

@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::edit::Editor;
 use crate::json::{NodeId, Span};
 use crate::postman::{Collection, Owner, Request};
-use crate::scopestack::UrlParts;
+use crate::scopestack::{Endpoints, UrlParts};
 use crate::settings::Settings;
 use crate::variables::{Resolver, VarLayer};
 
@@ -60,6 +60,8 @@ pub struct Context<'a> {
     globals: Option<&'a VarLayer>,
     /// Builds fix edits in the collection file's own layout.
     pub editor: Editor<'a>,
+    /// Where ScopeStack lives (configurable).
+    pub endpoints: &'a Endpoints,
     pub requests: Vec<RequestFacts>,
     /// Any resolved URL in the collection is on a ScopeStack host.
     pub calls_scopestack: bool,
@@ -79,8 +81,13 @@ pub struct RequestFacts {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(coll: &'a Collection<'a>, settings: &'a Settings) -> Context<'a> {
+    pub fn new(
+        coll: &'a Collection<'a>,
+        settings: &'a Settings,
+        endpoints: &'a Endpoints,
+    ) -> Context<'a> {
         let mut cx = Context {
+            endpoints,
             coll,
             settings,
             environment: settings.environment_layer(),
@@ -103,10 +110,10 @@ impl<'a> Context<'a> {
                     let token_request = req.body.as_ref().is_some_and(|b| b.has_grant_type())
                         || parts.path.trim_end_matches('/').ends_with("/oauth/token");
                     RequestFacts {
-                        scopestack: parts.is_scopestack(),
-                        api_request: parts.is_api() && !token_request,
+                        scopestack: endpoints.is_scopestack(&parts),
+                        api_request: endpoints.is_api(&parts) && !token_request,
                         token_request,
-                        path: parts.path.to_owned(),
+                        path: endpoints.api_path(parts.path).to_owned(),
                         url: Some(resolved),
                     }
                 }
@@ -124,7 +131,7 @@ impl<'a> Context<'a> {
             || (0..coll.auths.len()).any(|a| {
                 cx.resolve_auth_param(a, &["accessTokenUrl", "authUrl"])
                     .iter()
-                    .any(|(_, u)| UrlParts::parse(u).is_scopestack())
+                    .any(|(_, u)| cx.endpoints.is_scopestack(&UrlParts::parse(u)))
             });
         cx
     }
@@ -234,10 +241,10 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Runs every rule on a collection; diagnostics come back in file order.
-pub fn check(cx: &Context) -> Vec<Diagnostic> {
+/// Runs the enabled rules on a collection; diagnostics come back in file order.
+pub fn check(cx: &Context, enabled: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| enabled(r)) {
         (rule.check)(cx, &mut out);
     }
     out.sort_by_key(|d| (d.span.start, d.rule.code));

@@ -5,7 +5,7 @@ use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Auth, Owner};
 use crate::rules::{cure, Context, RuleInfo};
-use crate::scopestack::{is_correct_token_url, UrlParts, TOKEN_URL};
+use crate::scopestack::UrlParts;
 use crate::variables::has_unresolved;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -80,7 +80,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let token_urls = cx.resolve_auth_param(index, &["accessTokenUrl"]);
         let on_scopestack = token_urls
             .iter()
-            .any(|(_, u)| UrlParts::parse(u).is_scopestack());
+            .any(|(_, u)| cx.endpoints.is_scopestack(&UrlParts::parse(u)));
         let unresolved = token_urls
             .iter()
             .all(|(_, u)| u.trim().is_empty() || has_unresolved(u));
@@ -97,10 +97,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             ),
             help: format!(
                 "Postman's helper sends a `redirect_uri` even for password grants, and ScopeStack \
-                 rejects it. Get the token with a direct `POST {TOKEN_URL}` request (auth \
+                 rejects it. Get the token with a direct `POST {}` request (auth \
                  \"No Auth\", x-www-form-urlencoded body: grant_type=password, client_id, \
                  client_secret, username, password) and send `{{{{access_token}}}}` as a bearer \
-                 token, or use the Authorization Code grant. See `scopelint explain SS001`."
+                 token, or use the Authorization Code grant. See `scopelint explain SS001`.",
+                cx.endpoints.token_url()
             ),
             label: "Password Credentials grant".to_owned(),
             item: cx.coll.item_label(auth.owner),
@@ -132,10 +133,12 @@ fn fix(cx: &Context, auth: &Auth) -> Option<Fix> {
         Some(existing) => ed.replace_value(existing, &bearer),
         None => ed.insert_member(auth.node, Some("type"), "bearer", &bearer),
     });
-    let has_token_request = cx
-        .requests
-        .iter()
-        .any(|f| f.token_request && f.url.as_deref().is_some_and(is_correct_token_url));
+    let has_token_request = cx.requests.iter().any(|f| {
+        f.token_request
+            && f.url
+                .as_deref()
+                .is_some_and(|u| cx.endpoints.is_token_url(u))
+    });
     if !has_token_request {
         let fields: Vec<(&str, Value)> = CREDENTIALS
             .iter()
@@ -152,7 +155,7 @@ fn fix(cx: &Context, auth: &Auth) -> Option<Fix> {
                 }
             })
             .collect();
-        let item = cure::token_request(&fields);
+        let item = cure::token_request(cx.endpoints, &fields);
         let (scope, index) = match auth.owner {
             Owner::Scope(s) => (s, 0),
             Owner::Request(r) => cx.item_position(r),

@@ -1,5 +1,3 @@
-use serde_json::json;
-
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::edit::Editor;
 use crate::fix::{Edit, Fix, Target};
@@ -7,9 +5,7 @@ use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
 use crate::postman::Url;
 use crate::rules::{Context, RuleInfo};
-use crate::scopestack::{
-    display_url, is_correct_token_url, UrlParts, API_HOST, APP_HOST, TOKEN_URL,
-};
+use crate::scopestack::{display_url, UrlParts};
 use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -114,34 +110,55 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Describes a wrong token URL (`None` when it is right or not ScopeStack's).
 fn judge(cx: &Context, owner: Owner, written: &str) -> Option<String> {
+    let ep = cx.endpoints;
     let resolved = cx.resolve(owner, written);
     let parts = UrlParts::parse(&resolved);
-    if !parts.is_scopestack() || is_correct_token_url(&resolved) {
+    if !ep.is_scopestack(&parts) || ep.is_token_url(&resolved) {
         return None;
     }
     let mut what = format!("`{}`", display_url(&resolved));
     if let Some((name, origin)) = cx.variable_origin(owner, written) {
         what.push_str(&format!(" (via `{{{{{name}}}}}`, set in {origin})"));
     }
-    let https = parts
+    let token_url = ep.token_url();
+    let wanted = UrlParts::parse(&token_url);
+    let same_scheme = parts
         .scheme
-        .is_some_and(|s| s.eq_ignore_ascii_case("https"));
-    let why = if parts.host == API_HOST {
+        .zip(wanted.scheme)
+        .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
+    let why = if ep.api_serves(&parts) && !ep.app_serves(&parts) {
         "the API host does not issue tokens".to_owned()
-    } else if parts.host != APP_HOST {
-        format!("tokens are issued by `{APP_HOST}`, not `{}`", parts.host)
-    } else if !https {
-        "tokens are only issued over https".to_owned()
-    } else if !matches!(parts.port, None | Some("443")) {
-        "the token endpoint is on the default https port".to_owned()
-    } else if parts.path.trim_end_matches('/') == "/oauth/token" && parts.path.ends_with('/') {
+    } else if parts.host != wanted.host {
+        format!(
+            "tokens are issued by `{}`, not `{}`",
+            ep.app.authority(),
+            parts.host
+        )
+    } else if !same_scheme {
+        format!(
+            "tokens are only issued over {}",
+            wanted.scheme.unwrap_or("https")
+        )
+    } else if port_or_default(&parts) != port_or_default(&wanted) {
+        format!("the token endpoint is on `{}`", ep.app.authority())
+    } else if parts.path.trim_end_matches('/') == wanted.path && parts.path.ends_with('/') {
         "the path has a trailing slash".to_owned()
-    } else if parts.path != "/oauth/token" {
-        "the token endpoint's path is `/oauth/token`".to_owned()
+    } else if parts.path != wanted.path {
+        format!("the token endpoint's path is `{}`", wanted.path)
     } else {
         "a token URL must not carry credentials".to_owned()
     };
     Some(format!("{what}, but {why}"))
+}
+
+/// The port a URL connects to.
+fn port_or_default<'a>(p: &UrlParts<'a>) -> Option<&'a str> {
+    p.port
+        .or(match p.scheme.map(str::to_ascii_lowercase).as_deref() {
+            Some("https") => Some("443"),
+            Some("http") => Some("80"),
+            _ => None,
+        })
 }
 
 /// `{{name}}` when the whole URL is one variable. Only then is the cure to change that
@@ -162,7 +179,8 @@ fn fix_variable(cx: &Context, owner: Owner, written: &str) -> Option<Fix> {
     let layers = cx.layers(owner);
     let (_, layer) = Resolver::new(&layers).lookup(name)?;
     let (target, node) = layer.definition(name)?;
-    let value = Editor::string(TOKEN_URL);
+    let token_url = cx.endpoints.token_url();
+    let value = Editor::string(&token_url);
     let edit = match target {
         Target::Linted => Edit::replace(cx.span(node), value),
         Target::Environment => {
@@ -171,27 +189,32 @@ fn fix_variable(cx: &Context, owner: Owner, written: &str) -> Option<Fix> {
         }
     };
     Some(Fix::safe(
-        format!("Set `{{{{{name}}}}}` in {} to `{TOKEN_URL}`", layer.origin),
+        format!("Set `{{{{{name}}}}}` in {} to `{token_url}`", layer.origin),
         vec![edit],
     ))
 }
 
 /// The token URL with the query string of `written`, if it had one.
-fn corrected(written: &str) -> String {
+fn corrected(cx: &Context, written: &str) -> String {
+    let token_url = cx.endpoints.token_url();
     match written.split_once('?') {
-        Some((_, query)) => format!("{TOKEN_URL}?{query}"),
-        None => TOKEN_URL.to_owned(),
+        Some((_, query)) => format!("{token_url}?{query}"),
+        None => token_url,
     }
 }
 
 /// Replaces a URL string. Unsafe when it held variables, whose indirection is lost.
 fn replace_string(cx: &Context, node: NodeId, written: &str) -> Fix {
-    let edit = Edit::replace(cx.span(node), Editor::string(&corrected(written)));
-    let message = format!("Use `{TOKEN_URL}`");
+    let edit = Edit::replace(cx.span(node), Editor::string(&corrected(cx, written)));
+    fix_of(cx, written, vec![edit])
+}
+
+fn fix_of(cx: &Context, written: &str, edits: Vec<Edit>) -> Fix {
+    let message = format!("Use `{}`", cx.endpoints.token_url());
     if written.contains("{{") {
-        Fix::unsafe_(message, vec![edit])
+        Fix::unsafe_(message, edits)
     } else {
-        Fix::safe(message, vec![edit])
+        Fix::safe(message, edits)
     }
 }
 
@@ -209,44 +232,44 @@ fn fix_request_url(cx: &Context, url: &Url) -> Option<Fix> {
     {
         edits.push(Edit::replace(
             cx.span(raw),
-            Editor::string(&corrected(&url.raw)),
+            Editor::string(&corrected(cx, &url.raw)),
         ));
     }
-    let parts = [
-        ("protocol", json!("https")),
-        ("host", json!(["app", "scopestack", "io"])),
-        ("path", json!(["oauth", "token"])),
-    ];
-    for (key, value) in parts {
-        if let Some(node) = doc.get(url.node, key) {
-            edits.push(ed.replace_value(node, &value));
+    let mut previous = "raw";
+    for (key, value) in cx.endpoints.app.url_parts("/oauth/token") {
+        match (doc.get(url.node, key), value) {
+            (Some(node), Some(value)) => edits.push(ed.replace_value(node, &value)),
+            (None, Some(value)) if key == "port" => {
+                edits.push(ed.insert_member(url.node, Some(previous), key, &value))
+            }
+            (Some(_), None) => edits.extend(ed.remove_member(url.node, key)),
+            _ => {}
+        }
+        if doc.get(url.node, key).is_some() {
+            previous = key;
         }
     }
-    edits.extend(ed.remove_member(url.node, "port"));
-    let message = format!("Use `{TOKEN_URL}`");
-    Some(if url.raw.contains("{{") {
-        Fix::unsafe_(message, edits)
-    } else {
-        Fix::safe(message, edits)
-    })
+    Some(fix_of(cx, &url.raw, edits))
 }
 
 fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
+    let token_url = cx.endpoints.token_url();
     let fix_where = match (whole_variable(written), cx.variable_origin(owner, written)) {
         (Some(_), Some((name, origin))) => {
-            format!("Set `{{{{{name}}}}}` in {origin} to `{TOKEN_URL}`")
+            format!("Set `{{{{{name}}}}}` in {origin} to `{token_url}`")
         }
-        _ => format!("Use `{TOKEN_URL}` as the token URL"),
+        _ => format!("Use `{token_url}` as the token URL"),
     };
     Diagnostic {
         rule: &RULE,
         severity: RULE.severity,
         message: String::new(),
         help: format!(
-            "{fix_where}. ScopeStack issues tokens only at `{TOKEN_URL}`; the API host \
-             `https://{API_HOST}` serves API calls only."
+            "{fix_where}. ScopeStack issues tokens only at `{token_url}`; the API host \
+             `{}` serves API calls only.",
+            cx.endpoints.api.url
         ),
-        label: format!("not {TOKEN_URL}"),
+        label: format!("not {token_url}"),
         item: None,
         pointer: String::new(),
         span: Default::default(),

@@ -120,7 +120,15 @@ fn safe_fixes_leave_unsafe_ones_for_review() {
 /// lines stay byte for byte; the result converges.
 #[test]
 fn fixes_touch_only_the_lines_they_edit() {
+    use scopelint::config::{Config, Overrides};
     use scopelint::fix::{apply, fixer::fix_text};
+    use scopelint::lint::RuleOptions;
+    let (config, overrides) = (Config::default(), Overrides::default());
+    let options = RuleOptions {
+        config: &config,
+        overrides: &overrides,
+        path: None,
+    };
     use scopelint::settings::{Settings, VariablesFile};
     let env =
         std::fs::read(repo().join("tests/fixtures/env-staging.postman_environment.json")).unwrap();
@@ -141,6 +149,7 @@ fn fixes_touch_only_the_lines_they_edit() {
             bom,
             true,
             &mut settings,
+            options,
             true,
         );
         let mut current = text[bom..].to_owned();
@@ -178,7 +187,15 @@ fn fixes_touch_only_the_lines_they_edit() {
             current, *fixed.text,
             "{file}: the passes do not add up to the result"
         );
-        let again = fix_text(&file, fixed.text.clone(), bom, true, &mut settings, true);
+        let again = fix_text(
+            &file,
+            fixed.text.clone(),
+            bom,
+            true,
+            &mut settings,
+            options,
+            true,
+        );
         assert_eq!(again.applied, 0, "{file} is not a fixed point");
     }
     assert!(checked >= 40, "only {checked} passes checked");

@@ -1,7 +1,8 @@
 //! Damaged input never panics: every fixture cut short at many points and with bytes
 //! overwritten, run through the same pipeline the binary uses.
 
-use scopelint::lint::{lint_bytes, Outcome, Settings};
+use scopelint::config::{Config, Overrides};
+use scopelint::lint::{lint_bytes, Outcome, RuleOptions, Settings};
 
 use crate::common::{collection_files, repo};
 
@@ -21,6 +22,12 @@ impl Lcg {
 #[test]
 fn truncated_and_corrupted_fixtures_never_panic() {
     let settings = Settings::default();
+    let (config, overrides) = (Config::default(), Overrides::default());
+    let options = RuleOptions {
+        config: &config,
+        overrides: &overrides,
+        path: None,
+    };
     let junk: &[&[u8]] = &[
         b"\0",
         b"\xff",
@@ -40,7 +47,7 @@ fn truncated_and_corrupted_fixtures_never_panic() {
         let bytes = std::fs::read(repo().join(&file)).unwrap();
         let step = (bytes.len() / 40).max(1);
         for cut in (0..bytes.len()).step_by(step) {
-            let outcome = lint_bytes(&file, bytes[..cut].to_vec(), true, &settings);
+            let outcome = lint_bytes(&file, bytes[..cut].to_vec(), true, &settings, options);
             if let Outcome::Report(r) = outcome {
                 assert!(
                     cut == bytes.len()
@@ -58,7 +65,7 @@ fn truncated_and_corrupted_fixtures_never_panic() {
                 let patch = junk[rng.next() % junk.len()];
                 damaged.splice(at..(at + 1).min(damaged.len()), patch.iter().copied());
             }
-            let _ = lint_bytes(&file, damaged, true, &settings);
+            let _ = lint_bytes(&file, damaged, true, &settings, options);
             runs += 1;
         }
     }

@@ -1,0 +1,187 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning, Azure
+//! DevOps, IDEs). Rules carry their documentation; regions are exact (lines, columns in
+//! Unicode code points, and byte offsets in the file as stored); fixes become `fixes[]` with
+//! byte-accurate replacements. A fix whose inserted text would show a secret is left out.
+
+use serde_json::{json, Value};
+
+use crate::diagnostic::Severity;
+use crate::fix::Target;
+use crate::lint::FileReport;
+use crate::rules::RULES;
+use crate::secrets::masked;
+use crate::source::SourceFile;
+
+#[derive(Default)]
+pub struct SarifReport {
+    results: Vec<Value>,
+    notifications: Vec<Value>,
+}
+
+impl SarifReport {
+    pub fn add(&mut self, report: &FileReport, environment: Option<&str>) {
+        let source = &report.source;
+        let uri = uri(source.name());
+        if let Some(err) = &report.error {
+            let mut notification = json!({
+                "level": "error",
+                "message": {"text": format!("{}: {}", err.kind.code(), err.message)},
+                "descriptor": {"id": err.kind.code()},
+            });
+            let mut location = json!({"physicalLocation": {"artifactLocation": {"uri": uri}}});
+            if let Some(span) = err.span {
+                location["physicalLocation"]["region"] = region(source, span.start, span.end);
+            }
+            notification["locations"] = json!([location]);
+            self.notifications.push(notification);
+        }
+        for d in &report.diagnostics {
+            let index = RULES
+                .iter()
+                .position(|r| r.code == d.rule.code)
+                .unwrap_or(0);
+            let mut result = json!({
+                "ruleId": d.rule.code,
+                "ruleIndex": index,
+                "level": level(d.severity),
+                "message": {"text": d.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": region(source, d.span.start, d.span.end),
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": d.pointer, "kind": "element"}],
+                }],
+            });
+            if let Some(fix) = &d.fix {
+                let shows_secret = fix.edits.iter().any(|e| masked(&e.content) != e.content);
+                if !shows_secret {
+                    let changes: Vec<Value> = [Target::Linted, Target::Environment]
+                        .into_iter()
+                        .filter_map(|target| {
+                            let replacements: Vec<Value> = fix
+                                .edits
+                                .iter()
+                                .filter(|e| e.target == target)
+                                .map(|e| {
+                                    let shift = if target == Target::Linted { source.bom_len() } else { 0 };
+                                    json!({
+                                        "deletedRegion": {
+                                            "byteOffset": e.span.start + shift,
+                                            "byteLength": e.span.len(),
+                                        },
+                                        "insertedContent": {"text": e.content},
+                                    })
+                                })
+                                .collect();
+                            let file = match target {
+                                Target::Linted => uri.clone(),
+                                Target::Environment => environment.map(self::uri)?,
+                            };
+                            (!replacements.is_empty()).then(|| {
+                                json!({"artifactLocation": {"uri": file}, "replacements": replacements})
+                            })
+                        })
+                        .collect();
+                    result["fixes"] = json!([{
+                        "description": {"text": format!("{} ({})", fix.message, match fix.applicability {
+                            crate::fix::Applicability::Safe => "safe",
+                            crate::fix::Applicability::Unsafe => "unsafe",
+                        })},
+                        "artifactChanges": changes,
+                    }]);
+                }
+            }
+            self.results.push(result);
+        }
+    }
+
+    pub fn finish(&self) -> Value {
+        let rules: Vec<Value> = RULES
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.code,
+                    "name": r.name,
+                    "shortDescription": {"text": r.summary},
+                    "fullDescription": {"text": section(r.doc, "## What it catches")},
+                    "help": {"text": r.doc, "markdown": r.doc},
+                    "defaultConfiguration": {"level": level(r.severity)},
+                    "properties": {"tags": ["scopestack", "authentication"]},
+                })
+            })
+            .collect();
+        json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "scopelint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }},
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{
+                    "executionSuccessful": self.notifications.is_empty(),
+                    "toolExecutionNotifications": self.notifications,
+                }],
+                "results": self.results,
+            }],
+        })
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// Lines and columns (1-based, columns in code points, end exclusive) and bytes.
+fn region(source: &SourceFile, start: usize, end: usize) -> Value {
+    let a = source.line_col(start);
+    let b = source.line_col(end);
+    json!({
+        "startLine": a.line,
+        "startColumn": a.column,
+        "endLine": b.line,
+        "endColumn": b.column,
+        "byteOffset": start + source.bom_len(),
+        "byteLength": end - start,
+    })
+}
+
+/// The first paragraph under `heading` in a rule's documentation.
+fn section(doc: &str, heading: &str) -> String {
+    doc.split_once(heading)
+        .map(|(_, rest)| rest.trim_start())
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or("")
+        .replace('\n', " ")
+}
+
+/// A relative path as a URI reference (`/` separators, unsafe characters percent-encoded).
+fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(super::uri("my dir/a b.json"), "my%20dir/a%20b.json");
+        assert_eq!(super::uri("x\\y.json"), "x/y.json");
+    }
+}
