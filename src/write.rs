@@ -33,8 +33,18 @@ pub fn replace_file(path: &Path, bytes: &[u8], read: Stamp) -> Result<(), String
     let meta = fs::metadata(&target).map_err(|_| {
         "the file vanished before it could be rewritten; nothing was written".to_owned()
     })?;
-    if meta.permissions().readonly() {
+    // The mode bits (which even root should respect here), and whether this user may write
+    // the file at all: the rename below only needs the directory to be writable.
+    let writable =
+        !meta.permissions().readonly() && fs::OpenOptions::new().write(true).open(&target).is_ok();
+    if !writable {
         return Err("the file is read-only; nothing was written".to_owned());
+    }
+    if hard_links(&meta) > 1 {
+        return Err(
+            "the file has other hard links, which replacing it would split; nothing was written"
+                .to_owned(),
+        );
     }
     if Stamp::of(&target).ok() != Some(read) {
         return Err("the file changed while it was being fixed; nothing was written".to_owned());
@@ -49,9 +59,32 @@ pub fn replace_file(path: &Path, bytes: &[u8], read: Stamp) -> Result<(), String
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     fs::set_permissions(tmp.path(), meta.permissions()).map_err(fail)?;
+    keep_owner(tmp.path(), &meta);
     tmp.persist(&target).map_err(|e| fail(e.error))?;
     Ok(())
 }
+
+#[cfg(unix)]
+fn hard_links(meta: &fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink()
+}
+
+#[cfg(not(unix))]
+fn hard_links(_: &fs::Metadata) -> u64 {
+    1
+}
+
+/// The replacement keeps the original's owner and group where this user may set them (root
+/// fixing another user's file); elsewhere it is this user's, as any editor would leave it.
+#[cfg(unix)]
+fn keep_owner(path: &Path, meta: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::os::unix::fs::chown(path, Some(meta.uid()), Some(meta.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &Path, _: &fs::Metadata) {}
 
 #[cfg(test)]
 mod tests {
@@ -106,5 +139,22 @@ mod tests {
             .unwrap_err()
             .contains("vanished"));
         assert!(!path.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_links_stay_joined() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        fs::write(&path, "old").unwrap();
+        fs::hard_link(&path, dir.path().join("link.json")).unwrap();
+        let stamp = Stamp::of(&path).unwrap();
+        assert!(replace_file(&path, b"new", stamp)
+            .unwrap_err()
+            .contains("hard links"));
+        assert_eq!(
+            fs::read_to_string(dir.path().join("link.json")).unwrap(),
+            "old"
+        );
     }
 }

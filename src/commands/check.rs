@@ -25,6 +25,13 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
         Ok(o) => o,
         Err(message) => return usage_error(&message),
     };
+    let machine = matches!(args.format, Format::Json | Format::Sarif | Format::Github);
+    if args.diff && machine && args.output_file.is_none() {
+        return usage_error(
+            "--diff prints diffs on stdout, where they would break the report; with \
+             --format json, sarif or github, write the report with --output-file",
+        );
+    }
     let mut settings = match load_settings(args) {
         Ok(s) => s,
         Err(message) => return usage_error(&message),
@@ -230,23 +237,30 @@ fn fix_file(
     options: RuleOptions,
     sink: &mut Sink,
 ) -> io::Result<()> {
+    // `--fix -` writes the text to stdout whatever happens, so `--fix - <in >out` never
+    // loses it.
+    let echo = args.fix && file.path.is_none();
     let decoded = match load::decode(file.bytes.clone()) {
         Ok(d) => d,
         // Not text: the plain lint reports it.
         Err(_) => {
-            return match lint_bytes(
+            if echo {
+                write_raw_stdout(&file.bytes)?;
+            }
+            let outcome = lint_bytes(
                 &file.name,
                 file.bytes.clone(),
                 file.explicit,
                 settings,
                 options,
-            ) {
+            );
+            return match outcome {
                 Outcome::Report(report) => sink.add(report),
                 Outcome::Skipped(reason) => {
                     sink.note_skipped(&file, &reason);
                     Ok(())
                 }
-            }
+            };
         }
     };
     let original = decoded.text.clone();
@@ -262,18 +276,17 @@ fn fix_file(
     let report = match fixed.outcome {
         Outcome::Report(report) => report,
         Outcome::Skipped(reason) => {
+            if echo {
+                write_raw_stdout(&file.bytes)?;
+            }
             sink.note_skipped(&file, &reason);
             return Ok(());
         }
     };
     if *fixed.text != *original {
         if args.diff {
-            write_stdout(&diff::unified(
-                &file.name,
-                &original,
-                &fixed.text,
-                sink.color,
-            ))?;
+            let text = diff::unified(&file.name, &original, &fixed.text, sink.color);
+            sink.diff(&text)?;
         }
         if args.fix {
             let mut bytes = file.bytes[..decoded.bom_len].to_vec();
@@ -281,33 +294,42 @@ fn fix_file(
             match (&file.path, file.stamp) {
                 (Some(path), Some(stamp)) => {
                     if let Err(message) = replace_file(path, &bytes, stamp) {
-                        return sink.add(FileReport::failed_as(
-                            ErrorKind::Write,
+                        // Nothing changed: report what the file still has, and why.
+                        let before = lint_bytes(
                             &file.name,
+                            file.bytes.clone(),
+                            file.explicit,
+                            settings,
+                            options,
+                        );
+                        let mut report = match before {
+                            Outcome::Report(r) => r,
+                            Outcome::Skipped(_) => FileReport::failed(&file.name, String::new()),
+                        };
+                        report.error = Some(FileError {
+                            kind: ErrorKind::Write,
                             message,
-                        ));
+                            span: None,
+                        });
+                        return sink.add(report);
                     }
                 }
-                _ => write_stdout(&String::from_utf8_lossy(&bytes))?,
+                _ => write_raw_stdout(&bytes)?,
             }
         }
-    } else if args.fix && file.path.is_none() {
-        // `--fix -` always echoes the text, fixed or not.
-        write_stdout(&String::from_utf8_lossy(&file.bytes))?;
+    } else if echo {
+        write_raw_stdout(&file.bytes)?;
     }
     sink.totals.fixed += fixed.applied;
+    sink.environment_fixes += fixed.applied_to_environment;
     sink.add(report)
 }
 
 /// Fixes that corrected a variable in the `--environment` file: diff and/or write it.
 fn finish_environment(env: &VariablesFile, args: &CheckArgs, sink: &mut Sink) -> io::Result<()> {
     if args.diff {
-        write_stdout(&diff::unified(
-            &env.name,
-            &env.original,
-            env.text(),
-            sink.color,
-        ))?;
+        let text = diff::unified(&env.name, &env.original, env.text(), sink.color);
+        sink.diff(&text)?;
     }
     if args.fix {
         let path = Path::new(&env.name);
@@ -327,6 +349,8 @@ fn finish_environment(env: &VariablesFile, args: &CheckArgs, sink: &mut Sink) ->
             _ => Err("the file changed while it was being fixed; nothing was written".to_owned()),
         };
         if let Err(message) = result {
+            // Those fixes did not happen after all.
+            sink.totals.fixed -= sink.environment_fixes.min(sink.totals.fixed);
             sink.add(FileReport::failed_as(ErrorKind::Write, &env.name, message))?;
         }
     }
@@ -339,8 +363,9 @@ struct Sink {
     output: Output,
     writer: Box<dyn Write>,
     color: bool,
-    /// `--diff` alone: only diffs go to stdout.
+    /// `--diff` alone: diffs go to stdout, the report only to an `--output-file`.
     diff_only: bool,
+    report_silenced: bool,
     fixing: bool,
     statistics: bool,
     quiet: bool,
@@ -348,6 +373,10 @@ struct Sink {
     show_files: bool,
     exit_zero: bool,
     environment: Option<String>,
+    /// Fixes that changed the `--environment` file (undone if writing it fails).
+    environment_fixes: usize,
+    /// Diffs go to stderr when stdout carries the fixed text (`--fix --diff -`).
+    diff_to_stderr: bool,
 }
 
 enum Output {
@@ -389,6 +418,7 @@ impl Sink {
             writer,
             color,
             diff_only: args.diff && !args.fix,
+            report_silenced: args.diff && !args.fix && args.output_file.is_none(),
             fixing: args.fix,
             statistics: args.statistics,
             quiet: args.quiet,
@@ -396,11 +426,22 @@ impl Sink {
             show_files: args.show_files,
             exit_zero: args.exit_zero,
             environment: args.environment.as_ref().map(|p| p.display().to_string()),
+            environment_fixes: 0,
+            diff_to_stderr: stdin_fix,
         })
     }
 
     fn write(&mut self, text: &str) -> io::Result<()> {
         self.writer.write_all(text.as_bytes())
+    }
+
+    fn diff(&mut self, text: &str) -> io::Result<()> {
+        if self.diff_to_stderr {
+            write_stderr(text);
+            Ok(())
+        } else {
+            write_stdout(text)
+        }
     }
 
     fn note_skipped(&self, file: &LoadedFile, reason: &str) {
@@ -411,7 +452,7 @@ impl Sink {
 
     fn add(&mut self, report: FileReport) -> io::Result<()> {
         self.totals.add(&report);
-        if self.diff_only || (self.statistics && report.error.is_none()) {
+        if self.report_silenced || (self.statistics && report.error.is_none()) {
             return Ok(());
         }
         let mut text = String::new();
@@ -431,7 +472,7 @@ impl Sink {
 
     fn finish(mut self) -> io::Result<Status> {
         let t = std::mem::take(&mut self.totals);
-        if self.diff_only {
+        if self.report_silenced {
             if !self.quiet {
                 write_stderr(&format!("{}\n", t.diff_summary()));
             }
@@ -470,7 +511,7 @@ impl Sink {
         self.writer.flush()?;
         // `--diff`: anything to fix is worth a non-zero status, like findings.
         let pending = t.findings() > 0 || (self.diff_only && t.fixed > 0);
-        Ok(if t.failed_files > 0 {
+        Ok(if t.failed_files > 0 || t.unwritten_files > 0 {
             Status::Error
         } else if pending && !self.exit_zero {
             Status::Findings
@@ -478,6 +519,13 @@ impl Sink {
             Status::Clean
         })
     }
+}
+
+/// Bytes to stdout as they are (a fixed file need not be valid UTF-8 to be echoed).
+fn write_raw_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
 }
 
 fn width() -> usize {

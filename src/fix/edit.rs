@@ -14,6 +14,10 @@ pub struct Style {
     /// One level of indentation: `\t`, two or four spaces.
     pub unit: String,
     pub newline: &'static str,
+    /// Minified: everything on one line, no blanks.
+    pub compact: bool,
+    /// The file writes `/` in strings as `\/` (some serialisers do).
+    pub escape_slash: bool,
 }
 
 impl Style {
@@ -40,6 +44,8 @@ impl Style {
         Style {
             unit: unit.unwrap_or_else(|| "\t".to_owned()),
             newline,
+            compact: !text.trim_end().contains('\n'),
+            escape_slash: text.contains("\\/"),
         }
     }
 }
@@ -80,6 +86,20 @@ impl<'a> Editor<'a> {
 
     /// `value` as JSON, pretty-printed with the file's indentation, continuing at `indent`.
     pub fn render(&self, value: &Value, indent: &str) -> String {
+        let text = if self.style.compact {
+            value.to_string()
+        } else {
+            self.render_pretty(value, indent)
+        };
+        // Serialised JSON holds `/` only inside strings.
+        if self.style.escape_slash {
+            text.replace('/', "\\/")
+        } else {
+            text
+        }
+    }
+
+    fn render_pretty(&self, value: &Value, indent: &str) -> String {
         use serde::Serialize;
         let mut buf = Vec::new();
         let formatter = serde_json::ser::PrettyFormatter::with_indent(self.style.unit.as_bytes());
@@ -94,6 +114,11 @@ impl<'a> Editor<'a> {
     /// A JSON string literal (quotes included).
     pub fn string(s: &str) -> String {
         serde_json::to_string(s).unwrap_or_default()
+    }
+
+    /// A JSON string literal in the file's own escaping.
+    pub fn string_literal(&self, s: &str) -> String {
+        self.render(&Value::String(s.to_owned()), "")
     }
 
     /// The whitespace between the token before `node` (`[`, `{` or `,`) and `node`.
@@ -143,7 +168,12 @@ impl<'a> Editor<'a> {
                 self.line_indent(doc.span(array).start),
                 self.style.unit
             );
-            return self.fill_empty(array, &|indent| join(indent, &format!("{nl}{inner}")));
+            let gap = if self.style.compact {
+                String::new()
+            } else {
+                format!("{nl}{inner}")
+            };
+            return self.fill_empty(array, &|indent| join(indent, &gap));
         }
         let (anchor, before) = match elements.get(index) {
             Some(&next) => (next, true),
@@ -151,10 +181,7 @@ impl<'a> Editor<'a> {
         };
         let pos = doc.span(anchor).start;
         let indent = self.child_indent(array, Some(pos));
-        let gap = match self.gap_before(pos) {
-            "" => " ".to_owned(),
-            g => g.to_owned(),
-        };
+        let gap = self.gap_before(pos).to_owned();
         let rendered = join(&indent, &gap);
         if before {
             Edit::insert(pos, format!("{rendered},{gap}"))
@@ -174,8 +201,14 @@ impl<'a> Editor<'a> {
     ) -> Edit {
         let doc = self.doc;
         let members: Vec<(NodeId, NodeId)> = doc.members(object).collect();
-        let member =
-            |indent: &str| format!("{}: {}", Self::string(key), self.render(value, indent));
+        let colon = if self.style.compact { ":" } else { ": " };
+        let member = |indent: &str| {
+            format!(
+                "{}{colon}{}",
+                self.string_literal(key),
+                self.render(value, indent)
+            )
+        };
         if members.is_empty() {
             return self.fill_empty(object, &member);
         }
@@ -185,14 +218,12 @@ impl<'a> Editor<'a> {
                 let key_pos = doc.span(k).start;
                 let indent = self.child_indent(object, Some(key_pos));
                 let gap = self.gap_before(key_pos).to_owned();
-                let gap = if gap.is_empty() { " ".to_owned() } else { gap };
                 Edit::insert(doc.span(v).end, format!(",{gap}{}", member(&indent)))
             }
             None => {
                 let first = doc.span(members[0].0).start;
                 let indent = self.child_indent(object, Some(first));
                 let gap = self.gap_before(first).to_owned();
-                let gap = if gap.is_empty() { " ".to_owned() } else { gap };
                 Edit::insert(first, format!("{},{gap}", member(&indent)))
             }
         }
@@ -208,6 +239,9 @@ impl<'a> Editor<'a> {
         } else {
             ('{', '}')
         };
+        if self.style.compact {
+            return Edit::replace(span, format!("{open}{}{close}", child("")));
+        }
         let nl = self.style.newline;
         Edit::replace(
             span,
@@ -240,7 +274,7 @@ impl<'a> Editor<'a> {
         replacement: &str,
     ) -> Edit {
         let span = self.doc.string_subspan(node, start, end);
-        let escaped = Self::string(replacement);
+        let escaped = self.string_literal(replacement);
         Edit::replace(span, escaped[1..escaped.len() - 1].to_owned())
     }
 }
@@ -343,14 +377,33 @@ mod tests {
     }
 
     #[test]
-    fn compact_json_stays_compact_enough_to_parse() {
-        let text = r#"{"a":[1,2],"b":{"c":1}}"#;
-        run(text, |e| {
-            e.insert_elements(get(e.doc, &["a"]), 1, &[json!(9), json!(10)])
-        });
-        run(text, |e| {
-            e.insert_member(get(e.doc, &["b"]), Some("c"), "d", &json!([1]))
-        });
+    fn minified_json_stays_minified_and_escapes_stay_escaped() {
+        let text = r#"{"a":[1,2],"b":{"c":1},"e":[],"u":"http:\/\/x"}"#;
+        assert_eq!(
+            run(text, |e| e.insert_elements(
+                get(e.doc, &["a"]),
+                1,
+                &[json!(9), json!(10)]
+            )),
+            r#"{"a":[1,9,10,2],"b":{"c":1},"e":[],"u":"http:\/\/x"}"#
+        );
+        assert_eq!(
+            run(text, |e| e.insert_member(
+                get(e.doc, &["b"]),
+                Some("c"),
+                "d",
+                &json!(["p/q"])
+            )),
+            r#"{"a":[1,2],"b":{"c":1,"d":["p\/q"]},"e":[],"u":"http:\/\/x"}"#
+        );
+        assert_eq!(
+            run(text, |e| e.insert_elements(
+                get(e.doc, &["e"]),
+                0,
+                &[json!({"k": "v"})]
+            )),
+            r#"{"a":[1,2],"b":{"c":1},"e":[{"k":"v"}],"u":"http:\/\/x"}"#
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Fixed {
     pub text: Arc<str>,
     /// How many fixes were applied.
     pub applied: usize,
+    /// How many of them changed the `--environment` file.
+    pub applied_to_environment: usize,
     /// The edits to the linted file, pass by pass (each pass's edits apply to the text the
     /// previous pass produced).
     pub passes: Vec<Vec<Edit>>,
@@ -38,6 +40,7 @@ pub fn fix_text(
 ) -> Fixed {
     let mut text = text;
     let mut applied = 0;
+    let mut applied_to_environment = 0;
     let mut passes = Vec::new();
     // Fixes whose result would not parse are not tried again (keyed by rule and place).
     let mut rejected: HashSet<(&'static str, String)> = HashSet::new();
@@ -48,6 +51,7 @@ pub fn fix_text(
                 outcome,
                 text,
                 applied,
+                applied_to_environment,
                 passes,
             };
         };
@@ -56,6 +60,7 @@ pub fn fix_text(
                 outcome,
                 text,
                 applied,
+                applied_to_environment,
                 passes,
             };
         }
@@ -74,6 +79,7 @@ pub fn fix_text(
                 outcome,
                 text,
                 applied,
+                applied_to_environment,
                 passes,
             };
         }
@@ -82,6 +88,7 @@ pub fn fix_text(
             text = Arc::from(new_text);
             settings.environment = env.or(settings.environment.take());
             applied += chosen.len();
+            applied_to_environment += chosen.iter().filter(|f| touches_environment(f)).count();
             passes.push(linted_edits(&chosen));
             continue;
         }
@@ -92,6 +99,7 @@ pub fn fix_text(
                     text = Arc::from(new_text);
                     settings.environment = env.or(settings.environment.take());
                     applied += 1;
+                    applied_to_environment += usize::from(touches_environment(fix));
                     passes.push(linted_edits(&[fix]));
                 }
                 None => {
@@ -105,15 +113,17 @@ pub fn fix_text(
     unreachable!("the loop returns on its last pass")
 }
 
+fn touches_environment(fix: &Fix) -> bool {
+    fix.edits.iter().any(|e| e.target == Target::Environment)
+}
+
 fn linted_edits(fixes: &[&Fix]) -> Vec<Edit> {
-    let mut edits: Vec<Edit> = fixes
-        .iter()
-        .flat_map(|f| f.edits.iter())
-        .filter(|e| e.target == Target::Linted)
-        .cloned()
-        .collect();
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
-    edits.dedup();
+    let mut edits: Vec<Edit> = Vec::new();
+    for e in fixes.iter().flat_map(|f| f.edits.iter()) {
+        if e.target == Target::Linted && !edits.contains(e) {
+            edits.push(e.clone());
+        }
+    }
     edits
 }
 

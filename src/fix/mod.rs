@@ -81,17 +81,21 @@ impl Fix {
     }
 }
 
-/// Two edits conflict when their ranges overlap, or when both insert at the same place (the
-/// order of the insertions would be arbitrary).
-fn conflicts(a: &Edit, b: &Edit) -> bool {
-    a.target == b.target
-        && if a.span.is_empty() || b.span.is_empty() {
-            a.span.start == b.span.start
-                || (a.span.start > b.span.start && a.span.start < b.span.end)
-                || (b.span.start > a.span.start && b.span.start < a.span.end)
-        } else {
-            a.span.start < b.span.end && b.span.start < a.span.end
-        }
+/// Two edits conflict when their ranges overlap, or when an insertion falls inside the
+/// other's range; two insertions at one place conflict only between fixes (whose order would
+/// be arbitrary; within a fix, its own order holds).
+fn conflicts(a: &Edit, b: &Edit, same_fix: bool) -> bool {
+    if a.target != b.target {
+        return false;
+    }
+    let (x, y) = (a.span, b.span);
+    let inside = |p: usize, r: Span| p > r.start && p < r.end;
+    match (x.is_empty(), y.is_empty()) {
+        (true, true) => !same_fix && x.start == y.start,
+        (true, false) => inside(x.start, y) || (!same_fix && x.start == y.start),
+        (false, true) => inside(y.start, x) || (!same_fix && y.start == x.start),
+        (false, false) => x.start < y.end && y.start < x.end,
+    }
 }
 
 /// Chooses fixes in order, skipping any whose edits conflict with an edit already chosen
@@ -104,12 +108,12 @@ pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
         let clash = fix
             .edits
             .iter()
-            .any(|e| edits.iter().any(|c| *c != e && conflicts(c, e)));
-        let self_clash = fix
-            .edits
-            .iter()
-            .enumerate()
-            .any(|(i, a)| fix.edits[i + 1..].iter().any(|b| a != b && conflicts(a, b)));
+            .any(|e| edits.iter().any(|c| *c != e && conflicts(c, e, false)));
+        let self_clash = fix.edits.iter().enumerate().any(|(i, a)| {
+            fix.edits[i + 1..]
+                .iter()
+                .any(|b| a != b && conflicts(a, b, true))
+        });
         if clash || self_clash {
             continue;
         }
@@ -119,11 +123,17 @@ pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
     chosen
 }
 
-/// Applies non-conflicting edits (for one target) to `text`.
+/// Applies non-conflicting edits (for one target) to `text`. Insertions at one place keep
+/// the order they are given in.
 pub fn apply(text: &str, edits: &[&Edit]) -> String {
-    let mut sorted: Vec<&Edit> = edits.to_vec();
+    let mut sorted: Vec<&Edit> = Vec::with_capacity(edits.len());
+    for e in edits {
+        if !sorted.contains(e) {
+            sorted.push(e);
+        }
+    }
+    // Stable: equal positions stay in the given order.
     sorted.sort_by_key(|e| (e.span.start, e.span.end));
-    sorted.dedup();
     let mut out =
         String::with_capacity(text.len() + sorted.iter().map(|e| e.content.len()).sum::<usize>());
     let mut at = 0;
@@ -166,8 +176,11 @@ mod tests {
         let d = fix(&[(6, 6, "d")]);
         let shared = fix(&[(8, 8, "s")]);
         let shared_again = fix(&[(8, 8, "s"), (9, 9, "t")]);
-        let chosen = select([&a, &b, &c, &d, &shared, &shared_again]);
-        assert_eq!(chosen, [&a, &c, &shared, &shared_again]);
+        let two_here = fix(&[(1, 1, "x"), (1, 1, "y")]);
+        let chosen = select([&a, &b, &c, &d, &shared, &shared_again, &two_here]);
+        assert_eq!(chosen, [&a, &c, &shared, &shared_again, &two_here]);
+        let edits: Vec<&Edit> = two_here.edits.iter().collect();
+        assert_eq!(apply("ab", &edits), "axyb");
     }
 
     #[test]

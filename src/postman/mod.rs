@@ -703,6 +703,18 @@ impl Collection<'_> {
             .or_else(|| self.ancestors(request).find_map(|s| s.auth))
     }
 
+    /// The auth object a request placed directly in `scope` would inherit.
+    pub fn scope_auth(&self, scope: usize) -> Option<usize> {
+        let mut s = Some(scope);
+        while let Some(i) = s {
+            if let Some(a) = self.scopes[i].auth {
+                return Some(a);
+            }
+            s = self.scopes[i].parent;
+        }
+        None
+    }
+
     /// The scopes a request sits in, innermost first (its folder, ..., the collection).
     pub fn ancestors(&self, request: &Request) -> impl Iterator<Item = &Scope> {
         let mut next = Some(request.scope);

@@ -11,7 +11,8 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
         return String::new();
     }
     let (old, new) = (masked(old), masked(new));
-    let path = path.trim_start_matches("./");
+    // `a/` and `b/` prefix a relative path, as git writes it.
+    let path = path.trim_start_matches("./").trim_start_matches('/');
     let text = TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(3)

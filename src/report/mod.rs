@@ -19,6 +19,8 @@ pub struct Totals {
     pub errors: usize,
     pub warnings: usize,
     pub failed_files: usize,
+    /// Files whose fixes could not be written.
+    pub unwritten_files: usize,
     /// Findings with a safe fix, and with an unsafe one.
     pub fixable: usize,
     pub unsafe_fixable: usize,
@@ -28,11 +30,18 @@ pub struct Totals {
 
 impl Totals {
     pub fn add(&mut self, report: &FileReport) {
-        if report.error.is_some() {
-            self.failed_files += 1;
-            return;
+        match report.error.as_ref().map(|e| e.kind) {
+            // Checked, but the fixed text could not be written back.
+            Some(crate::lint::ErrorKind::Write) => {
+                self.unwritten_files += 1;
+                self.files += 1;
+            }
+            Some(_) => {
+                self.failed_files += 1;
+                return;
+            }
+            None => self.files += 1,
         }
-        self.files += 1;
         if !report.diagnostics.is_empty() {
             self.files_with_findings += 1;
         }
@@ -148,6 +157,12 @@ impl Totals {
             }
             found
         };
+        if self.unwritten_files > 0 {
+            line.push_str(&format!(
+                " {} could not be written.",
+                plural(self.unwritten_files, "fixed file")
+            ));
+        }
         if self.failed_files > 0 {
             if !line.is_empty() {
                 line.push(' ');

@@ -6,9 +6,10 @@
 use serde_json::{json, Value};
 
 use crate::fix::Edit;
+use crate::js::{string_literal, Code};
 use crate::json::{Kind, NodeId};
 use crate::rules::Context;
-use crate::scopestack::{Endpoints, JSON_API};
+use crate::scopestack::JSON_API;
 
 pub const TOKEN_REQUEST_NAME: &str = "Get ScopeStack access token";
 pub const SLUG_REQUEST_NAME: &str = "Get ScopeStack account slug";
@@ -19,22 +20,25 @@ pub fn accept_header() -> Value {
 
 /// `POST https://app.scopestack.io/oauth/token`, "No Auth", an urlencoded password grant with
 /// the given `(field, value)` pairs, and a test script that stores both tokens.
-pub fn token_request(endpoints: &Endpoints, fields: &[(&str, Value)]) -> Value {
+pub fn token_request(cx: &Context, fields: &[(&str, Value)]) -> Value {
     let mut body = vec![json!({"key": "grant_type", "value": "password", "type": "text"})];
     body.extend(
         fields
             .iter()
             .map(|(k, v)| json!({"key": k, "value": v, "type": "text"})),
     );
+    let store = |name: &str| {
+        format!(
+            "{}(\"{name}\", pm.response.json().{name});",
+            cx.setter_for(name)
+        )
+    };
     json!({
         "name": TOKEN_REQUEST_NAME,
         "event": [{
             "listen": "test",
             "script": {
-                "exec": [
-                    "pm.collectionVariables.set(\"access_token\", pm.response.json().access_token);",
-                    "pm.collectionVariables.set(\"refresh_token\", pm.response.json().refresh_token);"
-                ],
+                "exec": [store("access_token"), store("refresh_token")],
                 "type": "text/javascript"
             }
         }],
@@ -43,34 +47,33 @@ pub fn token_request(endpoints: &Endpoints, fields: &[(&str, Value)]) -> Value {
             "method": "POST",
             "header": [],
             "body": {"mode": "urlencoded", "urlencoded": body},
-            "url": endpoints.app.url_object("/oauth/token")
+            "url": cx.endpoints.app.url_object("/oauth/token")
         },
         "response": []
     })
 }
 
-/// `GET https://api.scopestack.io/v1/me`, storing `account-slug` in `account_slug`.
-pub fn slug_request(endpoints: &Endpoints, auth: Option<Value>) -> Value {
-    let mut request = json!({
-        "method": "GET",
-        "header": [accept_header()],
-        "url": endpoints.api.url_object("/v1/me")
-    });
-    if let (Some(auth), Some(map)) = (auth, request.as_object_mut()) {
-        // Postman writes `auth` first.
-        let mut ordered = serde_json::Map::new();
-        ordered.insert("auth".into(), auth);
-        ordered.extend(std::mem::take(map));
-        *map = ordered;
+/// `GET https://api.scopestack.io/v1/me`, storing `account-slug` in `account_slug`; `auth`
+/// and `headers` make it authenticate like the request it serves.
+pub fn slug_request(cx: &Context, auth: Option<Value>, headers: Vec<Value>) -> Value {
+    let mut request = serde_json::Map::new();
+    if let Some(auth) = auth {
+        request.insert("auth".into(), auth);
     }
+    request.insert("method".into(), json!("GET"));
+    let mut all_headers = vec![accept_header()];
+    all_headers.extend(headers);
+    request.insert("header".into(), Value::Array(all_headers));
+    request.insert("url".into(), cx.endpoints.api.url_object("/v1/me"));
     json!({
         "name": SLUG_REQUEST_NAME,
         "event": [{
             "listen": "test",
             "script": {
-                "exec": [
-                    "pm.collectionVariables.set(\"account_slug\", pm.response.json().data.attributes[\"account-slug\"]);"
-                ],
+                "exec": [format!(
+                    "{}(\"account_slug\", pm.response.json().data.attributes[\"account-slug\"]);",
+                    cx.setter_for("account_slug")
+                )],
                 "type": "text/javascript"
             }
         }],
@@ -79,32 +82,76 @@ pub fn slug_request(endpoints: &Endpoints, auth: Option<Value>) -> Value {
     })
 }
 
+/// Scripts store variables with these.
+pub const SETTERS: &[&str] = &[
+    "pm.environment.set",
+    "pm.collectionVariables.set",
+    "pm.globals.set",
+    "pm.variables.set",
+    "postman.setEnvironmentVariable",
+    "postman.setGlobalVariable",
+];
+
 impl Context<'_> {
-    /// An edit declaring those of `names` that the collection's variables lack, with empty
-    /// values; `None` when all are declared.
-    pub fn declare_variables(&self, names: &[&str]) -> Option<Edit> {
-        let doc = self.coll.doc;
-        let declared = &self.coll.scopes[0].vars;
-        let missing: Vec<Value> = names
-            .iter()
-            .filter(|n| declared.get(n).is_none())
-            .map(|n| json!({"key": n, "value": "", "type": "string"}))
-            .collect();
-        if missing.is_empty() {
-            return None;
+    /// Where a script should store `name`: the environment when the `--environment` file
+    /// defines it (it would shadow a collection variable), else the collection.
+    pub fn setter_for(&self, name: &str) -> &'static str {
+        if self
+            .settings
+            .environment_layer()
+            .is_some_and(|l| l.get(name).is_some())
+        {
+            "pm.environment.set"
+        } else {
+            "pm.collectionVariables.set"
         }
+    }
+
+    /// Edits declaring those of `names` that nothing defines (in the collection's variables,
+    /// with empty values; a disabled declaration is enabled); empty when all are defined.
+    pub fn declare_variables(&self, names: &[&str]) -> Vec<Edit> {
+        let doc = self.coll.doc;
         let root = self.coll.scopes[0].node;
         let list = ["variable", "variables"]
             .iter()
-            .find_map(|k| doc.get(root, k).filter(|l| doc.kind(*l) == Kind::Array));
-        Some(match list {
-            Some(list) => self.editor.insert_elements(list, usize::MAX, &missing),
+            .find_map(|k| doc.get(root, k));
+        let defined = |n: &str| {
+            self.coll.scopes[0].vars.get(n).is_some()
+                || self
+                    .settings
+                    .environment_layer()
+                    .is_some_and(|l| l.get(n).is_some())
+        };
+        let mut edits = Vec::new();
+        let mut missing = Vec::new();
+        for &name in names.iter().filter(|n| !defined(n)) {
+            let disabled = list.and_then(|l| {
+                doc.elements(l).find(|v| {
+                    doc.get(*v, "key").is_some_and(|k| doc.str_eq(k, name))
+                        && doc.get(*v, "disabled").and_then(|d| doc.as_bool(d)) == Some(true)
+                })
+            });
+            match disabled.and_then(|v| doc.get(v, "disabled")) {
+                Some(flag) => edits.push(Edit::replace(doc.span(flag), "false")),
+                None => missing.push(json!({"key": name, "value": "", "type": "string"})),
+            }
+        }
+        if missing.is_empty() {
+            return edits;
+        }
+        edits.push(match list {
+            Some(list) if doc.kind(list) == Kind::Array => {
+                self.editor.insert_elements(list, usize::MAX, &missing)
+            }
+            // `"variable": null` and the like: replace, never add a second key.
+            Some(other) => self.editor.replace_value(other, &Value::Array(missing)),
             None => {
                 let last = doc.members(root).last().and_then(|(k, _)| doc.as_str(k));
                 self.editor
                     .insert_member(root, last.as_deref(), "variable", &Value::Array(missing))
             }
-        })
+        });
+        edits
     }
 
     /// An edit inserting `item` into the `item` array of scope `scope` before position `index`.
@@ -142,14 +189,16 @@ impl Context<'_> {
         (scope, index)
     }
 
-    /// The first request that sets `variable` from a script (`...set("variable", ...)`).
+    /// Whether any script stores `variable` (`pm.environment.set("variable", ...)` and the
+    /// other setters; commented-out code does not count).
     pub fn sets_variable(&self, variable: &str) -> bool {
-        let needles = [format!("set(\"{variable}\""), format!("set('{variable}'")];
         self.coll.scripts.iter().any(|s| {
-            s.lines.iter().any(|l| {
-                needles
-                    .iter()
-                    .any(|n| l.text.replace(' ', "").contains(n.as_str()))
+            let code = Code::new(s.lines.iter().map(|l| l.text.as_str()));
+            code.calls(SETTERS).iter().any(|call| {
+                call.args
+                    .first()
+                    .and_then(|a| string_literal(a))
+                    .is_some_and(|name| name == variable)
             })
         })
     }

@@ -2,7 +2,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::js::Code;
 use serde_json::json;
 
-use crate::fix::edit::Editor;
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Header, Owner, Request, Script};
@@ -158,7 +157,10 @@ fn fix_value(cx: &Context, h: &Header) -> Option<Fix> {
     let node = h.value_node?;
     Some(Fix::unsafe_(
         format!("Set the `Accept` header to `{JSON_API}`"),
-        vec![Edit::replace(cx.span(node), Editor::string(JSON_API))],
+        vec![Edit::replace(
+            cx.span(node),
+            cx.editor.string_literal(JSON_API),
+        )],
     ))
 }
 
@@ -171,7 +173,10 @@ fn fix_disabled(cx: &Context, req: &Request, h: &Header) -> Option<Fix> {
     let mut edits = vec![Edit::replace(cx.span(disabled), "false")];
     if let Some(value) = h.value_node {
         if !cx.text(value).is_some_and(|v| accepts_json_api(&v)) {
-            edits.push(Edit::replace(cx.span(value), Editor::string(JSON_API)));
+            edits.push(Edit::replace(
+                cx.span(value),
+                cx.editor.string_literal(JSON_API),
+            ));
         }
     }
     Some(Fix::safe("Enable the `Accept` header", edits))

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Owner, Url};
-use crate::rules::cure;
+use crate::rules::{cure, oauth_password_grant};
 use crate::rules::{Context, RuleInfo};
 use crate::scopestack::display_url;
 use crate::variables::Resolver;
@@ -155,34 +155,44 @@ fn fix(cx: &Context, r: usize, url: &Url) -> Option<Fix> {
     Some(Fix::safe(format!("Insert `{SLUG}` before `/v1/`"), edits))
 }
 
-/// Inserts `Get ScopeStack account slug` right after the first token request (so it runs
-/// with a fresh token), or first in the collection. It gets the API request's auth when the
-/// place it lands would give it another.
+/// Inserts `Get ScopeStack account slug` right after the first token request (so it runs with
+/// a fresh token), or first in the collection, authenticating like the request it serves.
 fn slug_request(cx: &Context, r: usize) -> Edit {
     let coll = cx.coll;
-    let (scope, index) = cx
-        .requests
-        .iter()
-        .position(|f| f.token_request)
-        .map_or((0, 0), |t| {
-            let (scope, index) = cx.item_position(t);
-            (scope, index + 1)
-        });
-    let wanted = coll.effective_auth(&coll.requests[r]);
-    let mut inherited = None;
-    let mut s = Some(scope);
-    while let Some(i) = s {
-        if let Some(a) = coll.scopes[i].auth {
-            inherited = Some(a);
-            break;
-        }
-        s = coll.scopes[i].parent;
-    }
+    // While a password helper still waits for its fix (SS001), aim at the place its token
+    // request will go: the two fixes conflict, so this one waits a pass and then lands after
+    // the new token request.
+    let (scope, index) = oauth_password_grant::token_request_position(cx).unwrap_or_else(|| {
+        cx.requests
+            .iter()
+            .position(|f| f.token_request)
+            .map_or((0, 0), |t| {
+                let (scope, index) = cx.item_position(t);
+                (scope, index + 1)
+            })
+    });
+    let request = &coll.requests[r];
+    let wanted = coll.effective_auth(request);
+    let inherited = coll.scope_auth(scope);
     let auth = match wanted {
-        Some(a) if Some(a) != inherited => Some(cx.value_of(coll.auths[a].node)),
+        Some(a) if Some(a) != inherited => Some(if coll.auths[a].kind == "oauth2" {
+            // What SS001's fix turns the helper into; a copy of the helper would be flagged
+            // again and carry its credentials.
+            json!({"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}", "type": "string"}]})
+        } else {
+            cx.value_of(coll.auths[a].node)
+        }),
+        None if inherited.is_some() => Some(json!({"type": "noauth"})),
         _ => None,
     };
-    cx.insert_item(scope, index, &cure::slug_request(cx.endpoints, auth))
+    let headers = request
+        .headers
+        .list
+        .iter()
+        .filter(|h| h.enabled && h.name.eq_ignore_ascii_case("authorization"))
+        .map(|h| json!({"key": h.name, "value": h.value, "type": "text"}))
+        .collect();
+    cx.insert_item(scope, index, &cure::slug_request(cx, auth, headers))
 }
 
 /// Where `/v1` starts the path of a URL as written, outside `{{variables}}`.

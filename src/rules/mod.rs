@@ -1,10 +1,10 @@
 //! The rule registry. A rule is one file: its documentation (what `scopelint explain` prints),
 //! its metadata and its check. Codes and names are fixed: configs and tools key on them.
 
-mod cure;
+pub(crate) mod cure;
 mod missing_accept_header;
 mod missing_account_slug;
-mod oauth_password_grant;
+pub(crate) mod oauth_password_grant;
 mod whole_response_token;
 mod wrong_token_url;
 

@@ -3,7 +3,7 @@ use serde_json::{json, Value};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
-use crate::postman::{Auth, Owner};
+use crate::postman::{Auth, AuthParam, Owner};
 use crate::rules::{cure, Context, RuleInfo};
 use crate::scopestack::UrlParts;
 use crate::variables::has_unresolved;
@@ -58,11 +58,23 @@ just before that request): `POST https://app.scopestack.io/oauth/token`, "No Aut
 `x-www-form-urlencoded` body with `grant_type=password` and the helper's `client_id`,
 `client_secret`, `username`, `password` (and `scope`) exactly as they were, and a test script
 that stores `access_token` and `refresh_token` in collection variables, which are declared when
-missing. When the collection already has a request to the token endpoint, none is added.
-It is safe: the helper can never get a token from ScopeStack, so no working request changes.
+missing (in the environment instead, when the `--environment` file defines them).
+It is safe when the helper's token URL resolves to ScopeStack: the helper can never get a token
+there, so no working request changes. When the token URL does not resolve, the helper may
+belong to another service, and sending its credentials to ScopeStack needs review: the fix is
+then unsafe.
 "#;
 
-fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+/// A password helper this rule flags: the auth object, its grant type parameter, and whether
+/// its token URL resolves to ScopeStack (rather than being unresolved).
+pub struct Flagged<'a> {
+    pub auth: &'a Auth,
+    pub grant: &'a AuthParam,
+    pub on_scopestack: bool,
+}
+
+pub fn flagged<'a>(cx: &Context<'a>) -> Vec<Flagged<'a>> {
+    let mut out = Vec::new();
     for (index, auth) in cx.coll.auths.iter().enumerate() {
         if auth.kind != "oauth2" {
             continue;
@@ -84,9 +96,36 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let unresolved = token_urls
             .iter()
             .all(|(_, u)| u.trim().is_empty() || has_unresolved(u));
-        if !(on_scopestack || (unresolved && cx.calls_scopestack)) {
-            continue;
+        if on_scopestack || (unresolved && cx.calls_scopestack) {
+            out.push(Flagged {
+                auth,
+                grant,
+                on_scopestack,
+            });
         }
+    }
+    out
+}
+
+/// Where the fix of the first flagged helper inserts its token request: `(scope, index)`.
+pub fn token_request_position(cx: &Context) -> Option<(usize, usize)> {
+    flagged(cx).first().map(|f| insertion_point(cx, f.auth))
+}
+
+fn insertion_point(cx: &Context, auth: &Auth) -> (usize, usize) {
+    match auth.owner {
+        Owner::Scope(s) => (s, 0),
+        Owner::Request(r) => cx.item_position(r),
+    }
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for Flagged {
+        auth,
+        grant,
+        on_scopestack,
+    } in flagged(cx)
+    {
         let whose = cx.coll.describe(auth.owner);
         out.push(Diagnostic {
             rule: &RULE,
@@ -107,14 +146,14 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             item: cx.coll.item_label(auth.owner),
             pointer: grant.pointer.clone(),
             span: cx.span(grant.value),
-            fix: fix(cx, auth),
+            fix: fix(cx, auth, on_scopestack),
         });
     }
 }
 
 /// Bearer `{{access_token}}` instead of the helper, and the token request the guide
 /// prescribes, carrying the helper's credentials.
-fn fix(cx: &Context, auth: &Auth) -> Option<Fix> {
+fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     let kind_node = auth.kind_node?;
@@ -133,43 +172,36 @@ fn fix(cx: &Context, auth: &Auth) -> Option<Fix> {
         Some(existing) => ed.replace_value(existing, &bearer),
         None => ed.insert_member(auth.node, Some("type"), "bearer", &bearer),
     });
-    let has_token_request = cx.requests.iter().any(|f| {
-        f.token_request
-            && f.url
-                .as_deref()
-                .is_some_and(|u| cx.endpoints.is_token_url(u))
-    });
-    if !has_token_request {
-        let fields: Vec<(&str, Value)> = CREDENTIALS
-            .iter()
-            .filter_map(|&(field, names, fallback)| {
-                // An empty optional field (`scope`) is left out.
-                let value = auth
-                    .param(names)
-                    .map(|p| cx.value_of(p.value))
-                    .filter(|v| fallback.is_some() || v.as_str() != Some(""));
-                match (value, fallback) {
-                    (Some(v), _) => Some((field, v)),
-                    (None, Some(f)) => Some((field, Value::String(f.to_owned()))),
-                    (None, None) => None,
-                }
-            })
-            .collect();
-        let item = cure::token_request(cx.endpoints, &fields);
-        let (scope, index) = match auth.owner {
-            Owner::Scope(s) => (s, 0),
-            Owner::Request(r) => cx.item_position(r),
-        };
-        edits.push(cx.insert_item(scope, index, &item));
-    }
+    let fields: Vec<(&str, Value)> = CREDENTIALS
+        .iter()
+        .filter_map(|&(field, names, fallback)| {
+            // An empty optional field (`scope`) is left out.
+            let value = auth
+                .param(names)
+                .map(|p| cx.value_of(p.value))
+                .filter(|v| fallback.is_some() || v.as_str() != Some(""));
+            match (value, fallback) {
+                (Some(v), _) => Some((field, v)),
+                (None, Some(f)) => Some((field, Value::String(f.to_owned()))),
+                (None, None) => None,
+            }
+        })
+        .collect();
+    let item = cure::token_request(cx, &fields);
+    let (scope, index) = insertion_point(cx, auth);
+    edits.push(cx.insert_item(scope, index, &item));
     edits.extend(cx.declare_variables(&["access_token", "refresh_token"]));
-    Some(Fix::safe(
-        format!(
-            "Replace the helper with bearer `{{{{access_token}}}}` and add a `{}` request",
-            cure::TOKEN_REQUEST_NAME
-        ),
-        edits,
-    ))
+    let message = format!(
+        "Replace the helper with bearer `{{{{access_token}}}}` and add a `{}` request",
+        cure::TOKEN_REQUEST_NAME
+    );
+    // With a token URL that does not resolve, the helper may be another service's: sending
+    // its credentials to ScopeStack needs a person's review.
+    Some(if on_scopestack {
+        Fix::safe(message, edits)
+    } else {
+        Fix::unsafe_(message, edits)
+    })
 }
 
 /// Body field, the helper's parameter names (v2.1 and v2.0), and the value to use when the

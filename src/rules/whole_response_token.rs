@@ -51,21 +51,17 @@ Store the `access_token` property:
 pm.environment.set("access_token", pm.response.json().access_token);
 ```
 
-## Fix (safe)
-`--fix` replaces the stored expression with `pm.response.json().access_token`, keeping the
-setter and the variable's name. It is safe: a variable that holds a token is only useful with
-the token in it. A bearer token or header that *is* a JSON object gets no fix: the real token is
+## Fix
+`--fix` replaces the stored expression with `pm.response.json().access_token` (or
+`.refresh_token` for a variable named for the refresh token), keeping the setter and the
+variable's name. It is safe when the variable is sent as a bearer token or `Authorization`
+header, or is named as the token (`access_token`, `token`, ...): such a variable is only useful
+with the token in it. Otherwise the script might have wanted the whole document, so the fix is
+unsafe. A variable that scripts read back with `JSON.parse(...)` is not reported. A bearer token or header that *is* a JSON object gets no fix: the real token is
 not in the file.
 "#;
 
-const SETTERS: &[&str] = &[
-    "pm.environment.set",
-    "pm.collectionVariables.set",
-    "pm.globals.set",
-    "pm.variables.set",
-    "postman.setEnvironmentVariable",
-    "postman.setGlobalVariable",
-];
+use crate::rules::cure::SETTERS;
 
 const WHOLE_RESPONSE: &[&str] = &[
     "pm.response.text()",
@@ -80,6 +76,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let credential_vars = cx.credential_variables();
+    let parsed_later = parsed_variables(cx);
     for script in &cx.coll.scripts {
         let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
         let mut flagged_lines = HashSet::new();
@@ -92,7 +89,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             let holds_token =
                 name.to_ascii_lowercase().contains("token") || credential_vars.contains(name);
-            if !holds_token || !is_whole_response(&code, value, call.start, 0) {
+            // A variable that scripts read back with `JSON.parse(...)` is meant to hold the
+            // document (`token_response`), unless it is also sent as a token.
+            let kept_as_document = parsed_later.contains(name) && !credential_vars.contains(name);
+            if !holds_token || kept_as_document || !is_whole_response(&code, value, call.start, 0) {
                 continue;
             }
             let line_index = code.line_of(call.start);
@@ -119,7 +119,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 item: cx.coll.item_label(script.owner),
                 pointer: line.pointer.clone(),
                 span: line.span,
-                fix: fix(cx, script, &code, value),
+                fix: fix(cx, script, &code, value, name, credential_vars.contains(name)),
             });
         }
     }
@@ -231,12 +231,28 @@ fn json_token_diagnostic(
     }
 }
 
-/// Replaces the stored expression (an argument inside one script line) with
-/// `pm.response.json().access_token`.
-fn fix(cx: &Context, script: &Script, code: &Code, value: &str) -> Option<Fix> {
+/// Replaces the stored expression (an argument inside one script line) with the token it
+/// should have stored: `pm.response.json().refresh_token` for a refresh token, else
+/// `.access_token`. Safe when the variable is sent as a token, or named as the access token;
+/// otherwise the script may have wanted the document, and the change needs review.
+fn fix(
+    cx: &Context,
+    script: &Script,
+    code: &Code,
+    value: &str,
+    name: &str,
+    sent_as_token: bool,
+) -> Option<Fix> {
     if value.contains('\n') {
         return None;
     }
+    let lower = name.to_ascii_lowercase();
+    let property = if lower.contains("refresh") {
+        "refresh_token"
+    } else {
+        "access_token"
+    };
+    let replacement = format!("pm.response.json().{property}");
     // `value` is a slice of `code.text`.
     let offset = value.as_ptr() as usize - code.text.as_ptr() as usize;
     let line_index = code.line_of(offset);
@@ -245,8 +261,43 @@ fn fix(cx: &Context, script: &Script, code: &Code, value: &str) -> Option<Fix> {
     let start = line.start + column;
     let edit = cx
         .editor
-        .edit_in_string(line.node, start, start + value.len(), ACCESS_TOKEN);
-    Some(Fix::safe(format!("Store `{ACCESS_TOKEN}`"), vec![edit]))
+        .edit_in_string(line.node, start, start + value.len(), &replacement);
+    let plain: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    let named_as_token = matches!(
+        plain.as_str(),
+        "accesstoken" | "token" | "bearertoken" | "authtoken" | "refreshtoken" | "apitoken"
+    );
+    let message = format!("Store `{replacement}`");
+    Some(if sent_as_token || named_as_token {
+        Fix::safe(message, vec![edit])
+    } else {
+        Fix::unsafe_(message, vec![edit])
+    })
 }
 
-const ACCESS_TOKEN: &str = "pm.response.json().access_token";
+/// Variables that some script reads back as JSON: `JSON.parse(pm.environment.get("x"))`.
+fn parsed_variables(cx: &Context) -> HashSet<String> {
+    let getters = [
+        "pm.environment.get",
+        "pm.collectionVariables.get",
+        "pm.globals.get",
+        "pm.variables.get",
+        "postman.getEnvironmentVariable",
+        "postman.getGlobalVariable",
+    ];
+    let mut names = HashSet::new();
+    for script in &cx.coll.scripts {
+        let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
+        for parse in code.calls(&["JSON.parse"]) {
+            let Some(arg) = parse.args.first() else {
+                continue;
+            };
+            for get in crate::js::calls(arg, &getters) {
+                if let Some(name) = get.args.first().and_then(|a| string_literal(a)) {
+                    names.insert(name.to_owned());
+                }
+            }
+        }
+    }
+    names
+}

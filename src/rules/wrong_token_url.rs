@@ -1,5 +1,4 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::edit::Editor;
 use crate::fix::{Edit, Fix, Target};
 use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
@@ -47,9 +46,11 @@ for API calls. If the URL comes from a variable, fix the variable where it is de
 `{{variable}}`, it sets that variable where it is defined instead (a `variable` array of the
 collection, or the file given with `--environment`), so every use of it is cured. In a URL
 object, `raw`, `protocol`, `host` and `path` are set together and a `port` is removed, so the
-parts agree with `raw` (newman sends the parts). The fix is safe, except when the URL mixes
-variables with text (`{{base_url}}/oauth/token`): replacing it with the literal URL drops the
-variable, which may be meant for other requests, so that fix is unsafe.
+parts agree with `raw` (newman sends the parts). The fix is safe when the wrong URL already
+points at the application or API host (a wrong scheme, the API host, a wrong path or a trailing
+slash). It is unsafe when it would move the credentials to another server (a staging host, a
+custom port), or when the URL mixes variables with text (`{{base_url}}/oauth/token`), whose
+variable may be meant for other requests.
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -84,7 +85,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 span: cx.span(param.value),
                 item: cx.coll.item_label(auth.owner),
                 fix: fix_variable(cx, owner, &written)
-                    .or_else(|| Some(replace_string(cx, param.value, &written))),
+                    .or_else(|| Some(replace_string(cx, owner, param.value, &written))),
                 ..diagnostic(cx, owner, &written)
             });
         }
@@ -101,7 +102,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 pointer: url.pointer.clone(),
                 span: cx.span(url.label_node),
                 item: Some(req.label.clone()),
-                fix: fix_variable(cx, owner, &url.raw).or_else(|| fix_request_url(cx, url)),
+                fix: fix_variable(cx, owner, &url.raw).or_else(|| fix_request_url(cx, owner, url)),
                 ..diagnostic(cx, owner, &url.raw)
             });
         }
@@ -180,7 +181,7 @@ fn fix_variable(cx: &Context, owner: Owner, written: &str) -> Option<Fix> {
     let (_, layer) = Resolver::new(&layers).lookup(name)?;
     let (target, node) = layer.definition(name)?;
     let token_url = cx.endpoints.token_url();
-    let value = Editor::string(&token_url);
+    let value = cx.editor.string_literal(&token_url);
     let edit = match target {
         Target::Linted => Edit::replace(cx.span(node), value),
         Target::Environment => {
@@ -188,10 +189,17 @@ fn fix_variable(cx: &Context, owner: Owner, written: &str) -> Option<Fix> {
             Edit::replace(env.doc.span(node), value).in_environment()
         }
     };
-    Some(Fix::safe(
-        format!("Set `{{{{{name}}}}}` in {} to `{token_url}`", layer.origin),
-        vec![edit],
-    ))
+    let message = format!("Set `{{{{{name}}}}}` in {} to `{token_url}`", layer.origin);
+    // A value built from other variables loses them; a URL on another ScopeStack host
+    // (staging, a custom port) moves the credentials to another server: both need review.
+    let value = layer.get(name).unwrap_or_default();
+    Some(
+        if value.contains("{{") || !moves_within_scopestack(cx, owner, written) {
+            Fix::unsafe_(message, vec![edit])
+        } else {
+            Fix::safe(message, vec![edit])
+        },
+    )
 }
 
 /// The token URL with the query string of `written`, if it had one.
@@ -204,14 +212,27 @@ fn corrected(cx: &Context, written: &str) -> String {
 }
 
 /// Replaces a URL string. Unsafe when it held variables, whose indirection is lost.
-fn replace_string(cx: &Context, node: NodeId, written: &str) -> Fix {
-    let edit = Edit::replace(cx.span(node), Editor::string(&corrected(cx, written)));
-    fix_of(cx, written, vec![edit])
+fn replace_string(cx: &Context, owner: Owner, node: NodeId, written: &str) -> Fix {
+    let edit = Edit::replace(
+        cx.span(node),
+        cx.editor.string_literal(&corrected(cx, written)),
+    );
+    fix_of(cx, owner, written, vec![edit])
 }
 
-fn fix_of(cx: &Context, written: &str, edits: Vec<Edit>) -> Fix {
+/// Whether the wrong URL already points at the application or API host (a wrong scheme,
+/// host swap, path or slash): then correcting it sends the credentials where they belong.
+fn moves_within_scopestack(cx: &Context, owner: Owner, written: &str) -> bool {
+    let resolved = cx.resolve(owner, written);
+    let parts = UrlParts::parse(&resolved);
+    let ep = cx.endpoints;
+    (ep.app_serves(&parts) || ep.api_serves(&parts))
+        && port_or_default(&parts) == port_or_default(&UrlParts::parse(&ep.token_url()))
+}
+
+fn fix_of(cx: &Context, owner: Owner, written: &str, edits: Vec<Edit>) -> Fix {
     let message = format!("Use `{}`", cx.endpoints.token_url());
-    if written.contains("{{") {
+    if written.contains("{{") || !moves_within_scopestack(cx, owner, written) {
         Fix::unsafe_(message, edits)
     } else {
         Fix::safe(message, edits)
@@ -219,10 +240,10 @@ fn fix_of(cx: &Context, written: &str, edits: Vec<Edit>) -> Fix {
 }
 
 /// A request's URL: the string, or `raw` and the parts of a URL object, kept consistent.
-fn fix_request_url(cx: &Context, url: &Url) -> Option<Fix> {
+fn fix_request_url(cx: &Context, owner: Owner, url: &Url) -> Option<Fix> {
     let doc = cx.coll.doc;
     if doc.kind(url.node) != Kind::Object {
-        return Some(replace_string(cx, url.node, &url.raw));
+        return Some(replace_string(cx, owner, url.node, &url.raw));
     }
     let ed = &cx.editor;
     let mut edits = Vec::new();
@@ -232,7 +253,7 @@ fn fix_request_url(cx: &Context, url: &Url) -> Option<Fix> {
     {
         edits.push(Edit::replace(
             cx.span(raw),
-            Editor::string(&corrected(cx, &url.raw)),
+            cx.editor.string_literal(&corrected(cx, &url.raw)),
         ));
     }
     let mut previous = "raw";
@@ -249,7 +270,7 @@ fn fix_request_url(cx: &Context, url: &Url) -> Option<Fix> {
             previous = key;
         }
     }
-    Some(fix_of(cx, &url.raw, edits))
+    Some(fix_of(cx, owner, &url.raw, edits))
 }
 
 fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {

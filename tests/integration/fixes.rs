@@ -223,7 +223,7 @@ fn fixes_keep_crlf_spaces_escapes_and_the_byte_order_mark() {
         fixed.contains("Caf\\u00e9 \u{e9}") && fixed.contains("q=a\\/b"),
         "escapes rewritten"
     );
-    let expected_header = "\"header\": [\r\n          {\r\n            \"key\": \"Accept\",\r\n            \"value\": \"application/vnd.api+json\",\r\n            \"type\": \"text\"\r\n          }\r\n        ],\r\n";
+    let expected_header = "\"header\": [\r\n          {\r\n            \"key\": \"Accept\",\r\n            \"value\": \"application\\/vnd.api+json\",\r\n            \"type\": \"text\"\r\n          }\r\n        ],\r\n";
     assert!(fixed.contains(expected_header), "{fixed}");
     // Outside the header list, nothing moved.
     let outside = |s: &str| {

@@ -7,6 +7,7 @@
 mod cli;
 mod common;
 mod corpus;
+mod fix_cases;
 mod fixes;
 mod output;
 mod robustness;

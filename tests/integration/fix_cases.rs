@@ -1,0 +1,296 @@
+//! `--fix` on the shapes a review found fragile (`tests/fixtures/fix/`): each case pins what
+//! the fixed collection must do in a runner, not just that it parses.
+
+use serde_json::Value;
+
+use crate::common::{check_json, repo, run, scopelint};
+
+/// Copies `tests/fixtures/fix/NAME.postman_collection.json` to a temporary directory, runs
+/// `check --fix ARGS` on it, and returns the fixed text and the run.
+fn fix(name: &str, args: &[&str]) -> (String, crate::common::Run, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = format!("{name}.postman_collection.json");
+    let path = dir.path().join(&file);
+    std::fs::copy(repo().join("tests/fixtures/fix").join(&file), &path).unwrap();
+    let mut all = vec!["check", "--fix"];
+    all.extend_from_slice(args);
+    all.push(path.to_str().unwrap());
+    let r = run(&all);
+    let text = std::fs::read_to_string(&path).unwrap();
+    (text, r, dir)
+}
+
+fn items(v: &Value) -> Vec<String> {
+    v["item"].as_array().map_or(Vec::new(), |a| {
+        a.iter()
+            .map(|i| i["name"].as_str().unwrap_or("").to_owned())
+            .collect()
+    })
+}
+
+#[test]
+fn a_helper_whose_token_url_does_not_resolve_is_only_fixed_on_request() {
+    // The Salesforce folder's helper may be another service's: its credentials must not be
+    // sent to ScopeStack by a plain --fix.
+    let (text, r, _dir) = fix("sf", &[]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(!text.contains("Get ScopeStack access token"));
+    let (text, r, _dir) = fix("sf", &["--unsafe-fixes"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(text.contains("Get ScopeStack access token"));
+}
+
+#[test]
+fn the_token_request_is_inserted_even_when_another_exists() {
+    let (text, r, _dir) = fix("existingtok", &[]);
+    assert_eq!(r.code, 0);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(items(&v)[0], "Get ScopeStack access token");
+    assert_eq!(v["auth"]["type"], "bearer");
+}
+
+#[test]
+fn a_refresh_token_variable_gets_the_refresh_token() {
+    let (text, _, _dir) = fix("ss3", &["--unsafe-fixes"]);
+    assert!(
+        text.contains(
+            "pm.collectionVariables.set('refresh_token', pm.response.json().refresh_token)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("pm.environment.set(\\u0022token\\u0022, pm.response.json().access_token)"),
+        "{text}"
+    );
+    // Escapes elsewhere on the line stay as they were.
+    assert!(
+        text.contains("var \\u00e9t\\u00e9 = \\\"\\u00e9\\\";"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_variable_read_back_with_json_parse_is_not_a_token() {
+    let (report, r) = check_json(&["tests/fixtures/fix/ss3b.postman_collection.json"]);
+    assert_eq!(r.code, 0, "{report}");
+}
+
+#[test]
+fn the_slug_request_runs_after_the_token_request_with_the_same_auth() {
+    let (text, r, _dir) = fix("slugauth", &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let folder = &v["item"][0];
+    assert_eq!(
+        items(folder),
+        [
+            "Get ScopeStack access token",
+            "Get ScopeStack account slug",
+            "R"
+        ]
+    );
+    // It inherits the folder's (now bearer) auth; no copy of the helper anywhere.
+    assert!(folder["item"][1]["request"].get("auth").is_none());
+    assert_eq!(
+        text.matches("\"oauth2\"").count(),
+        1,
+        "the helper was copied:\n{text}"
+    );
+}
+
+#[test]
+fn the_slug_request_authenticates_like_the_request_it_serves() {
+    let (text, _, _dir) = fix("hdrauth", &[]);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let slug = &v["item"][0];
+    assert_eq!(slug["name"], "Get ScopeStack account slug");
+    let headers: Vec<&str> = slug["request"]["header"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(headers, ["Accept", "Authorization"]);
+    assert_eq!(slug["request"]["auth"]["type"], "noauth");
+}
+
+#[test]
+fn minified_files_stay_on_one_line() {
+    let (text, r, _dir) = fix("compact", &[]);
+    assert_eq!(r.code, 0);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(!text.contains(": ") && !text.contains('\t'));
+}
+
+#[test]
+fn a_collection_without_item_or_variable_gets_both() {
+    let (text, r, _dir) = fix("noitem", &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(items(&v), ["Get ScopeStack access token"]);
+    let declared: Vec<&str> = v["variable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(declared, ["access_token", "refresh_token"]);
+}
+
+#[test]
+fn commented_out_or_unset_is_not_setting_the_slug() {
+    let (text, _, _dir) = fix("unset", &[]);
+    assert!(text.contains("Get ScopeStack account slug"), "{text}");
+}
+
+#[test]
+fn replacing_a_templated_variable_is_unsafe() {
+    let (report, _) = check_json(&["tests/fixtures/fix/nestedvar.postman_collection.json"]);
+    assert_eq!(report["diagnostics"][0]["fix"]["applicability"], "unsafe");
+}
+
+#[test]
+fn declarations_never_add_a_second_key() {
+    for name in ["nullvar", "disabledvar"] {
+        let (text, r, _dir) = fix(name, &[]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stdout);
+        // serde_json keeps the last of duplicate keys; count them in the text instead.
+        assert_eq!(text.matches("\"variable\"").count(), 1, "{name}:\n{text}");
+        assert_eq!(
+            text.matches("\"account_slug\",").count() + text.matches("\"account_slug\"\n").count(),
+            1,
+            "{name}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_staging_token_url_is_not_silently_moved_to_production() {
+    let (report, _) = check_json(&[
+        "tests/fixtures/ss002-helper-password-subdomain-port.postman_collection.json",
+    ]);
+    let ss002 = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SS002")
+        .unwrap();
+    assert_eq!(ss002["fix"]["applicability"], "unsafe");
+}
+
+#[test]
+fn stdin_fix_never_loses_the_input() {
+    for input in [&b"{\"a\": 1}"[..], b"\xff\xfe junk", b"{\"info\": {\"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"}, \"item\": []}"] {
+        let out = scopelint().args(["check", "--fix", "-"]).write_stdin(input).output().unwrap();
+        assert_eq!(out.stdout, input, "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    // With --diff too, the diff goes to stderr and stdout is exactly the fixed text.
+    let input = std::fs::read(repo().join("examples/whole-response-token.postman_collection.json"))
+        .unwrap();
+    let out = scopelint()
+        .args(["check", "--fix", "--diff", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let fixed =
+        std::fs::read(repo().join("examples/fixed/whole-response-token.postman_collection.json"))
+            .unwrap();
+    assert_eq!(out.stdout, fixed);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("+++ b/<stdin>"));
+}
+
+#[test]
+fn diff_with_a_machine_format_needs_an_output_file() {
+    let r = run(&["check", "--diff", "--format", "json", "examples"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--output-file"), "{}", r.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let r = run(&[
+        "check",
+        "--diff",
+        "--format",
+        "json",
+        "--output-file",
+        out.to_str().unwrap(),
+        "examples/wrong-token-url.postman_collection.json",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.starts_with("--- a/examples/wrong-token-url"));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(report["version"], 1);
+}
+
+#[test]
+fn a_failed_write_still_reports_the_files_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro.postman_collection.json");
+    std::fs::copy(
+        repo().join("examples/missing-accept-header.postman_collection.json"),
+        &path,
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).unwrap();
+    let r = run(&[
+        "check",
+        "--fix",
+        "--format",
+        "concise",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout.matches(": SS004 ").count(), 3, "{}", r.stdout);
+    assert!(r.stdout.contains("scopelint::write"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Nothing to fix.") || r.stdout.contains("could not be written"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// As another user (when the tests run as root and `runuser` exists): a file that user cannot
+/// write is an error, even in a directory it may write.
+#[cfg(unix)]
+#[test]
+fn files_the_user_cannot_write_are_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n");
+    let has_runuser = std::process::Command::new("runuser")
+        .arg("--help")
+        .output()
+        .is_ok();
+    if !is_root || !has_runuser {
+        eprintln!("skipped: needs root and runuser");
+        return;
+    }
+    let dir = tempfile::Builder::new().tempdir_in("/tmp").unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = dir.path().join("rootowned.postman_collection.json");
+    std::fs::copy(
+        repo().join("examples/missing-accept-header.postman_collection.json"),
+        &path,
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("scopelint");
+    let out = std::process::Command::new("runuser")
+        .args(["-u", "nobody", "--"])
+        .arg(&bin)
+        .args(["check", "--fix", "--format", "concise"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
