@@ -10,5 +10,6 @@ mod corpus;
 mod fix_cases;
 mod fixes;
 mod output;
+mod pre_commit;
 mod robustness;
 mod rules;

@@ -1,0 +1,84 @@
+//! The real `pre-commit` (from PyPI; `.ci/run` installs it) running this repository's hooks in
+//! a scratch git repository, as a user's project would. Skips, saying so, when `pre-commit`
+//! is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::repo;
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git").args(args).current_dir(dir).status().unwrap().success();
+    assert!(ok, "git {args:?} failed");
+}
+
+fn pre_commit(dir: &Path, home: &Path) -> Output {
+    Command::new("pre-commit")
+        .args(["run", "--all-files", "--color", "never"])
+        .current_dir(dir)
+        .env("PRE_COMMIT_HOME", home)
+        // `language: rust` runs `cargo install --path .`; a shared target directory keeps a
+        // second run from compiling everything again.
+        .env("CARGO_TARGET_DIR", repo().join("target/pre-commit"))
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("pre-commit runs")
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn hooks_fail_on_problems_and_fix_what_they_can() {
+    if Command::new("pre-commit").arg("--version").output().is_err() {
+        eprintln!("skipped: pre-commit is not installed (`pip install pre-commit`; .ci/run does)");
+        return;
+    }
+    let head = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(repo()).output().unwrap();
+    assert!(head.status.success(), "this repository must be a git checkout");
+    let rev = String::from_utf8(head.stdout).unwrap().trim().to_owned();
+
+    let project = tempfile::tempdir().unwrap();
+    let home = repo().join("target/pre-commit-home");
+    let dir = project.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["config", "user.email", "test@example.com"]);
+    git(dir, &["config", "user.name", "Test"]);
+    let config = |hook: &str| {
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: {hook}\n",
+            repo().display()
+        )
+    };
+    let broken = dir.join("api.postman_collection.json");
+    let original = std::fs::read(repo().join("examples/whole-response-token.postman_collection.json")).unwrap();
+
+    // The check hook fails on a broken collection...
+    std::fs::write(dir.join(".pre-commit-config.yaml"), config("scopelint")).unwrap();
+    std::fs::write(&broken, &original).unwrap();
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("SS003"), "{}", text(&out));
+    assert_eq!(std::fs::read(&broken).unwrap(), original, "the check hook changed the file");
+
+    // ...and passes on a clean one.
+    std::fs::copy(repo().join("examples/clean.postman_collection.json"), &broken).unwrap();
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // The fix hook rewrites the broken collection and fails; the next run passes.
+    std::fs::write(dir.join(".pre-commit-config.yaml"), config("scopelint-fix")).unwrap();
+    std::fs::write(&broken, &original).unwrap();
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("files were modified by this hook"), "{}", text(&out));
+    let fixed = std::fs::read_to_string(&broken).unwrap();
+    assert!(fixed.contains("pm.response.json().access_token"), "{fixed}");
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(out.status.success(), "{}", text(&out));
+}
