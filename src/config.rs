@@ -462,7 +462,20 @@ impl ConfigStore {
 
 fn read(path: &Path) -> Result<Config, ConfigError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Config::parse(path, &text),
+        Ok(text) => Config::parse(path, &text).map_err(|mut e| {
+            // Name the file as the user would, relative to the current directory.
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| std::fs::canonicalize(cwd).ok())
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| path.to_path_buf());
+            e.source = Arc::new(SourceFile::new(
+                shown.display().to_string(),
+                Arc::from(text.as_str()),
+                0,
+            ));
+            e
+        }),
         Err(e) => Err(ConfigError {
             source: Arc::new(SourceFile::new(
                 path.display().to_string(),

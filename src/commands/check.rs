@@ -63,7 +63,11 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
                 continue;
             }
         };
-        let path = loaded.path.clone();
+        // Absolute, so `per-file-ignores` globs match relative to the configuration's folder.
+        let path = loaded
+            .path
+            .as_ref()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
         let options = RuleOptions {
             config: &config,
             overrides: &overrides,

@@ -77,7 +77,10 @@ fn directories_are_walked_and_other_json_is_skipped_silently() {
         .count();
     let in_fix = crate::common::files_in(&crate::common::repo().join("tests/fixtures/fix")).len();
     // Every collection (fix/ holds more), the environment file, and walk/sub/api.json.
-    assert_eq!(report["files"].as_u64().unwrap() as usize, collections + in_fix + 2);
+    assert_eq!(
+        report["files"].as_u64().unwrap() as usize,
+        collections + in_fix + 2
+    );
     let errors: Vec<_> = report["diagnostics"]
         .as_array()
         .unwrap()

@@ -9,6 +9,7 @@ mod common;
 mod corpus;
 mod fix_cases;
 mod fixes;
+mod formats;
 mod output;
 mod pre_commit;
 mod robustness;

@@ -8,7 +8,12 @@ use std::process::{Command, Output};
 use crate::common::repo;
 
 fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git").args(args).current_dir(dir).status().unwrap().success();
+    let ok = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .success();
     assert!(ok, "git {args:?} failed");
 }
 
@@ -26,17 +31,32 @@ fn pre_commit(dir: &Path, home: &Path) -> Output {
 }
 
 fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 #[test]
 fn hooks_fail_on_problems_and_fix_what_they_can() {
-    if Command::new("pre-commit").arg("--version").output().is_err() {
+    if Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: pre-commit is not installed (`pip install pre-commit`; .ci/run does)");
         return;
     }
-    let head = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(repo()).output().unwrap();
-    assert!(head.status.success(), "this repository must be a git checkout");
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert!(
+        head.status.success(),
+        "this repository must be a git checkout"
+    );
     let rev = String::from_utf8(head.stdout).unwrap().trim().to_owned();
 
     let project = tempfile::tempdir().unwrap();
@@ -52,7 +72,9 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
         )
     };
     let broken = dir.join("api.postman_collection.json");
-    let original = std::fs::read(repo().join("examples/whole-response-token.postman_collection.json")).unwrap();
+    let original =
+        std::fs::read(repo().join("examples/whole-response-token.postman_collection.json"))
+            .unwrap();
 
     // The check hook fails on a broken collection...
     std::fs::write(dir.join(".pre-commit-config.yaml"), config("scopelint")).unwrap();
@@ -61,10 +83,18 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
     let out = pre_commit(dir, &home);
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("SS003"), "{}", text(&out));
-    assert_eq!(std::fs::read(&broken).unwrap(), original, "the check hook changed the file");
+    assert_eq!(
+        std::fs::read(&broken).unwrap(),
+        original,
+        "the check hook changed the file"
+    );
 
     // ...and passes on a clean one.
-    std::fs::copy(repo().join("examples/clean.postman_collection.json"), &broken).unwrap();
+    std::fs::copy(
+        repo().join("examples/clean.postman_collection.json"),
+        &broken,
+    )
+    .unwrap();
     git(dir, &["add", "."]);
     let out = pre_commit(dir, &home);
     assert!(out.status.success(), "{}", text(&out));
@@ -75,7 +105,11 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
     git(dir, &["add", "."]);
     let out = pre_commit(dir, &home);
     assert!(!out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("files were modified by this hook"), "{}", text(&out));
+    assert!(
+        text(&out).contains("files were modified by this hook"),
+        "{}",
+        text(&out)
+    );
     let fixed = std::fs::read_to_string(&broken).unwrap();
     assert!(fixed.contains("pm.response.json().access_token"), "{fixed}");
     git(dir, &["add", "."]);
