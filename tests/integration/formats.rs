@@ -201,3 +201,29 @@ fn output_file_takes_the_report_and_stdout_stays_empty() {
     let log: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
     assert_eq!(log["version"], "2.1.0");
 }
+
+#[test]
+fn ignore_tables_silence_a_rule_for_the_nodes_a_jsonpath_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".scopelint.toml"),
+        "[[ignore]]\nrule = \"SS005\"\npath = \"$..item[?(@.name == 'List clients')]\"\n",
+    )
+    .unwrap();
+    let path = dir.path().join("c.postman_collection.json");
+    std::fs::copy(
+        repo().join("examples/missing-account-slug.postman_collection.json"),
+        &path,
+    )
+    .unwrap();
+    let (report, _) = check_json(&[path.to_str().unwrap()]);
+    let items: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(items, ["API / List projects"], "{report}");
+    let (report, _) = check_json(&["--isolated", path.to_str().unwrap()]);
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 2);
+}
