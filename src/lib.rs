@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod har;
 pub mod js;
 pub mod json;
 pub mod lint;

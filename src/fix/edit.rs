@@ -265,6 +265,21 @@ impl<'a> Editor<'a> {
         Some(Edit::replace(span, ""))
     }
 
+    /// Removes element `index` of `array` with its comma.
+    pub fn remove_element(&self, array: NodeId, index: usize) -> Option<Edit> {
+        let doc = self.doc;
+        let elements: Vec<NodeId> = doc.elements(array).collect();
+        let el = *elements.get(index)?;
+        let span = if let Some(&next) = elements.get(index + 1) {
+            Span::new(doc.span(el).start, doc.span(next).start)
+        } else if index > 0 {
+            Span::new(doc.span(elements[index - 1]).end, doc.span(el).end)
+        } else {
+            return Some(Edit::replace(doc.span(array), "[]"));
+        };
+        Some(Edit::replace(span, ""))
+    }
+
     /// Replaces bytes `start..end` of a string's *unescaped* value with `replacement`.
     pub fn edit_in_string(
         &self,

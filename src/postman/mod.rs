@@ -108,6 +108,10 @@ pub struct Field {
     pub value: Option<NodeId>,
     pub enabled: bool,
     pub pointer: String,
+    /// The field object, the array holding it, and its position there.
+    pub node: NodeId,
+    pub list: NodeId,
+    pub index: usize,
 }
 
 #[derive(Debug)]
@@ -651,6 +655,9 @@ fn read_body(doc: &Document, node: NodeId, pointer: String) -> Option<Body> {
                 value: doc.get(f, "value"),
                 enabled: !is_disabled(doc, f),
                 pointer: format!("{pointer}/{list_key}/{i}"),
+                node: f,
+                list,
+                index: i,
             });
         }
     }

@@ -1,11 +1,8 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::js::Code;
-use serde_json::json;
 
-use crate::fix::{Edit, Fix};
-use crate::json::Kind;
-use crate::postman::{Header, Owner, Request, Script};
-use crate::rules::cure;
+use crate::postman::Owner;
+use crate::rules::har_context::{HarContext, Place};
+use crate::rules::header_fix::{self, HeaderSpec};
 use crate::rules::{Context, RuleInfo};
 use crate::scopestack::{accepts_json_api, JSON_API};
 
@@ -16,6 +13,7 @@ pub static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     doc: DOC,
     check,
+    check_har: Some(check_har),
 };
 
 const DOC: &str = r#"# SS004 missing-accept-header
@@ -54,11 +52,17 @@ header. Correcting a header that has another value is unsafe (`--unsafe-fixes`):
 may have been chosen on purpose.
 "#;
 
+const ACCEPT: HeaderSpec = HeaderSpec {
+    name: "Accept",
+    value: JSON_API,
+    accepts: accepts_json_api,
+};
+
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // Each script is read once, however many requests it covers.
-    let adds: Vec<bool> = cx.coll.scripts.iter().map(adds_accept_header).collect();
+    let adds = header_fix::scripts_adding(cx, &ACCEPT);
     for (i, req, facts) in cx.request_facts() {
-        if !facts.api_request || script_adds_accept(cx, req, &adds) {
+        if !facts.api_request || header_fix::script_adds(cx, req, &adds) {
             continue;
         }
         let owner = Owner::Request(i);
@@ -77,9 +81,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let everywhere = "or upsert it for every request from the collection's pre-request script";
         let fix = match (enabled.first(), accept.first()) {
-            (Some(h), _) => fix_value(cx, h),
-            (None, Some(h)) => fix_disabled(cx, req, h),
-            (None, None) => fix_missing(cx, req),
+            (Some(h), _) => header_fix::fix_value(cx, h, &ACCEPT),
+            (None, Some(h)) => header_fix::fix_disabled(cx, req, h, &ACCEPT),
+            (None, None) => header_fix::fix_missing(cx, req, &ACCEPT),
         };
         let (help, message, label, node, pointer) = if let Some(h) = enabled.first() {
             let value = cx.resolve(owner, &h.value).into_owned();
@@ -151,143 +155,32 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// An enabled header with another value: set the value. Unsafe: the value may have been
-/// chosen on purpose (to test content negotiation, say).
-fn fix_value(cx: &Context, h: &Header) -> Option<Fix> {
-    let node = h.value_node?;
-    Some(Fix::unsafe_(
-        format!("Set the `Accept` header to `{JSON_API}`"),
-        vec![Edit::replace(
-            cx.span(node),
-            cx.editor.string_literal(JSON_API),
-        )],
-    ))
-}
-
-/// A disabled header: enable it (and correct its value).
-fn fix_disabled(cx: &Context, req: &Request, h: &Header) -> Option<Fix> {
-    let Some(disabled) = h.disabled_node else {
-        // A `//Accept: ...` line in a header string: add a working line instead.
-        return fix_missing(cx, req);
-    };
-    let mut edits = vec![Edit::replace(cx.span(disabled), "false")];
-    if let Some(value) = h.value_node {
-        if !cx.text(value).is_some_and(|v| accepts_json_api(&v)) {
-            edits.push(Edit::replace(
-                cx.span(value),
-                cx.editor.string_literal(JSON_API),
-            ));
-        }
-    }
-    Some(Fix::safe("Enable the `Accept` header", edits))
-}
-
-/// No header: add one to the list, the header string, or the request.
-fn fix_missing(cx: &Context, req: &Request) -> Option<Fix> {
-    let doc = cx.coll.doc;
-    let ed = &cx.editor;
-    let header = cure::accept_header();
-    let edit = match (doc.kind(req.node), req.headers.node) {
-        (Kind::Object, Some(list)) if doc.kind(list) == Kind::Array => {
-            ed.insert_elements(list, usize::MAX, std::slice::from_ref(&header))
-        }
-        (Kind::Object, Some(list)) if doc.kind(list) == Kind::String => {
-            let text = doc.as_str(list)?;
-            let line = format!("Accept: {JSON_API}");
-            let addition = if text.trim().is_empty() {
-                line
-            } else {
-                format!("\n{line}")
-            };
-            let end = text.trim_end_matches(['\n', '\r']).len();
-            ed.edit_in_string(list, end, end, &addition)
-        }
-        (Kind::Object, Some(other)) => ed.replace_value(other, &json!([header])),
-        (Kind::Object, None) => {
-            let after = doc.get(req.node, "method").map(|_| "method");
-            ed.insert_member(req.node, after, "header", &json!([header]))
-        }
-        // `"request": "https://..."`: spell the request out.
-        (Kind::String, _) => ed.replace_value(
-            req.node,
-            &json!({"method": "GET", "header": [header], "url": doc.as_str(req.node)?}),
-        ),
-        _ => return None,
-    };
-    Some(Fix::safe(format!("Add `Accept: {JSON_API}`"), vec![edit]))
-}
-
 fn is_short(cx: &Context, node: crate::json::NodeId) -> bool {
     let text = cx.coll.doc.raw(node);
     text.len() <= 40 && !text.contains('\n')
 }
 
-/// Whether a pre-request script of the request or of any scope above it adds the header
-/// (`adds` holds, per script of the collection, whether it does).
-fn script_adds_accept(cx: &Context, req: &Request, adds: &[bool]) -> bool {
-    req.scripts
-        .iter()
-        .chain(cx.coll.ancestors(req).flat_map(|s| s.scripts.iter()))
-        .any(|&s| adds[s])
-}
-
-/// Whether a pre-request script adds `Accept: application/vnd.api+json` with
-/// `pm.request.headers.add/upsert`, literally or through a variable.
-fn adds_accept_header(script: &Script) -> bool {
-    if script.listen != "prerequest" {
-        return false;
-    }
-    let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
-    code.calls(&["pm.request.headers.add", "pm.request.headers.upsert"])
-        .iter()
-        .any(|call| {
-            call.args.first().is_some_and(|arg| {
-                // The header may be built in a variable first.
-                let value = code
-                    .value_before(arg.trim(), call.start)
-                    .map_or(*arg, |(_, v)| v);
-                adds_accept(value)
-            })
-        })
-}
-
-/// `{key: "Accept", value: "application/vnd.api+json"}` or `"Accept: application/vnd.api+json"`.
-fn adds_accept(arg: &str) -> bool {
-    let lower = arg.to_ascii_lowercase();
-    if let Some(literal) = crate::js::string_literal(&lower) {
-        return literal
-            .split_once(':')
-            .is_some_and(|(k, v)| k.trim() == "accept" && accepts_json_api(v));
-    }
-    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
-    let has_key = [
-        "key:'accept'",
-        "key:\"accept\"",
-        "key:`accept`",
-        "\"key\":\"accept\"",
-    ]
-    .iter()
-    .any(|k| compact.contains(k));
-    has_key && compact.contains(JSON_API)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::adds_accept;
+    fn adds_accept_test(arg: &str) -> bool {
+        super::header_fix::adds(arg, &super::ACCEPT)
+    }
 
     #[test]
     fn recognises_script_headers() {
-        assert!(adds_accept(
+        assert!(adds_accept_test(
             "{ key: 'Accept', value: 'application/vnd.api+json' }"
         ));
-        assert!(adds_accept(
+        assert!(adds_accept_test(
             "{\"key\": \"accept\", \"value\": \"application/vnd.api+json\"}"
         ));
-        assert!(adds_accept("'Accept: application/vnd.api+json'"));
-        assert!(!adds_accept(
+        assert!(adds_accept_test("'Accept: application/vnd.api+json'"));
+        assert!(!adds_accept_test(
             "{ key: 'Content-Type', value: 'application/vnd.api+json' }"
         ));
-        assert!(!adds_accept("{ key: 'Accept', value: 'application/json' }"));
+        assert!(!adds_accept_test(
+            "{ key: 'Accept', value: 'application/json' }"
+        ));
     }
 
     #[test]
@@ -312,10 +205,44 @@ mod tests {
             "const jsonApi = { key: 'Accept', value: 'application/vnd.api+json' };",
             "pm.request.headers.upsert(jsonApi);",
         ]);
-        assert!(super::adds_accept_header(&via_var));
+        assert!(super::header_fix::adds_header(&via_var, &super::ACCEPT));
         let in_string = script(&[
             "console.log(\"pm.request.headers.add('Accept: application/vnd.api+json')\");",
         ]);
-        assert!(!super::adds_accept_header(&in_string));
+        assert!(!super::header_fix::adds_header(&in_string, &super::ACCEPT));
+    }
+}
+
+/// API calls in a capture that did not ask for JSON:API.
+fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
+    for (entry, facts) in cx.entries() {
+        if !facts.api_request {
+            continue;
+        }
+        let accept = entry.request.header("accept");
+        if accept.is_some_and(|h| accepts_json_api(&h.value)) {
+            continue;
+        }
+        let (message, place) = match accept {
+            Some(h) => (
+                format!("the API call sent `Accept: {}`, not `{JSON_API}`", h.value),
+                Place::Header(
+                    h.value_node.unwrap_or(h.node),
+                    format!("{}/request/headers/{}/value", entry.pointer, h.index),
+                ),
+            ),
+            None => (
+                format!("the API call sent no `Accept: {JSON_API}` header"),
+                Place::Url,
+            ),
+        };
+        out.push(cx.diagnostic(
+            &RULE,
+            entry,
+            place,
+            message,
+            format!("Send `Accept: {JSON_API}` with every ScopeStack API call."),
+            "no JSON:API Accept",
+        ));
     }
 }

@@ -4,6 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Owner, Url};
+use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{cure, oauth_password_grant};
 use crate::rules::{Context, RuleInfo};
 use crate::scopestack::display_url;
@@ -16,6 +17,7 @@ pub static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     doc: DOC,
     check,
+    check_har: Some(check_har),
 };
 
 const DOC: &str = r#"# SS005 missing-account-slug
@@ -221,5 +223,32 @@ mod tests {
             Some(31)
         );
         assert_eq!(v1_position("{{a/v1}}/x"), None);
+    }
+}
+
+/// API calls in a capture without an account slug.
+fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
+    for (entry, facts) in cx.entries() {
+        let path = facts.path.as_str();
+        let missing = path == "/v1" || path.starts_with("/v1/");
+        if !facts.api_request || !missing || path.trim_end_matches('/') == "/v1/me" {
+            continue;
+        }
+        out.push(cx.diagnostic(
+            &RULE,
+            entry,
+            Place::Url,
+            format!(
+                "the API call `{}` has no account slug before `/v1/`",
+                display_url(&facts.url)
+            ),
+            format!(
+                "Call `{}/{{account-slug}}{path}`; the slug is `data.attributes[\"account-slug\"]` \
+                 of `GET {}`.",
+                cx.endpoints.api.url,
+                cx.endpoints.me_url()
+            ),
+            "no account slug before /v1/",
+        ));
     }
 }

@@ -15,6 +15,7 @@ pub static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     doc: DOC,
     check,
+    check_har: None,
 };
 
 const DOC: &str = r#"# SS001 oauth-password-grant

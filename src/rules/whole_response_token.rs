@@ -6,6 +6,7 @@ use crate::js::{normalize, split_args, string_literal, Code};
 use crate::json::NodeId;
 use crate::postman::Owner;
 use crate::postman::Script;
+use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -15,6 +16,7 @@ pub static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     doc: DOC,
     check,
+    check_har: Some(check_har),
 };
 
 const DOC: &str = r#"# SS003 whole-response-token
@@ -300,4 +302,38 @@ fn parsed_variables(cx: &Context) -> HashSet<String> {
         }
     }
     names
+}
+
+/// `Authorization: Bearer {...}` in a capture.
+fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
+    for (entry, facts) in cx.entries() {
+        if !facts.scopestack {
+            continue;
+        }
+        let Some(h) = entry.request.header("authorization") else {
+            continue;
+        };
+        let value = h.value.trim();
+        let token = value
+            .get(..7)
+            .filter(|p| p.eq_ignore_ascii_case("bearer "))
+            .map_or(value, |_| &value[7..]);
+        if !is_json_object(token) {
+            continue;
+        }
+        let node = h.value_node.unwrap_or(h.node);
+        let pointer = format!("{}/request/headers/{}/value", entry.pointer, h.index);
+        out.push(
+            cx.diagnostic(
+                &RULE,
+                entry,
+                Place::Header(node, pointer),
+                "the request sent a whole JSON token response as its bearer token".to_owned(),
+                "The script that stored the token kept the whole response: store \
+             `pm.response.json().access_token` instead, and send only that."
+                    .to_owned(),
+                "a JSON object, not a token",
+            ),
+        );
+    }
 }

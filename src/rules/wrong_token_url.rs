@@ -3,6 +3,7 @@ use crate::fix::{Edit, Fix, Target};
 use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
 use crate::postman::Url;
+use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Context, RuleInfo};
 use crate::scopestack::{display_url, UrlParts};
 use crate::variables::Resolver;
@@ -14,6 +15,7 @@ pub static RULE: RuleInfo = RuleInfo {
     severity: Severity::Error,
     doc: DOC,
     check,
+    check_har: Some(check_har),
 };
 
 const DOC: &str = r#"# SS002 wrong-token-url
@@ -295,5 +297,30 @@ fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
         pointer: String::new(),
         span: Default::default(),
         fix: None,
+    }
+}
+
+/// Token requests in a capture sent to a wrong ScopeStack URL.
+fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
+    let ep = cx.endpoints;
+    for (entry, facts) in cx.entries() {
+        if !facts.token_request || !facts.scopestack || ep.is_token_url(&facts.url) {
+            continue;
+        }
+        let token_url = ep.token_url();
+        out.push(cx.diagnostic(
+            &RULE,
+            entry,
+            Place::Url,
+            format!(
+                "the token request went to `{}`, not `{token_url}`",
+                display_url(&facts.url)
+            ),
+            format!(
+                "Send token requests to `{token_url}`; the API host `{}` serves API calls only.",
+                ep.api.url
+            ),
+            "wrong token URL",
+        ));
     }
 }

@@ -96,7 +96,13 @@ fn directories_are_walked_and_other_json_is_skipped_silently() {
         report["diagnostics"][0]["path"],
         "tests/fixtures/walk/sub/api.json"
     );
-    assert_eq!(report["diagnostics"][0]["code"], "SS005");
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["SS012", "SS005"]);
 }
 
 #[test]
@@ -145,18 +151,31 @@ fn rules_lists_every_code_name_and_summary() {
     let r = run(&["rules"]);
     assert_eq!(r.code, 0);
     let lines: Vec<_> = r.stdout.lines().collect();
-    assert_eq!(lines.len(), 5);
-    for (line, (code, name)) in lines.iter().zip([
-        ("SS001", "oauth-password-grant"),
-        ("SS002", "wrong-token-url"),
-        ("SS003", "whole-response-token"),
-        ("SS004", "missing-accept-header"),
-        ("SS005", "missing-account-slug"),
-    ]) {
-        let words: Vec<_> = line.split_whitespace().collect();
-        assert_eq!((words[0], words[1]), (code, name));
-        assert!(words.len() > 4, "no summary: {line}");
-    }
+    assert_eq!(lines.len(), scopelint::rules::RULES.len());
+    let listed: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            let words: Vec<_> = l.split_whitespace().collect();
+            assert!(words.len() > 4, "no summary: {l}");
+            (words[0], words[1])
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("SS001", "oauth-password-grant"),
+            ("SS002", "wrong-token-url"),
+            ("SS003", "whole-response-token"),
+            ("SS004", "missing-accept-header"),
+            ("SS005", "missing-account-slug"),
+            ("SS006", "redirect-uri-on-password-grant"),
+            ("SS007", "invalid-grant-response"),
+            ("SS008", "unauthorized-response"),
+            ("SS009", "forbidden-response"),
+            ("SS010", "missing-content-type"),
+            ("SS012", "missing-authorization"),
+        ]
+    );
 }
 
 #[test]

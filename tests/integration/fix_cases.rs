@@ -152,7 +152,8 @@ fn replacing_a_templated_variable_is_unsafe() {
 #[test]
 fn declarations_never_add_a_second_key() {
     for name in ["nullvar", "disabledvar"] {
-        let (text, r, _dir) = fix(name, &[]);
+        // These collections send no token at all (SS012, no fix): not what this is about.
+        let (text, r, _dir) = fix(name, &["--ignore", "SS012"]);
         assert_eq!(r.code, 0, "{name}: {}", r.stdout);
         // serde_json keeps the last of duplicate keys; count them in the text instead.
         assert_eq!(text.matches("\"variable\"").count(), 1, "{name}:\n{text}");

@@ -135,7 +135,11 @@ fn globals_fill_in_below_collection_variables() {
         globals.to_str().unwrap(),
     ]);
     // The collection's own (wrong) token_url beats the globals' (right) one.
-    assert_eq!(findings(&with), ["SS002 @ Token", "SS005 @ Clients"]);
+    // (The requests send no token either: SS012.)
+    assert_eq!(
+        findings(&with),
+        ["SS002 @ Token", "SS005 @ Clients", "SS012 @ Clients"]
+    );
     assert_eq!(run.code, 1);
 }
 

@@ -1,0 +1,165 @@
+//! Fixes and script checks for a required header (`Accept`, `Content-Type`): add it, enable
+//! it, correct it, and see whether a pre-request script already sets it.
+
+use serde_json::json;
+
+use crate::fix::{Edit, Fix};
+use crate::js::Code;
+use crate::json::Kind;
+use crate::postman::{Header, Request, Script};
+use crate::rules::Context;
+
+/// A header a request must send.
+pub struct HeaderSpec {
+    pub name: &'static str,
+    pub value: &'static str,
+    /// Whether a value found is good enough.
+    pub accepts: fn(&str) -> bool,
+}
+
+/// An enabled header with another value: set the value. Unsafe: the value may have been
+/// chosen on purpose (to test content negotiation, say).
+pub fn fix_value(cx: &Context, h: &Header, spec: &HeaderSpec) -> Option<Fix> {
+    let node = h.value_node?;
+    Some(Fix::unsafe_(
+        format!("Set the `{}` header to `{}`", spec.name, spec.value),
+        vec![Edit::replace(
+            cx.span(node),
+            cx.editor.string_literal(spec.value),
+        )],
+    ))
+}
+
+/// A disabled header: enable it (and correct its value).
+pub fn fix_disabled(cx: &Context, req: &Request, h: &Header, spec: &HeaderSpec) -> Option<Fix> {
+    let Some(disabled) = h.disabled_node else {
+        // A `//Name: ...` line in a header string: add a working line instead.
+        return fix_missing(cx, req, spec);
+    };
+    let mut edits = vec![Edit::replace(cx.span(disabled), "false")];
+    if let Some(value) = h.value_node {
+        if !cx.text(value).is_some_and(|v| (spec.accepts)(&v)) {
+            edits.push(Edit::replace(
+                cx.span(value),
+                cx.editor.string_literal(spec.value),
+            ));
+        }
+    }
+    Some(Fix::safe(
+        format!("Enable the `{}` header", spec.name),
+        edits,
+    ))
+}
+
+/// No header: add one to the list, the header string, or the request.
+pub fn fix_missing(cx: &Context, req: &Request, spec: &HeaderSpec) -> Option<Fix> {
+    let doc = cx.coll.doc;
+    let ed = &cx.editor;
+    let header = json!({"key": spec.name, "value": spec.value, "type": "text"});
+    let edit = match (doc.kind(req.node), req.headers.node) {
+        (Kind::Object, Some(list)) if doc.kind(list) == Kind::Array => {
+            ed.insert_elements(list, usize::MAX, std::slice::from_ref(&header))
+        }
+        (Kind::Object, Some(list)) if doc.kind(list) == Kind::String => {
+            let text = doc.as_str(list)?;
+            let line = format!("{}: {}", spec.name, spec.value);
+            let addition = if text.trim().is_empty() {
+                line
+            } else {
+                format!("\n{line}")
+            };
+            let end = text.trim_end_matches(['\n', '\r']).len();
+            ed.edit_in_string(list, end, end, &addition)
+        }
+        (Kind::Object, Some(other)) => ed.replace_value(other, &json!([header])),
+        (Kind::Object, None) => {
+            let after = doc.get(req.node, "method").map(|_| "method");
+            ed.insert_member(req.node, after, "header", &json!([header]))
+        }
+        // `"request": "https://..."`: spell the request out.
+        (Kind::String, _) => ed.replace_value(
+            req.node,
+            &json!({"method": "GET", "header": [header], "url": doc.as_str(req.node)?}),
+        ),
+        _ => return None,
+    };
+    Some(Fix::safe(
+        format!("Add `{}: {}`", spec.name, spec.value),
+        vec![edit],
+    ))
+}
+
+/// Whether a pre-request script of the request or of any scope above it adds the header
+/// (`adds` holds, per script of the collection, whether it does).
+pub fn script_adds(cx: &Context, req: &Request, adds: &[bool]) -> bool {
+    req.scripts
+        .iter()
+        .chain(cx.coll.ancestors(req).flat_map(|s| s.scripts.iter()))
+        .any(|&s| adds[s])
+}
+
+/// Per script of the collection: whether it is a pre-request script that adds the header.
+pub fn scripts_adding(cx: &Context, spec: &HeaderSpec) -> Vec<bool> {
+    cx.coll
+        .scripts
+        .iter()
+        .map(|s| adds_header(s, spec))
+        .collect()
+}
+
+/// Whether a pre-request script adds the header with `pm.request.headers.add/upsert`,
+/// literally or through a variable.
+pub fn adds_header(script: &Script, spec: &HeaderSpec) -> bool {
+    if script.listen != "prerequest" {
+        return false;
+    }
+    let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
+    code.calls(&["pm.request.headers.add", "pm.request.headers.upsert"])
+        .iter()
+        .any(|call| {
+            call.args.first().is_some_and(|arg| {
+                // The header may be built in a variable first.
+                let value = code
+                    .value_before(arg.trim(), call.start)
+                    .map_or(*arg, |(_, v)| v);
+                adds(value, spec)
+            })
+        })
+}
+
+/// `{key: "Accept", value: "application/vnd.api+json"}` or `"Accept: application/vnd.api+json"`.
+pub fn adds(arg: &str, spec: &HeaderSpec) -> bool {
+    let name = spec.name.to_ascii_lowercase();
+    let lower = arg.to_ascii_lowercase();
+    if let Some(literal) = crate::js::string_literal(&lower) {
+        return literal
+            .split_once(':')
+            .is_some_and(|(k, v)| k.trim() == name && (spec.accepts)(v));
+    }
+    let compact: String = arg.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact_lower = compact.to_ascii_lowercase();
+    let has_key = [
+        format!("key:'{name}'"),
+        format!("key:\"{name}\""),
+        format!("key:`{name}`"),
+        format!("\"key\":\"{name}\""),
+    ]
+    .iter()
+    .any(|k| compact_lower.contains(k.as_str()));
+    // The value: the text after `value:` up to the next quote-delimited end.
+    let value = compact
+        .find("value:")
+        .or_else(|| compact.find("\"value\":"))
+        .map(|i| {
+            let after = &compact[i..];
+            let after = after.split_once(':').map_or("", |(_, v)| v);
+            after
+                .trim_start_matches(['\'', '"', '`'])
+                .split(['\'', '"', '`'])
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default();
+    has_key && (spec.accepts)(&value)
+}

@@ -1,0 +1,186 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::har::Entry;
+use crate::rules::har_context::{HarContext, Place};
+use crate::rules::RuleInfo;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "SS007",
+    name: "invalid-grant-response",
+    summary: "A token response with `invalid_grant`, and the cause the capture shows",
+    severity: Severity::Error,
+    doc: DOC,
+    check: |_, _| {},
+    check_har: Some(check_har),
+};
+
+const DOC: &str = r#"# SS007 invalid-grant-response
+
+## What it catches
+In a HAR capture, a response from the token endpoint with `"error": "invalid_grant"`, and which
+cause the capture shows:
+- a password grant that carried `redirect_uri` (Postman's OAuth 2.0 helper adds it);
+- an authorization code exchanged twice (codes are single-use);
+- an authorization code exchanged long after the authorize redirect that issued it (codes
+  expire after 10 minutes);
+- a `redirect_uri` in the exchange that differs from the one in the authorize request (a
+  callback URL mismatch);
+- otherwise the checklist: wrong client credentials, a revoked or expired grant, a password
+  that changed.
+
+## Why it breaks
+`invalid_grant` says the grant itself was refused, not the client: the message never says why,
+but the capture usually does.
+
+## Example
+```
+POST https://app.scopestack.io/oauth/token   grant_type=password&...&redirect_uri=...
+400 {"error": "invalid_grant", "error_description": "The provided authorization grant is invalid..."}
+```
+
+## Cure
+Depends on the cause: drop `redirect_uri` from password grants (use a direct POST, not the
+helper); get a fresh code and exchange it once, promptly; register and send the same callback
+URL (`https://oauth.pstmn.io/v1/callback` for Postman) in both steps.
+
+## Fix
+None: a capture records what happened; the fix belongs in the collection or code that sent it.
+"#;
+
+/// Authorization codes live this long.
+const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
+
+fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
+    let entries = &cx.har.entries;
+    for (i, (entry, facts)) in cx.entries().enumerate() {
+        if !facts.token_request || !facts.scopestack {
+            continue;
+        }
+        let Some(error) = entry.response.as_ref().and_then(|r| r.json()) else {
+            continue;
+        };
+        if error.get("error").and_then(|e| e.as_str()) != Some("invalid_grant") {
+            continue;
+        }
+        let cause = cause(cx, &entries[..i], entry);
+        out.push(cx.diagnostic(
+            &RULE,
+            entry,
+            Place::Status,
+            format!(
+                "the token request was refused with `invalid_grant`: {}",
+                cause.0
+            ),
+            cause.1,
+            "invalid_grant",
+        ));
+    }
+}
+
+/// (what the capture shows, the cure).
+fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) {
+    let r = &entry.request;
+    match r.param("grant_type") {
+        Some("password") if r.param("redirect_uri").is_some() => (
+            "the password grant carried `redirect_uri`".into(),
+            "Postman's OAuth 2.0 helper adds `redirect_uri` even to password grants. Get the \
+             token with a direct POST without it (see `scopelint explain SS001`)."
+                .into(),
+        ),
+        Some("authorization_code") => code_cause(cx, earlier, entry),
+        _ => checklist(),
+    }
+}
+
+fn code_cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) {
+    let r = &entry.request;
+    let Some(code) = r.param("code") else {
+        return checklist();
+    };
+    if let Some(first) = earlier.iter().rev().find(|e| {
+        e.request.param("grant_type") == Some("authorization_code")
+            && e.request.param("code") == Some(code)
+    }) {
+        return (
+            format!(
+                "the authorization code was already exchanged in entry {}",
+                first.index
+            ),
+            "Authorization codes are single-use: exchange each code once, and keep the \
+             refresh token to get new access tokens."
+                .into(),
+        );
+    }
+    // The authorize step that issued the code: its redirect carries `code=...`, or failing
+    // that the latest authorize request.
+    let issued = earlier.iter().rev().find(|e| {
+        e.response
+            .as_ref()
+            .and_then(|resp| resp.header("location"))
+            .is_some_and(|l| {
+                crate::har::form_pairs(l.value.split_once('?').map_or("", |(_, q)| q))
+                    .iter()
+                    .any(|(k, v)| k == "code" && v == code)
+            })
+    });
+    let authorize = issued.or_else(|| {
+        earlier.iter().rev().find(|e| {
+            e.request
+                .url
+                .split('?')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('/')
+                .ends_with("/oauth/authorize")
+        })
+    });
+    if let Some(auth) = authorize {
+        let sent = r.param("redirect_uri");
+        let registered = auth
+            .request
+            .query
+            .iter()
+            .find(|(k, _)| k == "redirect_uri")
+            .map(|(_, v)| v.as_str());
+        if let (Some(sent), Some(registered)) = (sent, registered) {
+            if sent != registered {
+                return (
+                    format!(
+                        "the exchange sent `redirect_uri` `{sent}`, but the authorize request in \
+                         entry {} used `{registered}` (callback URL mismatch)",
+                        auth.index
+                    ),
+                    "Send the same callback URL in both steps, and register it for the \
+                     application in ScopeStack (`https://oauth.pstmn.io/v1/callback` for Postman)."
+                        .into(),
+                );
+            }
+        }
+        if let (Some(then), Some(now)) = (auth.started, entry.started) {
+            let issued_at = then + auth.time.unwrap_or(0.0) as i64;
+            let age = now - issued_at;
+            if age > CODE_LIFETIME_MS {
+                return (
+                    format!(
+                        "the code was exchanged {} minutes after the authorize redirect in entry \
+                         {} issued it; codes expire after 10 minutes",
+                        age / 60_000,
+                        auth.index
+                    ),
+                    "Exchange the code right after the redirect: authorize again to get a fresh one."
+                        .into(),
+                );
+            }
+        }
+    }
+    let _ = cx;
+    checklist()
+}
+
+fn checklist() -> (String, String) {
+    (
+        "the capture shows no specific cause".into(),
+        "Check the client ID and secret, that the user's password has not changed, and that the \
+         grant was not revoked; then request a new token."
+            .into(),
+    )
+}

@@ -1,0 +1,88 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::header_fix::{self, HeaderSpec};
+use crate::rules::{Context, RuleInfo};
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "SS012",
+    name: "missing-authorization",
+    summary: "An API request that sends no token",
+    severity: Severity::Error,
+    doc: DOC,
+    check,
+    check_har: None,
+};
+
+const DOC: &str = r#"# SS012 missing-authorization
+
+## What it catches
+A request to the ScopeStack API whose auth, after inheritance, sends no token (`noauth`, or no
+auth at any level) and that has no `Authorization` header of its own (one set by a pre-request
+script of the request, a folder or the collection counts).
+
+## Why it breaks
+Every API call needs `Authorization: Bearer <access_token>`; without it the API answers
+`401 Unauthorized`, the most common first failure.
+
+## Example
+```json
+"request": {"auth": {"type": "noauth"}, "method": "GET", "url": "https://api.scopestack.io/acme/v1/clients"}
+```
+
+## Cure
+Give the collection bearer auth with `{{access_token}}` (filled by the token request's test
+script), and let requests inherit it.
+
+## Fix
+None: which token to send is the collection's choice.
+"#;
+
+fn any_value(value: &str) -> bool {
+    !value.trim().is_empty()
+}
+
+const AUTHORIZATION: HeaderSpec = HeaderSpec {
+    name: "Authorization",
+    value: "",
+    accepts: any_value,
+};
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let adds = header_fix::scripts_adding(cx, &AUTHORIZATION);
+    for (_, req, facts) in cx.request_facts() {
+        if !facts.api_request {
+            continue;
+        }
+        let auth = cx.coll.effective_auth(req).map(|a| &cx.coll.auths[a]);
+        let sends_token = auth.is_some_and(|a| a.kind != "noauth");
+        let header = req.headers.list.iter().any(|h| {
+            h.enabled && h.name.eq_ignore_ascii_case("authorization") && any_value(&h.value)
+        });
+        if sends_token || header || header_fix::script_adds(cx, req, &adds) {
+            continue;
+        }
+        let (node, pointer, why) = match auth {
+            Some(a) => match a.kind_node {
+                Some(kind) => (kind, format!("{}/type", a.pointer), "its auth is `noauth`"),
+                None => (a.node, a.pointer.clone(), "its auth is `noauth`"),
+            },
+            None => (
+                req.key_node,
+                req.pointer.clone(),
+                "no auth is set at any level",
+            ),
+        };
+        out.push(Diagnostic {
+            rule: &RULE,
+            severity: RULE.severity,
+            message: format!("request `{}` sends no token: {why}", req.label),
+            help: "Send `Authorization: Bearer {{access_token}}`: give the collection bearer auth \
+                   with the token variable, and let requests inherit it."
+                .to_owned(),
+            label: "no token sent".to_owned(),
+            item: Some(req.label.clone()),
+            pointer,
+            span: cx.span(node),
+            fix: None,
+        });
+    }
+}

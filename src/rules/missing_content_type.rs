@@ -1,0 +1,152 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::postman::Owner;
+use crate::rules::har_context::{HarContext, Place};
+use crate::rules::header_fix::{self, HeaderSpec};
+use crate::rules::{Context, RuleInfo};
+use crate::scopestack::JSON_API;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "SS010",
+    name: "missing-content-type",
+    summary: "A POST or PATCH to the API without `Content-Type: application/vnd.api+json`",
+    severity: Severity::Error,
+    doc: DOC,
+    check,
+    check_har: Some(check_har),
+};
+
+const DOC: &str = r#"# SS010 missing-content-type
+
+## What it catches
+A `POST` or `PATCH` to the ScopeStack API (in a collection or a HAR capture) without an
+enabled `Content-Type` header whose media type is `application/vnd.api+json`. A header added by
+a pre-request script counts.
+
+## Why it breaks
+The API reads JSON:API documents only; a body sent as `application/json` (or without a type) is
+refused with `415 Unsupported Media Type`.
+
+## Example
+```json
+"method": "POST",
+"header": [{"key": "Content-Type", "value": "application/json"}]
+```
+
+## Cure
+Send `Content-Type: application/vnd.api+json` with every `POST` and `PATCH`, and a JSON:API
+body (`{"data": {"type": ..., "attributes": {...}}}`).
+
+## Fix
+`--fix` adds the header to the request, or enables a disabled one: safe, since the API refuses
+the request without it. Correcting a header that has another value is unsafe: the body may need
+to change too.
+"#;
+
+fn is_json_api(value: &str) -> bool {
+    value
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case(JSON_API))
+}
+
+const CONTENT_TYPE: HeaderSpec = HeaderSpec {
+    name: "Content-Type",
+    value: JSON_API,
+    accepts: is_json_api,
+};
+
+fn sends_body(method: &str) -> bool {
+    matches!(method, "POST" | "PATCH")
+}
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let adds = header_fix::scripts_adding(cx, &CONTENT_TYPE);
+    for (i, req, facts) in cx.request_facts() {
+        if !facts.api_request || !sends_body(&req.method) || header_fix::script_adds(cx, req, &adds)
+        {
+            continue;
+        }
+        let owner = Owner::Request(i);
+        let found: Vec<_> = req
+            .headers
+            .list
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("content-type"))
+            .collect();
+        let enabled: Vec<_> = found.iter().filter(|h| h.enabled).collect();
+        if enabled
+            .iter()
+            .any(|h| is_json_api(&cx.resolve(owner, &h.value)))
+        {
+            continue;
+        }
+        let (message, node, pointer, fix) = if let Some(h) = enabled.first() {
+            (
+                format!(
+                    "{} `{}` sends `Content-Type: {}`; the ScopeStack API reads `{JSON_API}`",
+                    req.method,
+                    req.label,
+                    cx.resolve(owner, &h.value)
+                ),
+                h.value_node.unwrap_or(h.node),
+                format!("{}/value", h.pointer),
+                header_fix::fix_value(cx, h, &CONTENT_TYPE),
+            )
+        } else if let Some(h) = found.first() {
+            (
+                format!(
+                    "{} `{}` has its `Content-Type` header disabled",
+                    req.method, req.label
+                ),
+                h.disabled_node.unwrap_or(h.node),
+                format!("{}/disabled", h.pointer),
+                header_fix::fix_disabled(cx, req, h, &CONTENT_TYPE),
+            )
+        } else {
+            (
+                format!(
+                    "{} `{}` sends no `Content-Type: {JSON_API}` header",
+                    req.method, req.label
+                ),
+                req.headers.key_node.unwrap_or(req.key_node),
+                req.headers.pointer.clone(),
+                header_fix::fix_missing(cx, req, &CONTENT_TYPE),
+            )
+        };
+        out.push(Diagnostic {
+            rule: &RULE,
+            severity: RULE.severity,
+            message,
+            help: format!("Send `Content-Type: {JSON_API}` with JSON:API bodies; the API answers 415 otherwise."),
+            label: format!("no Content-Type: {JSON_API}"),
+            item: Some(req.label.clone()),
+            pointer,
+            span: cx.span(node),
+            fix,
+        });
+    }
+}
+
+fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
+    for (entry, facts) in cx.entries() {
+        if !facts.api_request || !sends_body(&entry.request.method) {
+            continue;
+        }
+        let header = entry.request.header("content-type");
+        if header.is_some_and(|h| is_json_api(&h.value)) {
+            continue;
+        }
+        let what = match header {
+            Some(h) => format!("`Content-Type: {}`", h.value),
+            None => "no `Content-Type`".to_owned(),
+        };
+        out.push(cx.diagnostic(
+            &RULE,
+            entry,
+            Place::Url,
+            format!("the {} to the API sent {what}, not `{JSON_API}`", entry.request.method),
+            format!("Send `Content-Type: {JSON_API}` with JSON:API bodies; the API answers 415 otherwise."),
+            "no JSON:API Content-Type",
+        ));
+    }
+}

@@ -1,0 +1,189 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::har::Entry;
+use crate::rules::har_context::{HarContext, Place};
+use crate::rules::{Context, RuleInfo};
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "SS008",
+    name: "unauthorized-response",
+    summary: "A 401 from the API, and the cause the capture shows",
+    severity: Severity::Error,
+    doc: DOC,
+    check: |_: &Context, _: &mut Vec<Diagnostic>| {},
+    check_har: Some(check_har),
+};
+
+const DOC: &str = r#"# SS008 unauthorized-response
+
+## What it catches
+In a HAR capture, a `401 Unauthorized` from the ScopeStack API, and which cause the capture
+shows:
+- no `Authorization` header (unless the capture was sanitised, as Chrome's exports are by
+  default, or holds redaction placeholders: then it cannot tell);
+- a header that is not `Bearer <token>`;
+- a JSON object as the token (the whole token response was stored, see SS003);
+- a token older than the `expires_in` of the token response seen earlier in the capture;
+- otherwise a well-formed token that was refused: a deactivated user or a revoked token.
+
+## Why it breaks
+The API accepts only `Authorization: Bearer <access_token>` with a live token; everything else
+is a 401 that does not say which part was wrong.
+
+## Example
+```
+GET https://api.scopestack.io/acme/v1/clients
+Authorization: Bearer {"access_token":"...","token_type":"Bearer",...}
+401
+```
+
+## Cure
+Send `Authorization: Bearer <access_token>`. When the token is older than `expires_in` (7200
+seconds), get a new one with `grant_type=refresh_token` and the `refresh_token` from the token
+response.
+
+## Fix
+None: a capture records what happened; the fix belongs in the collection or code that sent it.
+"#;
+
+fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
+    let entries = &cx.har.entries;
+    for (i, (entry, facts)) in cx.entries().enumerate() {
+        if !facts.api_request || entry.response.as_ref().map(|r| r.status) != Some(401) {
+            continue;
+        }
+        let (why, cure) = cause(cx, &entries[..i], entry);
+        out.push(cx.diagnostic(
+            &RULE,
+            entry,
+            Place::Status,
+            format!("the API answered 401 Unauthorized: {why}"),
+            cure,
+            "401 Unauthorized",
+        ));
+    }
+}
+
+fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) {
+    let Some(header) = entry.request.header("authorization") else {
+        return if sanitised(cx) {
+            (
+                "the capture does not show whether a token was sent: it was sanitised (Chrome \
+                 removes `Authorization` headers from exports) or holds redaction placeholders"
+                    .into(),
+                "Export the capture with sensitive data included (Chrome DevTools: \"Export HAR \
+                 (with sensitive data)\"), then run `scopelint redact` before sharing it."
+                    .into(),
+            )
+        } else {
+            (
+                "the request sent no `Authorization` header".into(),
+                "Send `Authorization: Bearer <access_token>` with every API call.".into(),
+            )
+        };
+    };
+    let value = header.value.trim();
+    let Some(token) = value
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("bearer "))
+        .map(|_| value[7..].trim())
+        .filter(|t| !t.is_empty())
+    else {
+        let scheme = value.split_whitespace().next().unwrap_or("");
+        let shown = if scheme.is_empty() {
+            "an empty value".to_owned()
+        } else {
+            format!("the `{scheme}` scheme")
+        };
+        return (
+            format!("the `Authorization` header is not `Bearer <token>` ({shown})"),
+            "Send `Authorization: Bearer <access_token>`.".into(),
+        );
+    };
+    if token.starts_with('{') {
+        return (
+            "the bearer token is a JSON object: the whole token response was stored as the token".into(),
+            "Store `pm.response.json().access_token`, not the whole response (see `scopelint explain SS003`).".into(),
+        );
+    }
+    // The token response this token came from: the one that issued it when the capture shows
+    // it, else the latest before the call.
+    let issued = earlier
+        .iter()
+        .rev()
+        .filter_map(|e| Some((e, e.response.as_ref()?.json()?)))
+        .filter(|(e, json)| {
+            e.response
+                .as_ref()
+                .is_some_and(|r| (200..300).contains(&r.status))
+                && json.contains_key("access_token")
+        })
+        .fold(
+            None,
+            |best: Option<(&Entry, serde_json::Map<String, serde_json::Value>)>, (e, json)| {
+                let exact = json.get("access_token").and_then(|t| t.as_str()) == Some(token);
+                match &best {
+                    Some((_, b))
+                        if b.get("access_token").and_then(|t| t.as_str()) == Some(token) =>
+                    {
+                        best
+                    }
+                    _ if exact || best.is_none() => Some((e, json)),
+                    _ => best,
+                }
+            },
+        );
+    if let Some((token_entry, json)) = issued {
+        let expires_in = json
+            .get("expires_in")
+            .and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()));
+        if let (Some(expires_in), Some(then), Some(now)) =
+            (expires_in, token_entry.started, entry.started)
+        {
+            let issued_at = then + token_entry.time.unwrap_or(0.0) as i64;
+            let age_s = (now - issued_at) / 1000;
+            if age_s as f64 > expires_in {
+                return (
+                    format!(
+                        "the token from entry {} was {} minutes old, past its `expires_in` of {} seconds",
+                        token_entry.index,
+                        age_s / 60,
+                        expires_in
+                    ),
+                    "Refresh the token before it expires: POST `grant_type=refresh_token` with \
+                     the `refresh_token` from the token response to the token endpoint."
+                        .into(),
+                );
+            }
+        }
+    }
+    (
+        "the token is well-formed and not known to be expired; the user may be deactivated or \
+         the token revoked"
+            .into(),
+        "Check that the user is active in ScopeStack, then get a new token.".into(),
+    )
+}
+
+/// Chrome strips `Authorization` and cookies from exports by default; redaction tools leave
+/// placeholders.
+fn sanitised(cx: &HarContext) -> bool {
+    let placeholder = |v: &str| {
+        let v = v.to_ascii_lowercase();
+        v.contains("redacted")
+            || v.contains("[filtered]")
+            || v.contains("***")
+            || v.contains("<hidden>")
+    };
+    let any_placeholder = cx.har.entries.iter().any(|e| {
+        e.request
+            .headers
+            .iter()
+            .chain(e.response.iter().flat_map(|r| r.headers.iter()))
+            .any(|h| placeholder(&h.value))
+    });
+    let chrome = cx.har.creator.eq_ignore_ascii_case("WebInspector");
+    let no_credentials = !cx.har.entries.iter().any(|e| {
+        e.request.header("authorization").is_some() || e.request.header("cookie").is_some()
+    });
+    any_placeholder || (chrome && no_credentials)
+}
