@@ -32,6 +32,14 @@ pub enum Command {
         /// A rule code (SS001) or name (oauth-password-grant)
         rule: String,
     },
+    /// Write a copy of a HAR capture that is safe to share: credentials become `[redacted:N]`
+    Redact {
+        /// The HAR capture to redact
+        file: PathBuf,
+        /// Where to write the copy [default: FILE.redacted.har]
+        #[arg(long, short = 'o', value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
     /// Print a shell completion script (e.g. `scopelint completions bash > /etc/bash_completion.d/scopelint`)
     Completions {
         /// The shell to complete in

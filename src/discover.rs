@@ -79,7 +79,7 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
 fn is_candidate(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("har"))
 }
 
 /// An I/O error without the "(os error 13)" noise.

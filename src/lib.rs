@@ -16,6 +16,7 @@ pub mod json;
 pub mod lint;
 pub mod load;
 pub mod postman;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scopestack;
@@ -37,6 +38,7 @@ pub fn run(cli: &Cli) -> Status {
         Command::Rules => commands::rules::list(),
         Command::Explain { rule } => commands::rules::explain(rule),
         Command::Completions { shell } => commands::rules::completions(*shell),
+        Command::Redact { file, output } => commands::redact::run(file, output.as_deref()),
     };
     match result {
         Ok(status) => status,

@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::json::Span;
 use crate::load::{self, FileKind};
 use crate::postman;
+use crate::rules::har_context::HarContext;
 use crate::rules::{self, Context};
 use crate::secrets::{secret_spans, secrets_in_raw_text};
 pub use crate::settings::Settings;
@@ -36,6 +37,8 @@ pub enum ErrorKind {
     Write,
     /// A configuration file is wrong.
     Config,
+    /// A `*.har` file that is not a HAR capture.
+    Har,
 }
 
 impl ErrorKind {
@@ -46,6 +49,7 @@ impl ErrorKind {
             ErrorKind::Json => "scopelint::json",
             ErrorKind::Write => "scopelint::write",
             ErrorKind::Config => "scopelint::config",
+            ErrorKind::Har => "scopelint::har",
         }
     }
 
@@ -56,6 +60,7 @@ impl ErrorKind {
             ErrorKind::Json => "invalid-json",
             ErrorKind::Write => "unwritable-file",
             ErrorKind::Config => "invalid-configuration",
+            ErrorKind::Har => "not-a-har",
         }
     }
 
@@ -72,6 +77,10 @@ impl ErrorKind {
             ErrorKind::Write => {
                 "The file is as it was. Make it writable, or run again once nothing else is \
                  changing it; `--diff` shows what the fix would do."
+            }
+            ErrorKind::Har => {
+                "A HAR capture is `{\"log\": {\"entries\": [...]}}`; export it again from the \
+                 browser (DevTools: Network, \"Export HAR\") or the proxy."
             }
             ErrorKind::Config => {
                 "Files governed by this configuration were not checked. Keys: select, \
@@ -195,6 +204,30 @@ pub fn lint_text(
             }
             config.apply_path_ignores(&doc, &mut diagnostics);
             diagnostics
+        }
+        FileKind::Har => {
+            let har = crate::har::read(&doc);
+            let config = options.config;
+            let cx = HarContext::new(&har, &config.endpoints);
+            let mut diagnostics = rules::check_har(&cx, |rule| {
+                config.enabled(rule, options.overrides, options.path)
+            });
+            for d in &mut diagnostics {
+                d.severity = config.severity(d.rule);
+            }
+            config.apply_path_ignores(&doc, &mut diagnostics);
+            diagnostics
+        }
+        FileKind::NotHar(why) => {
+            return Outcome::Report(FileReport {
+                source,
+                diagnostics: Vec::new(),
+                error: Some(FileError {
+                    kind: ErrorKind::Har,
+                    message: why.to_owned(),
+                    span: Some(doc.span(doc.root())).map(|s| Span::new(s.start, s.start + 1)),
+                }),
+            })
         }
         FileKind::Environment | FileKind::Globals => Vec::new(),
         FileKind::Other(reason) => return Outcome::Skipped(reason),

@@ -81,6 +81,10 @@ pub enum FileKind {
     },
     Environment,
     Globals,
+    /// A HAR capture.
+    Har,
+    /// Named `*.har` but not a HAR capture: an error, with the reason.
+    NotHar(&'static str),
     /// Not something scopelint lints; the reason is shown for files named explicitly.
     Other(String),
 }
@@ -89,12 +93,17 @@ const COLLECTION_SUFFIX: &str = ".postman_collection.json";
 const ENVIRONMENT_SUFFIX: &str = ".postman_environment.json";
 const GLOBALS_SUFFIX: &str = ".postman_globals.json";
 
-/// Whether a file name promises a Postman export.
+/// Whether a file name promises a Postman export or a HAR capture.
 pub fn has_postman_suffix(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [COLLECTION_SUFFIX, ENVIRONMENT_SUFFIX, GLOBALS_SUFFIX]
-        .iter()
-        .any(|s| lower.ends_with(s))
+    [
+        COLLECTION_SUFFIX,
+        ENVIRONMENT_SUFFIX,
+        GLOBALS_SUFFIX,
+        ".har",
+    ]
+    .iter()
+    .any(|s| lower.ends_with(s))
 }
 
 /// A cheap test on raw bytes before parsing a `*.json` file found in a directory walk: only
@@ -121,8 +130,17 @@ pub fn classify(doc: &Document, file_name: &str, explicit: bool) -> FileKind {
             FileKind::Other("a JSON array, not a Postman collection or environment".into())
         };
     }
+    if lower.ends_with(".har") {
+        return match crate::har::not_har(doc) {
+            None => FileKind::Har,
+            Some(why) => FileKind::NotHar(why),
+        };
+    }
     if doc.kind(root) != Kind::Object {
         return FileKind::Other(format!("{}, not a Postman collection", doc.kind(root)));
+    }
+    if doc.get(root, "log").is_some() && crate::har::not_har(doc).is_none() {
+        return FileKind::Har;
     }
     if let Some(inner) = doc.get(root, "collection") {
         if looks_like_collection(doc, inner, true) {

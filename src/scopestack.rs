@@ -268,7 +268,8 @@ pub fn display_url(url: &str) -> String {
             .split('&')
             .map(|pair| match pair.split_once('=') {
                 Some((k, v))
-                    if crate::secrets::names_secret(k) && crate::secrets::is_literal_secret(v) =>
+                    if (crate::secrets::names_secret(k) || crate::secrets::is_code_key(k))
+                        && crate::secrets::is_literal_secret(v) =>
                 {
                     format!("{k}=***")
                 }

@@ -59,10 +59,11 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
     match doc.kind(node) {
         Kind::Object => {
             // A `{key, value}` pair naming a credential, or marked secret.
-            let pair_is_secret = doc
-                .get(node, "key")
-                .and_then(|k| doc.as_str(k))
-                .is_some_and(|k| names_secret(&k))
+            // `{key, value}` (Postman) and `{name, value}` (HAR headers, cookies, params).
+            let pair_is_secret = ["key", "name"]
+                .iter()
+                .filter_map(|k| doc.get(node, k).and_then(|k| doc.as_str(k)))
+                .any(|k| names_secret(&k) || is_code_key(&k))
                 || doc
                     .get(node, "type")
                     .is_some_and(|t| doc.str_eq(t, "secret"));
@@ -71,6 +72,11 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
                 let key = doc.as_str(k).unwrap_or_default();
                 if key.eq_ignore_ascii_case("apikey") {
                     api_key_values(doc, v, out);
+                    continue;
+                }
+                // Every cookie value is a credential, whatever its name.
+                if key == "cookies" {
+                    cookie_values(doc, v, out);
                     continue;
                 }
                 let whole = (pair_is_secret && Some(v) == pair_value) || names_secret(&key);
@@ -116,6 +122,22 @@ fn api_key_values(doc: &Document, params: NodeId, out: &mut Vec<Span>) {
             mask_literal(doc, v, out);
         }
     }
+}
+
+fn cookie_values(doc: &Document, list: NodeId, out: &mut Vec<Span>) {
+    for cookie in doc.elements(list) {
+        if let Some(v) = doc
+            .get(cookie, "value")
+            .filter(|v| doc.kind(*v) == Kind::String)
+        {
+            mask_literal(doc, v, out);
+        }
+    }
+}
+
+/// OAuth's authorization `code` (only under exactly that name: `statusCode` is not one).
+pub fn is_code_key(key: &str) -> bool {
+    key.eq_ignore_ascii_case("code")
 }
 
 /// Masks a string value unless it only references variables (`{{client_secret}}`,
@@ -220,7 +242,7 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
             }
             continue;
         }
-        if !names_secret(word) {
+        if !names_secret(word) && !is_code_key(word) {
             continue;
         }
         // `key` then an optional closing quote, a separator, and a value.

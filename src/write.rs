@@ -64,6 +64,27 @@ pub fn replace_file(path: &Path, bytes: &[u8], read: Stamp) -> Result<(), String
     Ok(())
 }
 
+/// Writes `bytes` to `path` atomically, whether or not it exists yet.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if path.exists() {
+        let stamp = Stamp::of(path).map_err(|e| e.to_string())?;
+        return replace_file(path, bytes, stamp);
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| format!("could not write {}: {e}", path.display());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".scopelint-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
 #[cfg(unix)]
 fn hard_links(meta: &fs::Metadata) -> u64 {
     use std::os::unix::fs::MetadataExt;

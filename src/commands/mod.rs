@@ -1,4 +1,5 @@
 pub mod check;
+pub mod redact;
 pub mod rules;
 
 use std::io::{self, Write};

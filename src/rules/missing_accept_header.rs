@@ -160,6 +160,40 @@ fn is_short(cx: &Context, node: crate::json::NodeId) -> bool {
     text.len() <= 40 && !text.contains('\n')
 }
 
+/// API calls in a capture that did not ask for JSON:API.
+fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
+    for (entry, facts) in cx.entries() {
+        if !facts.api_request {
+            continue;
+        }
+        let accept = entry.request.header("accept");
+        if accept.is_some_and(|h| accepts_json_api(&h.value)) {
+            continue;
+        }
+        let (message, place) = match accept {
+            Some(h) => (
+                format!("the API call sent `Accept: {}`, not `{JSON_API}`", h.value),
+                Place::Header(
+                    h.value_node.unwrap_or(h.node),
+                    format!("{}/request/headers/{}/value", entry.pointer, h.index),
+                ),
+            ),
+            None => (
+                format!("the API call sent no `Accept: {JSON_API}` header"),
+                Place::Url,
+            ),
+        };
+        out.push(cx.diagnostic(
+            &RULE,
+            entry,
+            place,
+            message,
+            format!("Send `Accept: {JSON_API}` with every ScopeStack API call."),
+            "no JSON:API Accept",
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     fn adds_accept_test(arg: &str) -> bool {
@@ -210,39 +244,5 @@ mod tests {
             "console.log(\"pm.request.headers.add('Accept: application/vnd.api+json')\");",
         ]);
         assert!(!super::header_fix::adds_header(&in_string, &super::ACCEPT));
-    }
-}
-
-/// API calls in a capture that did not ask for JSON:API.
-fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
-    for (entry, facts) in cx.entries() {
-        if !facts.api_request {
-            continue;
-        }
-        let accept = entry.request.header("accept");
-        if accept.is_some_and(|h| accepts_json_api(&h.value)) {
-            continue;
-        }
-        let (message, place) = match accept {
-            Some(h) => (
-                format!("the API call sent `Accept: {}`, not `{JSON_API}`", h.value),
-                Place::Header(
-                    h.value_node.unwrap_or(h.node),
-                    format!("{}/request/headers/{}/value", entry.pointer, h.index),
-                ),
-            ),
-            None => (
-                format!("the API call sent no `Accept: {JSON_API}` header"),
-                Place::Url,
-            ),
-        };
-        out.push(cx.diagnostic(
-            &RULE,
-            entry,
-            place,
-            message,
-            format!("Send `Accept: {JSON_API}` with every ScopeStack API call."),
-            "no JSON:API Accept",
-        ));
     }
 }

@@ -207,25 +207,6 @@ fn v1_position(url: &str) -> Option<usize> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::v1_position;
-
-    #[test]
-    fn finds_the_v1_segment() {
-        assert_eq!(
-            v1_position("https://api.scopestack.io/v1/clients"),
-            Some(25)
-        );
-        assert_eq!(v1_position("{{base}}/v1"), Some(8));
-        assert_eq!(
-            v1_position("https://api.scopestack.io/v10/x/v1/y"),
-            Some(31)
-        );
-        assert_eq!(v1_position("{{a/v1}}/x"), None);
-    }
-}
-
 /// API calls in a capture without an account slug.
 fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
     for (entry, facts) in cx.entries() {
@@ -250,5 +231,24 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
             ),
             "no account slug before /v1/",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::v1_position;
+
+    #[test]
+    fn finds_the_v1_segment() {
+        assert_eq!(
+            v1_position("https://api.scopestack.io/v1/clients"),
+            Some(25)
+        );
+        assert_eq!(v1_position("{{base}}/v1"), Some(8));
+        assert_eq!(
+            v1_position("https://api.scopestack.io/v10/x/v1/y"),
+            Some(31)
+        );
+        assert_eq!(v1_position("{{a/v1}}/x"), None);
     }
 }

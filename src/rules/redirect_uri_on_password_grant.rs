@@ -79,7 +79,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             help: "Remove `redirect_uri`: the password grant has no redirect.".to_owned(),
             label: "redirect_uri on a password grant".to_owned(),
             item: Some(req.label.clone()),
-            pointer: redirect.pointer.clone(),
+            pointer: format!("{}/key", redirect.pointer),
             span: cx.span(
                 cx.coll
                     .doc

@@ -167,8 +167,12 @@ fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) 
 /// Chrome strips `Authorization` and cookies from exports by default; redaction tools leave
 /// placeholders.
 fn sanitised(cx: &HarContext) -> bool {
+    // `scopelint redact` replaces values but never removes a header: its own placeholders
+    // do not hide whether a header was sent.
     let placeholder = |v: &str| {
-        let v = v.to_ascii_lowercase();
+        let v = v
+            .replace(crate::redact::PLACEHOLDER, "")
+            .to_ascii_lowercase();
         v.contains("redacted")
             || v.contains("[filtered]")
             || v.contains("***")

@@ -10,6 +10,7 @@ mod corpus;
 mod fix_cases;
 mod fixes;
 mod formats;
+mod har;
 mod output;
 mod pre_commit;
 mod robustness;

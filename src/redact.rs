@@ -1,0 +1,306 @@
+//! `scopelint redact`: a copy of a HAR capture safe to share. Credentials in headers, cookies,
+//! query strings, form fields, request bodies and JSON response bodies become `[redacted:N]`,
+//! numbered by original value (so the same token or code stays recognisably the same, and
+//! scopelint diagnoses the copy as it did the original). The shape stays: `Bearer
+//! [redacted:1]`, JSON stays JSON. Idempotent; prints counts, never values.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use base64::Engine;
+
+use crate::fix::{apply, Edit};
+use crate::json::{Document, Kind, NodeId};
+use crate::secrets::{is_code_key, names_secret};
+
+pub const PLACEHOLDER: &str = "[redacted:";
+
+/// Placeholders by original value, and counts by kind.
+#[derive(Default)]
+pub struct Redactor {
+    numbers: HashMap<String, usize>,
+    pub counts: BTreeMap<&'static str, usize>,
+}
+
+impl Redactor {
+    fn placeholder(&mut self, kind: &'static str, value: &str) -> Option<String> {
+        if value.is_empty() || value.starts_with(PLACEHOLDER) || value.contains("{{") {
+            return None;
+        }
+        let next = self.numbers.len() + 1;
+        let n = *self.numbers.entry(value.to_owned()).or_insert(next);
+        *self.counts.entry(kind).or_default() += 1;
+        Some(format!("{PLACEHOLDER}{n}]"))
+    }
+
+    /// The redacted text of a HAR document; `None` when it is not one.
+    pub fn redact(&mut self, doc: &Document) -> Option<String> {
+        crate::har::not_har(doc).map_or(Some(()), |_| None)?;
+        let log = doc.get(doc.root(), "log")?;
+        let entries = doc.get(log, "entries")?;
+        let mut edits = Vec::new();
+        for entry in doc.elements(entries) {
+            if let Some(req) = doc.get(entry, "request") {
+                self.headers(doc, doc.get(req, "headers"), &mut edits);
+                self.cookies(doc, doc.get(req, "cookies"), &mut edits);
+                self.pairs(
+                    doc,
+                    doc.get(req, "queryString"),
+                    "query parameters",
+                    &mut edits,
+                );
+                if let Some(url) = doc.get(req, "url") {
+                    self.string(doc, url, |r, s| r.url(s), &mut edits);
+                }
+                if let Some(post) = doc.get(req, "postData") {
+                    self.pairs(doc, doc.get(post, "params"), "form fields", &mut edits);
+                    if let Some(text) = doc.get(post, "text") {
+                        self.string(doc, text, |r, s| r.body(s, "request bodies"), &mut edits);
+                    }
+                }
+            }
+            if let Some(resp) = doc.get(entry, "response") {
+                self.headers(doc, doc.get(resp, "headers"), &mut edits);
+                self.cookies(doc, doc.get(resp, "cookies"), &mut edits);
+                if let Some(content) = doc.get(resp, "content") {
+                    let base64 = doc
+                        .get(content, "encoding")
+                        .is_some_and(|e| doc.str_eq(e, "base64"));
+                    if let Some(text) = doc.get(content, "text") {
+                        self.string(
+                            doc,
+                            text,
+                            |r, s| {
+                                if base64 {
+                                    r.base64_body(s)
+                                } else {
+                                    r.body(s, "response bodies")
+                                }
+                            },
+                            &mut edits,
+                        );
+                    }
+                }
+            }
+        }
+        let refs: Vec<&Edit> = edits.iter().collect();
+        Some(apply(doc.text(), &refs))
+    }
+
+    /// Rewrites a string node with `f`, when `f` changes it.
+    fn string(
+        &mut self,
+        doc: &Document,
+        node: NodeId,
+        f: impl FnOnce(&mut Self, &str) -> Option<String>,
+        edits: &mut Vec<Edit>,
+    ) {
+        let Some(value) = doc.as_str(node) else {
+            return;
+        };
+        if let Some(new) = f(self, &value) {
+            if new != value {
+                let literal = serde_json::to_string(&new).unwrap_or_default();
+                edits.push(Edit::replace(doc.span(node), literal));
+            }
+        }
+    }
+
+    fn headers(&mut self, doc: &Document, list: Option<NodeId>, edits: &mut Vec<Edit>) {
+        for h in list.into_iter().flat_map(|l| doc.elements(l)) {
+            let Some(name) = doc.get(h, "name").and_then(|n| doc.as_str(n)) else {
+                continue;
+            };
+            let Some(value) = doc.get(h, "value") else {
+                continue;
+            };
+            let lower = name.to_ascii_lowercase();
+            self.string(
+                doc,
+                value,
+                |r, v| match lower.as_str() {
+                    "authorization" | "proxy-authorization" => r.authorization(v),
+                    "cookie" => r.cookie_header(v, false),
+                    "set-cookie" => r.cookie_header(v, true),
+                    "location" | "referer" => r.url(v),
+                    _ if names_secret(&lower) => r.placeholder("headers", v),
+                    _ => None,
+                },
+                edits,
+            );
+        }
+    }
+
+    fn cookies(&mut self, doc: &Document, list: Option<NodeId>, edits: &mut Vec<Edit>) {
+        for c in list.into_iter().flat_map(|l| doc.elements(l)) {
+            if let Some(value) = doc.get(c, "value") {
+                self.string(doc, value, |r, v| r.placeholder("cookies", v), edits);
+            }
+        }
+    }
+
+    fn pairs(
+        &mut self,
+        doc: &Document,
+        list: Option<NodeId>,
+        kind: &'static str,
+        edits: &mut Vec<Edit>,
+    ) {
+        for p in list.into_iter().flat_map(|l| doc.elements(l)) {
+            let secret = doc
+                .get(p, "name")
+                .and_then(|n| doc.as_str(n))
+                .is_some_and(|n| names_secret(&n) || is_code_key(&n));
+            if let (true, Some(value)) = (secret, doc.get(p, "value")) {
+                self.string(doc, value, |r, v| r.placeholder(kind, v), edits);
+            }
+        }
+    }
+
+    /// `Bearer abc` → `Bearer [redacted:1]`; a JSON object token keeps its shape.
+    fn authorization(&mut self, value: &str) -> Option<String> {
+        let (scheme, token) = value.trim().split_once(' ').unwrap_or(("", value.trim()));
+        let token = token.trim();
+        if token.starts_with('{') {
+            let redacted = self.json(token, "authorization headers")?;
+            return Some(format!("{scheme} {redacted}").trim_start().to_owned());
+        }
+        let placeholder = self.placeholder("authorization headers", token)?;
+        Some(if scheme.is_empty() {
+            placeholder
+        } else {
+            format!("{scheme} {placeholder}")
+        })
+    }
+
+    /// `a=1; b=2` (Cookie), or `name=value; Path=/` (Set-Cookie: the first pair only).
+    fn cookie_header(&mut self, value: &str, set_cookie: bool) -> Option<String> {
+        let mut changed = false;
+        let parts: Vec<String> = value
+            .split(';')
+            .enumerate()
+            .map(|(i, part)| {
+                if set_cookie && i > 0 {
+                    return part.to_owned();
+                }
+                match part.split_once('=') {
+                    Some((k, v)) => match self.placeholder("cookies", v.trim()) {
+                        Some(p) => {
+                            changed = true;
+                            format!("{k}={p}")
+                        }
+                        None => part.to_owned(),
+                    },
+                    None => part.to_owned(),
+                }
+            })
+            .collect();
+        changed.then(|| parts.join(";"))
+    }
+
+    /// Credential query parameters (and the authorization `code`) in a URL.
+    fn url(&mut self, url: &str) -> Option<String> {
+        let (base, query) = url.split_once('?')?;
+        let (query, fragment) = match query.split_once('#') {
+            Some((q, f)) => (q, Some(f)),
+            None => (query, None),
+        };
+        let new = self.form(query, "query parameters")?;
+        Some(match fragment {
+            Some(f) => format!("{base}?{new}#{f}"),
+            None => format!("{base}?{new}"),
+        })
+    }
+
+    /// `a=1&password=x` form text.
+    fn form(&mut self, text: &str, kind: &'static str) -> Option<String> {
+        let mut changed = false;
+        let pairs: Vec<String> = text
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v)) if names_secret(&crate::har::percent_decode(k)) || is_code_key(k) => {
+                    match self.placeholder(kind, v) {
+                        Some(p) => {
+                            changed = true;
+                            format!("{k}={p}")
+                        }
+                        None => pair.to_owned(),
+                    }
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        changed.then(|| pairs.join("&"))
+    }
+
+    /// A body: JSON (credential values replaced, the document kept) or form text.
+    fn body(&mut self, text: &str, kind: &'static str) -> Option<String> {
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            self.json(text, kind)
+        } else {
+            self.form(text, kind)
+        }
+    }
+
+    fn base64_body(&mut self, text: &str) -> Option<String> {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let decoded = engine
+            .decode(compact.as_bytes())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
+        match decoded {
+            Some(plain) => {
+                let redacted = self.body(&plain, "response bodies")?;
+                Some(engine.encode(redacted.as_bytes()))
+            }
+            // A base64 flag on plain text.
+            None => self.body(text, "response bodies"),
+        }
+    }
+
+    /// JSON text with the string values of credential keys replaced, byte-edited so the rest
+    /// stays as it was.
+    fn json(&mut self, text: &str, kind: &'static str) -> Option<String> {
+        let doc = Document::parse(Arc::from(text)).ok()?;
+        let mut edits = Vec::new();
+        self.json_node(&doc, doc.root(), kind, &mut edits);
+        if edits.is_empty() {
+            return None;
+        }
+        let refs: Vec<&Edit> = edits.iter().collect();
+        Some(apply(text, &refs))
+    }
+
+    fn json_node(
+        &mut self,
+        doc: &Document,
+        node: NodeId,
+        kind: &'static str,
+        edits: &mut Vec<Edit>,
+    ) {
+        match doc.kind(node) {
+            Kind::Object => {
+                for (k, v) in doc.members(node) {
+                    let key = doc.as_str(k).unwrap_or_default();
+                    if (names_secret(&key) || is_code_key(&key)) && doc.kind(v) == Kind::String {
+                        let value = doc.as_str(v).unwrap_or_default();
+                        if let Some(p) = self.placeholder(kind, &value) {
+                            let literal = serde_json::to_string(&p).unwrap_or_default();
+                            edits.push(Edit::replace(doc.span(v), literal));
+                        }
+                    } else {
+                        self.json_node(doc, v, kind, edits);
+                    }
+                }
+            }
+            Kind::Array => {
+                for e in doc.elements(node) {
+                    self.json_node(doc, e, kind, edits);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! HAR captures: the example captures' diagnoses, the causes SS007-SS009 read from a capture,
+//! redaction that keeps diagnoses and drops every secret, and real captures without false
+//! alarms.
+
+use serde_json::{json, Value};
+
+use crate::common::{check_json, corpus, files_in, repo, run};
+
+fn codes(report: &Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const EXAMPLES: &[(&str, &[&str])] = &[
+    ("invalid-grant-password-helper", &["SS006", "SS007"]),
+    ("whole-json-token-401", &["SS003", "SS008"]),
+    ("wrong-account-403", &["SS009"]),
+    ("missing-accept-header", &["SS004"]),
+    ("missing-account-slug", &["SS005"]),
+    ("expired-token-401", &["SS008"]),
+];
+
+const SECRETS: &[&str] = &[
+    "EXAMPLE-PASSWORD",
+    "EXAMPLE-CLIENT-SECRET",
+    "EXAMPLE-ACCESS-TOKEN",
+    "EXAMPLE-REFRESH-TOKEN",
+];
+
+#[test]
+fn example_captures_show_their_failures() {
+    for (name, want) in EXAMPLES {
+        let file = format!("examples/har/{name}.har");
+        let (report, r) = check_json(&[&file]);
+        assert_eq!(codes(&report), *want, "{file}: {report}");
+        assert_eq!(r.code, 1);
+        for d in report["diagnostics"].as_array().unwrap() {
+            assert!(d["item"].as_str().unwrap().starts_with("entry "), "{d}");
+        }
+    }
+    let (report, _) = check_json(&["examples/har/expired-token-401.har"]);
+    let message = report["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("149 minutes old, past its `expires_in` of 7200 seconds"),
+        "{message}"
+    );
+    assert!(report["diagnostics"][0]["help"]
+        .as_str()
+        .unwrap()
+        .contains("grant_type=refresh_token"));
+}
+
+#[test]
+fn no_output_format_shows_a_secret_from_a_capture() {
+    for format in ["full", "concise", "json", "sarif", "github"] {
+        let r = run(&["check", "--format", format, "examples/har"]);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(all.contains("SS008"), "{format}");
+        for secret in SECRETS {
+            assert!(!all.contains(secret), "{format} shows {secret}:\n{all}");
+        }
+    }
+}
+
+#[test]
+fn redacted_copies_hold_no_secret_and_diagnose_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, _) in EXAMPLES {
+        let file = repo().join(format!("examples/har/{name}.har"));
+        let out = dir.path().join(format!("{name}.redacted.har"));
+        let r = run(&[
+            "redact",
+            file.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let text = std::fs::read_to_string(&out).unwrap();
+        serde_json::from_str::<Value>(&text).unwrap();
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{name}: {secret} left in the copy");
+            assert!(!r.stdout.contains(secret));
+        }
+        let (before, _) = check_json(&[file.to_str().unwrap()]);
+        let (after, _) = check_json(&[out.to_str().unwrap()]);
+        let view = |v: &Value| -> Vec<(String, String)> {
+            v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| (d["code"].to_string(), d["message"].to_string()))
+                .collect()
+        };
+        assert_eq!(
+            view(&before),
+            view(&after),
+            "{name} diagnoses differently once redacted"
+        );
+        // Redacting again changes nothing.
+        let again = dir.path().join("again.har");
+        run(&[
+            "redact",
+            out.to_str().unwrap(),
+            "-o",
+            again.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            std::fs::read_to_string(&again).unwrap(),
+            text,
+            "{name}: not idempotent"
+        );
+    }
+}
+
+#[test]
+fn redact_writes_next_to_the_input_by_default_and_reports_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cap.har");
+    std::fs::copy(
+        repo().join("examples/har/invalid-grant-password-helper.har"),
+        &file,
+    )
+    .unwrap();
+    let r = run(&["redact", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0);
+    assert!(dir.path().join("cap.redacted.har").exists());
+    assert!(
+        r.stdout.contains("redacted 2 in request bodies"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&[
+        "redact",
+        repo()
+            .join("examples/clean.postman_collection.json")
+            .to_str()
+            .unwrap(),
+        "-o",
+        dir.path().join("x.har").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a HAR capture"), "{}", r.stderr);
+}
+
+/// A capture of the authorization-code flow, built for each cause SS007 tells apart.
+fn code_flow(exchanges: &[(&str, &str, &str)], authorize_redirect: &str) -> String {
+    let mut entries = vec![json!({
+        "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 50,
+        "request": {"method": "GET", "url": format!("https://app.scopestack.io/oauth/authorize?client_id=c&response_type=code&redirect_uri={authorize_redirect}"), "headers": []},
+        "response": {"status": 302, "headers": [{"name": "Location", "value": format!("{authorize_redirect}?code=THE-CODE")}], "content": {"text": ""}}
+    })];
+    for (when, code, redirect) in exchanges {
+        entries.push(json!({
+            "startedDateTime": when, "time": 80,
+            "request": {"method": "POST", "url": "https://app.scopestack.io/oauth/token", "headers": [],
+                "postData": {"mimeType": "application/x-www-form-urlencoded",
+                    "text": format!("grant_type=authorization_code&code={code}&redirect_uri={redirect}&client_id=c")}},
+            "response": {"status": 400, "headers": [], "content": {"mimeType": "application/json", "text": "{\"error\":\"invalid_grant\"}"}}
+        }));
+    }
+    json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": entries}}).to_string()
+}
+
+#[test]
+fn invalid_grant_causes_read_from_the_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let cb = "https://oauth.pstmn.io/v1/callback";
+    let cases = [
+        (
+            code_flow(&[("2026-11-30T09:15:00.000Z", "THE-CODE", cb)], cb),
+            "minutes after the authorize redirect",
+        ),
+        (
+            code_flow(
+                &[
+                    ("2026-11-30T09:00:10.000Z", "THE-CODE", cb),
+                    ("2026-11-30T09:00:20.000Z", "THE-CODE", cb),
+                ],
+                cb,
+            ),
+            "already exchanged in entry 1",
+        ),
+        (
+            code_flow(
+                &[(
+                    "2026-11-30T09:00:10.000Z",
+                    "THE-CODE",
+                    "https://other.example/cb",
+                )],
+                cb,
+            ),
+            "callback URL mismatch",
+        ),
+        (
+            code_flow(&[("2026-11-30T09:00:10.000Z", "THE-CODE", cb)], cb),
+            "no specific cause",
+        ),
+    ];
+    for (i, (capture, want)) in cases.iter().enumerate() {
+        let file = dir.path().join(format!("c{i}.har"));
+        std::fs::write(&file, capture).unwrap();
+        let (report, _) = check_json(&[file.to_str().unwrap()]);
+        let last = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(last["code"], "SS007");
+        assert!(
+            last["message"].as_str().unwrap().contains(want),
+            "case {i}: {last}"
+        );
+        // The code never shows.
+        assert!(!report.to_string().contains("THE-CODE"), "{report}");
+    }
+}
+
+#[test]
+fn a_chrome_capture_without_credentials_cannot_tell_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("chrome.har");
+    let capture = json!({"log": {"version": "1.2", "creator": {"name": "WebInspector"}, "entries": [{
+        "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 10,
+        "request": {"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients", "headers": [{"name": "accept", "value": "application/vnd.api+json"}]},
+        "response": {"status": 401, "headers": [], "content": {"text": ""}}}]}});
+    std::fs::write(&file, capture.to_string()).unwrap();
+    let (report, _) = check_json(&[file.to_str().unwrap()]);
+    assert!(
+        report["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not show whether a token was sent"),
+        "{report}"
+    );
+}
+
+#[test]
+fn fragments_named_har_are_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fragment.har");
+    std::fs::write(&file, r#"{"entries": []}"#).unwrap();
+    let (report, r) = check_json(&[file.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert_eq!(report["diagnostics"][0]["code"], "scopelint::har");
+}
+
+#[test]
+fn real_captures_raise_no_alarm_and_redact_cleanly() {
+    let Some(corpus) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for file in files_in(&corpus.join("har")) {
+        let path = file.to_str().unwrap();
+        let (report, r) = check_json(&[path]);
+        assert!(matches!(r.code, 0 | 2), "{path}: {}", r.stderr);
+        let rule_codes: Vec<_> = codes(&report)
+            .into_iter()
+            .filter(|c| c.starts_with("SS"))
+            .collect();
+        assert!(rule_codes.is_empty(), "{path}: {rule_codes:?}");
+        let out = dir.path().join("out.har");
+        let r = run(&["redact", path, "-o", out.to_str().unwrap()]);
+        assert!(matches!(r.code, 0 | 2), "{path}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"));
+        if r.code == 0 {
+            serde_json::from_str::<Value>(&std::fs::read_to_string(&out).unwrap())
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
+}
