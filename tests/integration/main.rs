@@ -11,6 +11,8 @@ mod fix_cases;
 mod fixes;
 mod formats;
 mod har;
+mod mock_scopestack;
+mod newman;
 mod output;
 mod pre_commit;
 mod robustness;
