@@ -3,7 +3,6 @@
 //! troubleshooting guide describes them. A test fixture, not a product.
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
