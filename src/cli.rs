@@ -153,6 +153,10 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Output")]
     pub show_files: bool,
 
+    /// How many files to lint at once [default: one per core]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
     /// Exit with 0 even when problems are found (errors still exit with 2)
     #[arg(long, help_heading = "Output")]
     pub exit_zero: bool,

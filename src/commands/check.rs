@@ -45,8 +45,33 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
         }
     };
     let inputs = discover(&args.paths);
+    if !(args.fix || args.diff || args.show_files) {
+        // Plain checks are independent: lint on every core, then report in input order.
+        let threads = args
+            .threads
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(io::Error::other)?;
+        let results: Vec<Vec<Step>> = pool.install(|| {
+            use rayon::prelude::*;
+            inputs
+                .par_iter()
+                .map(|input| check_one(input, args, &configs, &overrides, &settings))
+                .collect()
+        });
+        for step in results.into_iter().flatten() {
+            match step {
+                Step::Report(report) => sink.add(report)?,
+                Step::Note(file, reason) => sink.note_skipped(&file, &reason),
+            }
+        }
+        return sink.finish();
+    }
     for input in &inputs {
-        let mut loaded = match load_input(input, args) {
+        let loaded = match load_input(input, args) {
             Loaded::Bytes(file) => file,
             Loaded::Report(report) => {
                 sink.add(report)?;
@@ -75,20 +100,60 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
         };
         if args.show_files {
             show_file(&loaded, &mut sink)?;
-        } else if args.fix || args.diff {
-            fix_file(loaded, args, &mut settings, options, &mut sink)?;
         } else {
-            let bytes = std::mem::take(&mut loaded.bytes);
-            match lint_bytes(&loaded.name, bytes, loaded.explicit, &settings, options) {
-                Outcome::Report(report) => sink.add(report)?,
-                Outcome::Skipped(reason) => sink.note_skipped(&loaded, &reason),
-            }
+            fix_file(loaded, args, &mut settings, options, &mut sink)?;
         }
     }
     if let Some(env) = settings.environment.as_ref().filter(|e| e.changed()) {
         finish_environment(env, args, &mut sink)?;
     }
     sink.finish()
+}
+
+/// What checking one input produced.
+enum Step {
+    Report(FileReport),
+    /// A file named on the command line that is not a Postman file.
+    Note(LoadedFile, String),
+}
+
+fn check_one(
+    input: &Input,
+    args: &CheckArgs,
+    configs: &ConfigStore,
+    overrides: &Overrides,
+    settings: &Settings,
+) -> Vec<Step> {
+    let mut loaded = match load_input(input, args) {
+        Loaded::Bytes(file) => file,
+        Loaded::Report(report) => return vec![Step::Report(report)],
+        Loaded::Skip => return Vec::new(),
+    };
+    let config = match configs.for_path(loaded.path.as_deref()) {
+        Lookup::Found(c) => c,
+        Lookup::Broken(error) => {
+            return error
+                .map(config_report)
+                .map(Step::Report)
+                .into_iter()
+                .collect()
+        }
+    };
+    // Absolute, so `per-file-ignores` globs match relative to the configuration's folder.
+    let path = loaded
+        .path
+        .as_ref()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+    let options = RuleOptions {
+        config: &config,
+        overrides,
+        path: path.as_deref(),
+    };
+    let bytes = std::mem::take(&mut loaded.bytes);
+    match lint_bytes(&loaded.name, bytes, loaded.explicit, settings, options) {
+        Outcome::Report(report) => vec![Step::Report(report)],
+        Outcome::Skipped(reason) => vec![Step::Note(loaded, reason)],
+    }
 }
 
 fn usage_error(message: &str) -> io::Result<Status> {

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::fix::Edit;
-use crate::js::{string_literal, Code};
+use crate::js::string_literal;
 use crate::json::{Kind, NodeId};
 use crate::rules::Context;
 use crate::scopestack::JSON_API;
@@ -192,9 +192,8 @@ impl Context<'_> {
     /// Whether any script stores `variable` (`pm.environment.set("variable", ...)` and the
     /// other setters; commented-out code does not count).
     pub fn sets_variable(&self, variable: &str) -> bool {
-        self.coll.scripts.iter().any(|s| {
-            let code = Code::new(s.lines.iter().map(|l| l.text.as_str()));
-            code.calls(SETTERS).iter().any(|call| {
+        (0..self.coll.scripts.len()).any(|i| {
+            self.code(i).calls(SETTERS).iter().any(|call| {
                 call.args
                     .first()
                     .and_then(|a| string_literal(a))

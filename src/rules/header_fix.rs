@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::fix::{Edit, Fix};
 use crate::js::Code;
 use crate::json::Kind;
-use crate::postman::{Header, Request, Script};
+use crate::postman::{Header, Request};
 use crate::rules::Context;
 
 /// A header a request must send.
@@ -103,17 +103,14 @@ pub fn scripts_adding(cx: &Context, spec: &HeaderSpec) -> Vec<bool> {
     cx.coll
         .scripts
         .iter()
-        .map(|s| adds_header(s, spec))
+        .enumerate()
+        .map(|(i, s)| s.listen == "prerequest" && adds_header(cx.code(i), spec))
         .collect()
 }
 
 /// Whether a pre-request script adds the header with `pm.request.headers.add/upsert`,
 /// literally or through a variable.
-pub fn adds_header(script: &Script, spec: &HeaderSpec) -> bool {
-    if script.listen != "prerequest" {
-        return false;
-    }
-    let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
+pub fn adds_header(code: &Code, spec: &HeaderSpec) -> bool {
     code.calls(&["pm.request.headers.add", "pm.request.headers.upsert"])
         .iter()
         .any(|call| {

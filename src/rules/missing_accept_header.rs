@@ -219,28 +219,13 @@ mod tests {
 
     #[test]
     fn follows_a_header_built_in_a_variable() {
-        use crate::json::Span;
-        use crate::postman::{Owner, Script, ScriptLine};
-        let script = |lines: &[&str]| Script {
-            owner: Owner::Scope(0),
-            listen: "prerequest".into(),
-            lines: lines
-                .iter()
-                .map(|l| ScriptLine {
-                    text: l.to_string(),
-                    span: Span::default(),
-                    pointer: String::new(),
-                    node: crate::json::Document::parse("\"\"".into()).unwrap().root(),
-                    start: 0,
-                })
-                .collect(),
-        };
-        let via_var = script(&[
+        use crate::js::Code;
+        let via_var = Code::new([
             "const jsonApi = { key: 'Accept', value: 'application/vnd.api+json' };",
             "pm.request.headers.upsert(jsonApi);",
         ]);
         assert!(super::header_fix::adds_header(&via_var, &super::ACCEPT));
-        let in_string = script(&[
+        let in_string = Code::new([
             "console.log(\"pm.request.headers.add('Accept: application/vnd.api+json')\");",
         ]);
         assert!(!super::header_fix::adds_header(&in_string, &super::ACCEPT));

@@ -84,6 +84,8 @@ pub struct Context<'a> {
     pub calls_scopestack: bool,
     /// Per auth object: the requests that use it, directly or by inheritance.
     auth_users: Vec<Vec<usize>>,
+    /// Each script's scanned code, made once and shared by the rules that read scripts.
+    codes: Vec<std::sync::OnceLock<crate::js::Code>>,
 }
 
 /// A request's resolved URL and what it is.
@@ -113,6 +115,9 @@ impl<'a> Context<'a> {
             requests: Vec::with_capacity(coll.requests.len()),
             calls_scopestack: false,
             auth_users: vec![Vec::new(); coll.auths.len()],
+            codes: (0..coll.scripts.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         };
         for (i, req) in coll.requests.iter().enumerate() {
             if let Some(a) = coll.effective_auth(req) {
@@ -213,6 +218,18 @@ impl<'a> Context<'a> {
             resolver
                 .lookup(name)
                 .map(|(_, layer)| (name.to_owned(), layer.origin.clone()))
+        })
+    }
+
+    /// Script `index` of the collection, scanned (comments blanked, literals located).
+    pub fn code(&self, index: usize) -> &crate::js::Code {
+        self.codes[index].get_or_init(|| {
+            crate::js::Code::new(
+                self.coll.scripts[index]
+                    .lines
+                    .iter()
+                    .map(|l| l.text.as_str()),
+            )
         })
     }
 

@@ -79,8 +79,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let credential_vars = cx.credential_variables();
     let parsed_later = parsed_variables(cx);
-    for script in &cx.coll.scripts {
-        let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
+    for (index, script) in cx.coll.scripts.iter().enumerate() {
+        let code = cx.code(index);
         let mut flagged_lines = HashSet::new();
         for call in code.calls(SETTERS) {
             let [name, value, ..] = call.args[..] else {
@@ -94,7 +94,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             // A variable that scripts read back with `JSON.parse(...)` is meant to hold the
             // document (`token_response`), unless it is also sent as a token.
             let kept_as_document = parsed_later.contains(name) && !credential_vars.contains(name);
-            if !holds_token || kept_as_document || !is_whole_response(&code, value, call.start, 0) {
+            if !holds_token || kept_as_document || !is_whole_response(code, value, call.start, 0) {
                 continue;
             }
             let line_index = code.line_of(call.start);
@@ -121,7 +121,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 item: cx.coll.item_label(script.owner),
                 pointer: line.pointer.clone(),
                 span: line.span,
-                fix: fix(cx, script, &code, value, name, credential_vars.contains(name)),
+                fix: fix(cx, script, code, value, name, credential_vars.contains(name)),
             });
         }
     }
@@ -288,8 +288,8 @@ fn parsed_variables(cx: &Context) -> HashSet<String> {
         "postman.getGlobalVariable",
     ];
     let mut names = HashSet::new();
-    for script in &cx.coll.scripts {
-        let code = Code::new(script.lines.iter().map(|l| l.text.as_str()));
+    for index in 0..cx.coll.scripts.len() {
+        let code = cx.code(index);
         for parse in code.calls(&["JSON.parse"]) {
             let Some(arg) = parse.args.first() else {
                 continue;

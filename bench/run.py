@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The benchmark: generates the inputs (bench/gen.py), then times scopelint and `jq empty` on
+them, side by side, and checks the findings against the planted counts.
+
+    cargo build --release && python3 bench/run.py [WORKDIR]
+
+Wall time is the median of 3 runs; peak memory is the child's max RSS (wait4).
+"""
+import collections, json, os, platform, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "scopelint")
+RUNS = 3
+
+
+def measure(argv, stdout=subprocess.DEVNULL):
+    """(median seconds, max RSS in MB) of a command."""
+    walls, rss = [], 0
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - start)
+        rss = max(rss, usage.ru_maxrss / 1024)
+    return statistics.median(walls), rss
+
+
+def size_mb(path):
+    if os.path.isdir(path):
+        return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path)) / 1e6
+    return os.path.getsize(path) / 1e6
+
+
+def counts(path, extra=()):
+    out = subprocess.run([BIN, "check", "--format", "json", *extra, path], capture_output=True, text=True).stdout
+    return dict(collections.Counter(d["code"] for d in json.loads(out)["diagnostics"]))
+
+
+def main():
+    work = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="scopelint-bench-")
+    if not os.path.exists(os.path.join(work, "planted.json")):
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen.py"), work], check=True)
+    planted = json.load(open(os.path.join(work, "planted.json")))
+    jq = shutil.which("jq")
+    rows = []
+    for name in ["collection-1k.postman_collection.json", "collection-20k.postman_collection.json",
+                 "collection-100k.postman_collection.json", "capture-10k.har"]:
+        path = os.path.join(work, name)
+        mb = size_mb(path)
+        got = counts(path)
+        assert got == planted[name], f"{name}: found {got}, planted {planted[name]}"
+        check, check_rss = measure([BIN, "check", "--format", "json", path])
+        full, _ = measure([BIN, "check", path])
+        copy = os.path.join(work, "fix-copy-" + name)
+        fix_times = []
+        for _ in range(RUNS):
+            shutil.copy(path, copy)
+            start = time.perf_counter()
+            subprocess.run([BIN, "check", "--fix", copy], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            fix_times.append(time.perf_counter() - start)
+        os.remove(copy)
+        jq_time, jq_rss = measure([jq, "empty", path]) if jq else (float("nan"), float("nan"))
+        findings = sum(got.values())
+        rows.append((name, mb, findings, check, mb / check, check_rss, check_rss / mb, full - check,
+                     statistics.median(fix_times), jq_time, mb / jq_time, (mb / check) / (mb / jq_time)))
+    many = os.path.join(work, "many")
+    got = counts(many)
+    assert got == planted["many"], f"many: found {got}, planted {planted['many']}"
+    one, _ = measure([BIN, "check", "--format", "json", "--threads", "1", many])
+    all_cores, _ = measure([BIN, "check", "--format", "json", many])
+
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+          f"scopelint {subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.strip()}; "
+          f"{subprocess.run([jq, '--version'], capture_output=True, text=True).stdout.strip() if jq else 'no jq'}\n")
+    print("| input | MB | findings (= planted) | check --format json | MB/s | peak RSS MB | RSS / size | full output adds | --fix | jq empty | jq MB/s | check / jq throughput |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]:.1f} | {r[2]} | {r[3]:.3f} s | {r[4]:.0f} | {r[5]:.0f} | {r[6]:.2f}× | {r[7]:+.3f} s | {r[8]:.3f} s | {r[9]:.3f} s | {r[10]:.0f} | {r[11]:.2f}× |")
+    print(f"\n2,000 small collections ({size_mb(many):.1f} MB, {sum(got.values())} findings): "
+          f"--threads 1 {one:.3f} s, all cores {all_cores:.3f} s, speed-up {one / all_cores:.2f}×")
+
+
+main()
