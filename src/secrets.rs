@@ -194,7 +194,8 @@ pub fn names_secret(key: &str) -> bool {
     if matches!(
         k.as_str(),
         "tokentype" | "tokenname" | "addtokento" | "granttype" | "clientauthentication"
-    ) {
+    ) || k.contains("allowcredentials")
+    {
         return false;
     }
     [
@@ -292,6 +293,16 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
         i = vend.max(i);
     }
     out
+}
+
+/// Whether `text` is (or, after a `Bearer ` prefix, holds) a JWT.
+pub fn is_jwt(text: &str) -> bool {
+    let t = text.trim();
+    let t = t
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("bearer "))
+        .map_or(t, |_| t[7..].trim());
+    t.starts_with("eyJ") && jwt_end(t.as_bytes(), 0) == t.len()
 }
 
 /// `scheme://user:password@host`: the user-information part, unless it is only variables.
@@ -446,6 +457,14 @@ mod tests {
         let spans = secret_spans(&doc, &[Span::new(b, text.len())]);
         assert_eq!(spans.len(), 1);
         assert_eq!(&text[spans[0].start..spans[0].end], "second-secret");
+    }
+
+    #[test]
+    fn recognises_jwts() {
+        assert!(is_jwt("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"));
+        assert!(is_jwt("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"));
+        assert!(!is_jwt("eyJ-not-a-jwt"));
+        assert!(!is_jwt("{{jwt}}"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub(crate) mod cure;
 mod forbidden_response;
 pub mod har_context;
+pub(crate) mod hard_coded_secret;
 pub mod header_fix;
 mod invalid_grant_response;
 mod missing_accept_header;
@@ -58,6 +59,7 @@ pub static RULES: &[&RuleInfo] = &[
     &unauthorized_response::RULE,
     &forbidden_response::RULE,
     &missing_content_type::RULE,
+    &hard_coded_secret::RULE,
     &missing_authorization::RULE,
 ];
 
@@ -306,11 +308,9 @@ mod tests {
         let mut codes = HashSet::new();
         let mut names = HashSet::new();
         for (i, r) in RULES.iter().enumerate() {
-            // SS011 (hard-coded secrets) comes with its own issue.
-            let number = if i < 10 { i + 1 } else { i + 2 };
             assert_eq!(
                 r.code,
-                format!("SS{number:03}"),
+                format!("SS{:03}", i + 1),
                 "registry is in code order"
             );
             assert!(codes.insert(r.code), "duplicate code {}", r.code);

@@ -173,6 +173,7 @@ fn rules_lists_every_code_name_and_summary() {
             ("SS008", "unauthorized-response"),
             ("SS009", "forbidden-response"),
             ("SS010", "missing-content-type"),
+            ("SS011", "hard-coded-secret"),
             ("SS012", "missing-authorization"),
         ]
     );

@@ -116,7 +116,8 @@ fn the_slug_request_authenticates_like_the_request_it_serves() {
 
 #[test]
 fn minified_files_stay_on_one_line() {
-    let (text, r, _dir) = fix("compact", &[]);
+    // (Its helper holds literal secrets: SS011, which has no fix.)
+    let (text, r, _dir) = fix("compact", &["--ignore", "SS011"]);
     assert_eq!(r.code, 0);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(!text.contains(": ") && !text.contains('\t'));

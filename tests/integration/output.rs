@@ -311,3 +311,75 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         "colour despite NO_COLOR"
     );
 }
+
+/// SS011 finds literal credentials of every kind, and no output format shows one.
+#[test]
+fn hard_coded_secrets_are_found_and_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.c2lnLXBsYW50ZWQtc2VjcmV0";
+    let planted = [
+        "PlantedClientSecret1",
+        "PlantedPassword2",
+        "PlantedAccess3",
+        "PlantedRefresh4",
+        "PlantedBearer5",
+        "PlantedApiKey6",
+        "PlantedBodySecret7",
+        "PlantedBodyPass8",
+        "PlantedVariable9",
+        "PlantedEnvToken10",
+        jwt,
+    ];
+    let coll = dir.path().join("planted.postman_collection.json");
+    std::fs::write(
+        &coll,
+        format!(
+            r#"{{"info": {{"name": "planted", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+  "auth": {{"type": "oauth2", "oauth2": [
+    {{"key": "grant_type", "value": "password_credentials"}},
+    {{"key": "clientSecret", "value": "{0}"}}, {{"key": "password", "value": "{1}"}},
+    {{"key": "accessToken", "value": "{2}"}}, {{"key": "refreshToken", "value": "{3}"}},
+    {{"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"}}]}},
+  "variable": [{{"key": "api_token", "value": "{8}"}}, {{"key": "vault_password", "value": "kept", "type": "secret"}}],
+  "item": [
+    {{"name": "Me", "request": {{"method": "GET", "auth": {{"type": "bearer", "bearer": [{{"key": "token", "value": "{4}"}}]}},
+      "header": [{{"key": "X-Api-Key", "value": "{5}"}}, {{"key": "X-Debug", "value": "{9}"}}, {{"key": "Accept", "value": "application/vnd.api+json"}}],
+      "url": "https://api.scopestack.io/v1/me"}}}},
+    {{"name": "Token", "request": {{"method": "POST", "url": "https://app.scopestack.io/oauth/token",
+      "body": {{"mode": "urlencoded", "urlencoded": [{{"key": "grant_type", "value": "password"}},
+        {{"key": "client_secret", "value": "{6}"}}, {{"key": "password", "value": "{7}"}}]}}}}}}]}}"#,
+            planted[0], planted[1], planted[2], planted[3], planted[4], planted[5], planted[6], planted[7], planted[8], planted[10]
+        ),
+    )
+    .unwrap();
+    let env = dir.path().join("planted.postman_environment.json");
+    std::fs::write(
+        &env,
+        format!(r#"{{"name": "e", "_postman_variable_scope": "environment", "values": [{{"key": "refresh_token", "value": "{}", "enabled": true}}]}}"#, planted[9]),
+    )
+    .unwrap();
+    let (c, e) = (coll.to_str().unwrap(), env.to_str().unwrap());
+    let (report, _) = check_json(&["--select", "SS011", c, e]);
+    let found: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["pointer"].as_str().unwrap())
+        .collect();
+    // Four helper values, the bearer token, the API key header, a JWT in another header, two
+    // body fields, the collection variable and the environment variable; the `secret`-typed
+    // variable is fine.
+    assert_eq!(found.len(), 11, "{found:?}");
+    let mut everything = String::new();
+    for format in ["full", "concise", "json", "sarif", "github"] {
+        let r = run(&["check", "--format", format, c, e]);
+        everything.push_str(&r.stdout);
+        everything.push_str(&r.stderr);
+    }
+    let r = run(&["check", "--diff", c]);
+    everything.push_str(&r.stdout);
+    assert!(everything.contains("+++ b/"), "the diff ran");
+    for secret in planted {
+        assert!(!everything.contains(secret), "{secret} was printed");
+    }
+}

@@ -1,0 +1,200 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::json::{Document, Kind, NodeId};
+use crate::postman::environment;
+use crate::postman::Owner;
+use crate::rules::{Context, RuleInfo};
+use crate::secrets::{is_jwt, is_literal_secret, names_secret};
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "SS011",
+    name: "hard-coded-secret",
+    summary: "A literal secret in a collection or environment instead of a {{variable}}",
+    severity: Severity::Warning,
+    doc: DOC,
+    check,
+    check_har: None,
+};
+
+const DOC: &str = r#"# SS011 hard-coded-secret
+
+## What it catches
+A literal (not a `{{variable}}`) client secret, password, access or refresh token, JWT or API key
+in an auth helper, an urlencoded or form-data body, a header, or a collection, folder, request
+or environment variable that is not marked `secret`. It applies to every collection, not only
+ScopeStack's. The message says where the value is; the value itself is never shown.
+
+## Why it breaks
+Collections and environments are exported, committed, shared and pasted into tickets; a
+credential in them is a credential leaked. Postman's `secret` variable type keeps values out of
+view and out of exports.
+
+## Example
+```json
+{"key": "clientSecret", "value": "9f2c1e...", "type": "string"}
+```
+
+## Cure
+Move the value to an environment variable (type `secret`) and reference it as `{{client_secret}}`.
+
+## Fix
+None: the value must not be lost, and where it should live is the team's choice.
+"#;
+
+fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let coll = cx.coll;
+    let doc = coll.doc;
+    let mut report = |owner: Owner, what: String, node: NodeId, pointer: String| {
+        out.push(diagnostic(
+            &what,
+            &cx.coll.describe(owner),
+            node,
+            doc,
+            pointer,
+            coll.item_label(owner),
+        ));
+    };
+    for auth in &coll.auths {
+        for p in &auth.params {
+            let api_key = auth.kind == "apikey" && p.key == "value";
+            if (api_key || names_secret(&p.key)) && literal(doc, p.value) {
+                report(
+                    auth.owner,
+                    format!("`{}` of the {} auth", p.key, auth.kind),
+                    p.value,
+                    p.pointer.clone(),
+                );
+            }
+        }
+    }
+    for (i, req) in coll.requests.iter().enumerate() {
+        let owner = Owner::Request(i);
+        for h in &req.headers.list {
+            let Some(value) = h.value_node else { continue };
+            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
+            if (names_secret(&h.name) || jwt) && literal(doc, value) {
+                report(
+                    owner,
+                    format!("the `{}` header", h.name),
+                    value,
+                    format!("{}/value", h.pointer),
+                );
+            }
+        }
+        for f in req.body.iter().flat_map(|b| b.fields.iter()) {
+            let Some(value) = f.value else { continue };
+            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
+            if (names_secret(&f.key) || jwt) && literal(doc, value) {
+                report(
+                    owner,
+                    format!("the body field `{}`", f.key),
+                    value,
+                    format!("{}/value", f.pointer),
+                );
+            }
+        }
+    }
+    // Variables of the collection, its folders and its requests.
+    let scopes = coll.scopes.iter().map(|s| (s.node, s.pointer.clone()));
+    let items = coll
+        .requests
+        .iter()
+        .map(|r| (r.item_node, r.item_pointer.clone()));
+    for (node, pointer) in scopes.chain(items) {
+        for key in ["variable", "variables"] {
+            let Some(list) = doc.get(node, key) else {
+                continue;
+            };
+            for (i, var) in doc.elements(list).enumerate() {
+                if let Some((name, value)) = secret_variable(doc, var) {
+                    out.push(diagnostic(
+                        &format!("the variable `{name}`"),
+                        "the collection",
+                        value,
+                        doc,
+                        format!("{pointer}/{key}/{i}/value"),
+                        None,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The variables of an environment or globals export holding literal secrets, not marked
+/// `secret`.
+pub fn check_variables_file(doc: &Document, out: &mut Vec<Diagnostic>) {
+    let Some(values) = environment::values_node(doc) else {
+        return;
+    };
+    let pointer = if doc.kind(doc.root()) == Kind::Array {
+        String::new()
+    } else {
+        "/values".to_owned()
+    };
+    for (i, var) in doc.elements(values).enumerate() {
+        if let Some((name, value)) = secret_variable(doc, var) {
+            out.push(diagnostic(
+                &format!("the variable `{name}`"),
+                "this file",
+                value,
+                doc,
+                format!("{pointer}/{i}/value"),
+                None,
+            ));
+        }
+    }
+}
+
+fn secret_variable(doc: &Document, var: NodeId) -> Option<(String, NodeId)> {
+    if doc.kind(var) != Kind::Object
+        || doc
+            .get(var, "type")
+            .is_some_and(|t| doc.str_eq(t, "secret"))
+    {
+        return None;
+    }
+    let name = doc
+        .get(var, "key")
+        .or_else(|| doc.get(var, "id"))
+        .and_then(|k| doc.as_str(k))?;
+    let value = doc.get(var, "value")?;
+    let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
+    ((names_secret(&name) || jwt) && literal(doc, value)).then(|| (name.into_owned(), value))
+}
+
+/// A string that is not only `{{variable}}` references, nor a flag (`true`).
+fn literal(doc: &Document, node: NodeId) -> bool {
+    doc.as_str(node).is_some_and(|v| {
+        let flag = matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "none"
+        );
+        is_literal_secret(&v) && !flag
+    })
+}
+
+fn diagnostic(
+    what: &str,
+    whose: &str,
+    node: NodeId,
+    doc: &Document,
+    pointer: String,
+    item: Option<String>,
+) -> Diagnostic {
+    let length = doc.as_str(node).map_or(0, |v| v.chars().count());
+    Diagnostic {
+        rule: &RULE,
+        severity: RULE.severity,
+        message: format!(
+            "{what} in {whose} holds a hard-coded secret ({length} characters, not shown)"
+        ),
+        help: "Move it to an environment variable marked `secret`, and reference it as \
+               `{{name}}`."
+            .to_owned(),
+        label: "hard-coded secret".to_owned(),
+        item,
+        pointer,
+        span: doc.span(node),
+        fix: None,
+    }
+}
