@@ -123,17 +123,17 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 pub fn classify(doc: &Document, file_name: &str, explicit: bool) -> FileKind {
     let lower = file_name.to_ascii_lowercase();
     let root = doc.root();
+    if lower.ends_with(".har") {
+        return match crate::har::not_har(doc) {
+            None => FileKind::Har,
+            Some(why) => FileKind::NotHar(why),
+        };
+    }
     if doc.kind(root) == Kind::Array {
         return if lower.ends_with(GLOBALS_SUFFIX) && environment::is_variable_list(doc, root) {
             FileKind::Globals
         } else {
             FileKind::Other("a JSON array, not a Postman collection or environment".into())
-        };
-    }
-    if lower.ends_with(".har") {
-        return match crate::har::not_har(doc) {
-            None => FileKind::Har,
-            Some(why) => FileKind::NotHar(why),
         };
     }
     if doc.kind(root) != Kind::Object {

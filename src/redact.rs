@@ -61,6 +61,10 @@ impl Redactor {
             }
             if let Some(resp) = doc.get(entry, "response") {
                 self.headers(doc, doc.get(resp, "headers"), &mut edits);
+                // Chrome repeats a redirect's `Location` here (codes and tokens included).
+                if let Some(url) = doc.get(resp, "redirectURL") {
+                    self.string(doc, url, |r, s| r.url(s), &mut edits);
+                }
                 self.cookies(doc, doc.get(resp, "cookies"), &mut edits);
                 if let Some(content) = doc.get(resp, "content") {
                     let base64 = doc
@@ -83,8 +87,46 @@ impl Redactor {
                 }
             }
         }
+        // Anything else that is a URL (page titles, initiators, custom fields) may carry a
+        // code or token in its query or fragment.
+        let edited: std::collections::HashSet<usize> = edits.iter().map(|e| e.span.start).collect();
+        let mut more = Vec::new();
+        self.urls_anywhere(doc, doc.root(), &edited, &mut more);
+        edits.extend(more);
         let refs: Vec<&Edit> = edits.iter().collect();
         Some(apply(doc.text(), &refs))
+    }
+
+    fn urls_anywhere(
+        &mut self,
+        doc: &Document,
+        node: NodeId,
+        edited: &std::collections::HashSet<usize>,
+        edits: &mut Vec<Edit>,
+    ) {
+        match doc.kind(node) {
+            Kind::Object => {
+                for (_, v) in doc.members(node) {
+                    self.urls_anywhere(doc, v, edited, edits);
+                }
+            }
+            Kind::Array => {
+                for e in doc.elements(node) {
+                    self.urls_anywhere(doc, e, edited, edits);
+                }
+            }
+            Kind::String if !edited.contains(&doc.span(node).start) => {
+                let looks_like_url = doc.as_str(node).is_some_and(|t| {
+                    t.len() < 8192
+                        && (t.contains("://") || t.starts_with('/'))
+                        && t.contains(['?', '#'])
+                });
+                if looks_like_url {
+                    self.string(doc, node, |r, s| r.url(s), edits);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Rewrites a string node with `f`, when `f` changes it.
@@ -121,8 +163,19 @@ impl Redactor {
                 |r, v| match lower.as_str() {
                     "authorization" | "proxy-authorization" => r.authorization(v),
                     "cookie" => r.cookie_header(v, false),
-                    "set-cookie" => r.cookie_header(v, true),
-                    "location" | "referer" => r.url(v),
+                    // Some exporters join several Set-Cookie headers with newlines.
+                    "set-cookie" => {
+                        let lines: Vec<String> = v
+                            .split('\n')
+                            .map(|line| {
+                                r.cookie_header(line, true)
+                                    .unwrap_or_else(|| line.to_owned())
+                            })
+                            .collect();
+                        let joined = lines.join("\n");
+                        (joined != v).then_some(joined)
+                    }
+                    "location" | "referer" | ":path" | "content-location" => r.url(v),
                     _ if names_secret(&lower) => r.placeholder("headers", v),
                     _ => None,
                 },
@@ -159,11 +212,17 @@ impl Redactor {
 
     /// `Bearer abc` → `Bearer [redacted:1]`; a JSON object token keeps its shape.
     fn authorization(&mut self, value: &str) -> Option<String> {
-        let (scheme, token) = value.trim().split_once(' ').unwrap_or(("", value.trim()));
-        let token = token.trim();
+        let trimmed = value.trim();
+        if trimmed.starts_with('{') {
+            return self.json(trimmed, "authorization headers");
+        }
+        let (scheme, token) = match trimmed.split_once(char::is_whitespace) {
+            Some((scheme, token)) => (scheme, token.trim()),
+            None => ("", trimmed),
+        };
         if token.starts_with('{') {
             let redacted = self.json(token, "authorization headers")?;
-            return Some(format!("{scheme} {redacted}").trim_start().to_owned());
+            return Some(format!("{scheme} {redacted}"));
         }
         let placeholder = self.placeholder("authorization headers", token)?;
         Some(if scheme.is_empty() {
@@ -198,18 +257,32 @@ impl Redactor {
         changed.then(|| parts.join(";"))
     }
 
-    /// Credential query parameters (and the authorization `code`) in a URL.
+    /// Credential query parameters (and the authorization `code`) in a URL, and in its
+    /// fragment (`#access_token=...` from the implicit grant).
     fn url(&mut self, url: &str) -> Option<String> {
-        let (base, query) = url.split_once('?')?;
-        let (query, fragment) = match query.split_once('#') {
-            Some((q, f)) => (q, Some(f)),
-            None => (query, None),
+        let (rest, fragment) = match url.split_once('#') {
+            Some((r, f)) => (r, Some(f)),
+            None => (url, None),
         };
-        let new = self.form(query, "query parameters")?;
-        Some(match fragment {
-            Some(f) => format!("{base}?{new}#{f}"),
-            None => format!("{base}?{new}"),
-        })
+        let (base, query) = match rest.split_once('?') {
+            Some((b, q)) => (b, Some(q)),
+            None => (rest, None),
+        };
+        let new_query = query.and_then(|q| self.form(q, "query parameters"));
+        let new_fragment = fragment.and_then(|f| self.form(f, "query parameters"));
+        if new_query.is_none() && new_fragment.is_none() {
+            return None;
+        }
+        let mut out = base.to_owned();
+        if let Some(q) = new_query.as_deref().or(query) {
+            out.push('?');
+            out.push_str(q);
+        }
+        if let Some(f) = new_fragment.as_deref().or(fragment) {
+            out.push('#');
+            out.push_str(f);
+        }
+        Some(out)
     }
 
     /// `a=1&password=x` form text.
@@ -238,9 +311,30 @@ impl Redactor {
         let trimmed = text.trim_start();
         if trimmed.starts_with('{') || trimmed.starts_with('[') {
             self.json(text, kind)
+        } else if text.contains("Content-Disposition: form-data")
+            || text.contains("content-disposition: form-data")
+        {
+            self.multipart(text, kind)
         } else {
             self.form(text, kind)
         }
+    }
+
+    /// `multipart/form-data` text: the values of parts named for a credential.
+    fn multipart(&mut self, text: &str, kind: &'static str) -> Option<String> {
+        let mut ranges = Vec::new();
+        crate::secrets::multipart_values(text, &mut ranges);
+        let mut edits = Vec::new();
+        for (start, end) in ranges {
+            if let Some(p) = self.placeholder(kind, &text[start..end]) {
+                edits.push(Edit::replace(crate::json::Span::new(start, end), p));
+            }
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        let refs: Vec<&Edit> = edits.iter().collect();
+        Some(apply(text, &refs))
     }
 
     fn base64_body(&mut self, text: &str) -> Option<String> {
@@ -284,8 +378,9 @@ impl Redactor {
             Kind::Object => {
                 for (k, v) in doc.members(node) {
                     let key = doc.as_str(k).unwrap_or_default();
-                    if (names_secret(&key) || is_code_key(&key)) && doc.kind(v) == Kind::String {
-                        let value = doc.as_str(v).unwrap_or_default();
+                    let scalar = matches!(doc.kind(v), Kind::String | Kind::Number);
+                    if (names_secret(&key) || is_code_key(&key)) && scalar {
+                        let value = doc.scalar_text(v).unwrap_or_default();
                         if let Some(p) = self.placeholder(kind, &value) {
                             let literal = serde_json::to_string(&p).unwrap_or_default();
                             edits.push(Edit::replace(doc.span(v), literal));

@@ -68,8 +68,19 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
                     .get(node, "type")
                     .is_some_and(|t| doc.str_eq(t, "secret"));
             let pair_value = doc.get(node, "value");
+            let base64 = doc
+                .get(node, "encoding")
+                .is_some_and(|e| doc.str_eq(e, "base64"));
             for (k, v) in doc.members(node) {
                 let key = doc.as_str(k).unwrap_or_default();
+                // A base64 body (HAR `content`): decoded, a credential inside hides the whole.
+                if base64 && key == "text" && doc.kind(v) == Kind::String {
+                    if base64_holds_secret(&doc.as_str(v).unwrap_or_default()) {
+                        let span = doc.span(v);
+                        out.push(Span::new(span.start + 1, span.end - 1));
+                    }
+                    continue;
+                }
                 if key.eq_ignore_ascii_case("apikey") {
                     api_key_values(doc, v, out);
                     continue;
@@ -121,6 +132,19 @@ fn api_key_values(doc: &Document, params: NodeId, out: &mut Vec<Span>) {
         if is_value(k) && doc.kind(v) == Kind::String {
             mask_literal(doc, v, out);
         }
+    }
+}
+
+fn base64_holds_secret(text: &str) -> bool {
+    use base64::Engine;
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+        Ok(bytes) => {
+            let decoded = String::from_utf8_lossy(&bytes);
+            !secrets_in_raw_text(&decoded).is_empty()
+        }
+        // A base64 flag on plain text: judge the text itself.
+        Err(_) => !secrets_in_raw_text(text).is_empty(),
     }
 }
 
@@ -211,6 +235,7 @@ pub fn names_secret(key: &str) -> bool {
         "sessionid",
         "authkey",
         "accesskey",
+        "verifier",
     ]
     .iter()
     .any(|w| k.contains(w))
@@ -223,6 +248,7 @@ pub fn names_secret(key: &str) -> bool {
 pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     url_credentials(text, &mut out);
+    multipart_values(text, &mut out);
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -303,6 +329,39 @@ pub fn is_jwt(text: &str) -> bool {
         .filter(|p| p.eq_ignore_ascii_case("bearer "))
         .map_or(t, |_| t[7..].trim());
     t.starts_with("eyJ") && jwt_end(t.as_bytes(), 0) == t.len()
+}
+
+/// `multipart/form-data` parts named for a credential: `name="password"`, a blank line, the value.
+pub fn multipart_values(text: &str, out: &mut Vec<(usize, usize)>) {
+    let mut from = 0;
+    while let Some(pos) = text[from..].find("name=\"") {
+        let key_start = from + pos + 6;
+        let Some(key_len) = text[key_start..].find('"') else {
+            break;
+        };
+        let key = &text[key_start..key_start + key_len];
+        from = key_start + key_len;
+        if !(names_secret(key) || is_code_key(key)) {
+            continue;
+        }
+        let rest = &text[from..];
+        let Some((blank, sep)) = ["\r\n\r\n", "\n\n"]
+            .iter()
+            .filter_map(|sep| rest.find(sep).map(|i| (i, sep.len())))
+            .min()
+        else {
+            continue;
+        };
+        let value_start = from + blank + sep;
+        let value_end = ["\r\n--", "\n--"]
+            .iter()
+            .filter_map(|b| text[value_start..].find(b))
+            .min()
+            .map_or(text.len(), |i| value_start + i);
+        if value_end > value_start && is_literal_secret(&text[value_start..value_end]) {
+            out.push((value_start, value_end));
+        }
+    }
 }
 
 /// `scheme://user:password@host`: the user-information part, unless it is only variables.

@@ -186,7 +186,11 @@ fn read_entry(doc: &Document, node: NodeId, index: usize) -> Option<Entry> {
             if params.is_empty() {
                 if let Some(t) = &text_value {
                     let trimmed = t.trim();
-                    if mime.contains("x-www-form-urlencoded")
+                    if mime.contains("multipart/form-data")
+                        || t.contains("Content-Disposition: form-data")
+                    {
+                        params = multipart_pairs(t);
+                    } else if mime.contains("x-www-form-urlencoded")
                         || (!trimmed.starts_with('{')
                             && !trimmed.starts_with('[')
                             && trimmed.contains('='))
@@ -289,13 +293,44 @@ fn pairs(doc: &Document, list: Option<NodeId>) -> Vec<(String, String)> {
     let Some(list) = list else { return Vec::new() };
     doc.elements(list)
         .filter(|p| doc.kind(*p) == Kind::Object)
+        // Chrome leaves query values (and some params) percent-encoded; others decode them.
         .filter_map(|p| {
-            Some((
-                text(doc, p, "name")?,
-                text(doc, p, "value").unwrap_or_default(),
-            ))
+            let name = text(doc, p, "name")?;
+            let value = text(doc, p, "value").unwrap_or_default();
+            Some((percent_decode(&name), percent_decode(&value)))
         })
         .collect()
+}
+
+/// The fields of `multipart/form-data` text: `name="k"`, a blank line, the value.
+pub fn multipart_pairs(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find("name=\"") {
+        let key_start = from + pos + 6;
+        let Some(key_len) = text[key_start..].find('"') else {
+            break;
+        };
+        let key = text[key_start..key_start + key_len].to_owned();
+        from = key_start + key_len;
+        let rest = &text[from..];
+        let Some((blank, sep)) = ["\r\n\r\n", "\n\n"]
+            .iter()
+            .filter_map(|s| rest.find(s).map(|i| (i, s.len())))
+            .min()
+        else {
+            continue;
+        };
+        let start = from + blank + sep;
+        let end = ["\r\n--", "\n--"]
+            .iter()
+            .filter_map(|b| text[start..].find(b))
+            .min()
+            .map_or(text.len(), |i| start + i);
+        out.push((key, text[start..end].to_owned()));
+        from = end;
+    }
+    out
 }
 
 /// `a=1&b=2`, percent-decoded (`+` is a space).

@@ -43,9 +43,11 @@ impl<'a> HarContext<'a> {
                 let token_request = e.request.param("grant_type").is_some()
                     && e.request.body.is_some()
                     || parts.path.trim_end_matches('/').ends_with("/oauth/token");
+                // Preflights, tunnels and HEAD requests are not API calls to judge.
+                let call = !matches!(e.request.method.as_str(), "OPTIONS" | "CONNECT" | "HEAD");
                 EntryFacts {
                     scopestack: endpoints.is_scopestack(&parts),
-                    api_request: endpoints.is_api(&parts) && !token_request,
+                    api_request: endpoints.is_api(&parts) && !token_request && call,
                     token_request,
                     path: endpoints.api_path(parts.path).to_owned(),
                     url,

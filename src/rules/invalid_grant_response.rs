@@ -96,9 +96,13 @@ fn code_cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, Str
     let Some(code) = r.param("code") else {
         return checklist();
     };
+    // Only an exchange that succeeded uses a code up.
     if let Some(first) = earlier.iter().rev().find(|e| {
         e.request.param("grant_type") == Some("authorization_code")
             && e.request.param("code") == Some(code)
+            && e.response
+                .as_ref()
+                .is_some_and(|r| (200..300).contains(&r.status))
     }) {
         return (
             format!(
@@ -135,18 +139,24 @@ fn code_cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, Str
     });
     if let Some(auth) = authorize {
         let sent = r.param("redirect_uri");
+        // The authorize step's callback: in its query, or its form when it was a POST.
         let registered = auth
             .request
             .query
             .iter()
+            .chain(auth.request.body.iter().flat_map(|b| b.params.iter()))
             .find(|(k, _)| k == "redirect_uri")
             .map(|(_, v)| v.as_str());
-        if let (Some(sent), Some(registered)) = (sent, registered) {
-            if sent != registered {
+        if let Some(registered) = registered {
+            if sent != Some(registered) {
+                let what = match sent {
+                    Some(sent) => format!("the exchange sent `redirect_uri` `{sent}`"),
+                    None => "the exchange sent no `redirect_uri`".to_owned(),
+                };
                 return (
                     format!(
-                        "the exchange sent `redirect_uri` `{sent}`, but the authorize request in \
-                         entry {} used `{registered}` (callback URL mismatch)",
+                        "{what}, but the authorize request in entry {} used `{registered}` (callback \
+                         URL mismatch)",
                         auth.index
                     ),
                     "Send the same callback URL in both steps, and register it for the \

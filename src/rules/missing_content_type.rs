@@ -129,11 +129,17 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
     for (entry, facts) in cx.entries() {
-        if !facts.api_request || !sends_body(&entry.request.method) {
+        let body = entry.request.body.as_ref();
+        let has_body = body.is_some_and(|b| {
+            b.text.as_deref().is_some_and(|t| !t.trim().is_empty()) || !b.params.is_empty()
+        });
+        if !facts.api_request || !sends_body(&entry.request.method) || !has_body {
             continue;
         }
         let header = entry.request.header("content-type");
-        if header.is_some_and(|h| is_json_api(&h.value)) {
+        // Some exporters leave the header out and keep the type in `postData.mimeType`.
+        let mime = body.is_some_and(|b| is_json_api(&b.mime));
+        if header.is_some_and(|h| is_json_api(&h.value)) || (header.is_none() && mime) {
             continue;
         }
         let what = match header {

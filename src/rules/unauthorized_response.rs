@@ -82,56 +82,81 @@ fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) 
         };
     };
     let value = header.value.trim();
+    if value.contains("{{") {
+        return (
+            "the `Authorization` header holds an unresolved `{{variable}}`: the variable was not set when the request ran".into(),
+            "Set the variable before the call (run the token request first, or select the environment that defines it).".into(),
+        );
+    }
     let Some(token) = value
         .get(..7)
         .filter(|p| p.eq_ignore_ascii_case("bearer "))
         .map(|_| value[7..].trim())
         .filter(|t| !t.is_empty())
     else {
-        let scheme = value.split_whitespace().next().unwrap_or("");
-        let shown = if scheme.is_empty() {
+        if is_json_object(value) {
+            return json_token();
+        }
+        // Name the scheme only when it is a known one: anything else may be the secret itself.
+        const SCHEMES: &[&str] = &[
+            "basic",
+            "bearer",
+            "digest",
+            "token",
+            "negotiate",
+            "ntlm",
+            "hoba",
+            "mutual",
+            "aws4-hmac-sha256",
+            "apikey",
+        ];
+        let first = value.split_whitespace().next().unwrap_or("");
+        let shown = if value.is_empty() {
             "an empty value".to_owned()
+        } else if SCHEMES.contains(&first.to_ascii_lowercase().as_str()) {
+            format!("the `{first}` scheme")
         } else {
-            format!("the `{scheme}` scheme")
+            "no scheme".to_owned()
         };
         return (
             format!("the `Authorization` header is not `Bearer <token>` ({shown})"),
             "Send `Authorization: Bearer <access_token>`.".into(),
         );
     };
-    if token.starts_with('{') {
-        return (
-            "the bearer token is a JSON object: the whole token response was stored as the token".into(),
-            "Store `pm.response.json().access_token`, not the whole response (see `scopelint explain SS003`).".into(),
-        );
+    if is_json_object(token) {
+        return json_token();
     }
     // The token response this token came from: the one that issued it when the capture shows
     // it, else the latest before the call.
-    let issued = earlier
+    let responses: Vec<(&Entry, serde_json::Map<String, serde_json::Value>)> = earlier
+        .iter()
+        .filter(|e| {
+            let url = e.request.absolute_url();
+            cx.endpoints
+                .is_scopestack(&crate::scopestack::UrlParts::parse(&url))
+                && e.response
+                    .as_ref()
+                    .is_some_and(|r| (200..300).contains(&r.status))
+        })
+        .filter_map(|e| Some((e, e.response.as_ref()?.json()?)))
+        .filter(|(_, json)| json.contains_key("access_token"))
+        .collect();
+    let issued_this = responses
         .iter()
         .rev()
-        .filter_map(|e| Some((e, e.response.as_ref()?.json()?)))
-        .filter(|(e, json)| {
-            e.response
-                .as_ref()
-                .is_some_and(|r| (200..300).contains(&r.status))
-                && json.contains_key("access_token")
-        })
-        .fold(
-            None,
-            |best: Option<(&Entry, serde_json::Map<String, serde_json::Value>)>, (e, json)| {
-                let exact = json.get("access_token").and_then(|t| t.as_str()) == Some(token);
-                match &best {
-                    Some((_, b))
-                        if b.get("access_token").and_then(|t| t.as_str()) == Some(token) =>
-                    {
-                        best
-                    }
-                    _ if exact || best.is_none() => Some((e, json)),
-                    _ => best,
-                }
-            },
-        );
+        .find(|(_, json)| json.get("access_token").and_then(|t| t.as_str()) == Some(token));
+    // Without the issuing response in the capture, the latest one stands in only when no
+    // response shows its token (a sanitised capture); a different visible token says nothing.
+    let tokens_visible = responses.iter().any(|(_, json)| {
+        json.get("access_token")
+            .and_then(|t| t.as_str())
+            .is_some_and(|t| !t.contains("redacted"))
+    });
+    let issued = match issued_this {
+        Some(found) => Some(found.clone()),
+        None if !tokens_visible => responses.last().cloned(),
+        None => None,
+    };
     if let Some((token_entry, json)) = issued {
         let expires_in = json
             .get("expires_in")
@@ -164,6 +189,18 @@ fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) 
     )
 }
 
+fn is_json_object(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+        && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text.trim()).is_ok()
+}
+
+fn json_token() -> (String, String) {
+    (
+        "the bearer token is a JSON object: the whole token response was stored as the token".into(),
+        "Store `pm.response.json().access_token`, not the whole response (see `scopelint explain SS003`).".into(),
+    )
+}
+
 /// Chrome strips `Authorization` and cookies from exports by default; redaction tools leave
 /// placeholders.
 fn sanitised(cx: &HarContext) -> bool {
@@ -179,10 +216,9 @@ fn sanitised(cx: &HarContext) -> bool {
             || v.contains("<hidden>")
     };
     let any_placeholder = cx.har.entries.iter().any(|e| {
-        e.request
-            .headers
+        ["authorization", "cookie"]
             .iter()
-            .chain(e.response.iter().flat_map(|r| r.headers.iter()))
+            .filter_map(|n| e.request.header(n))
             .any(|h| placeholder(&h.value))
     });
     let chrome = cx.har.creator.eq_ignore_ascii_case("WebInspector");

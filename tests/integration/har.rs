@@ -147,19 +147,20 @@ fn redact_writes_next_to_the_input_by_default_and_reports_counts() {
 }
 
 /// A capture of the authorization-code flow, built for each cause SS007 tells apart.
-fn code_flow(exchanges: &[(&str, &str, &str)], authorize_redirect: &str) -> String {
+fn code_flow(exchanges: &[(&str, &str, &str, u16)], authorize_redirect: &str) -> String {
     let mut entries = vec![json!({
         "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 50,
         "request": {"method": "GET", "url": format!("https://app.scopestack.io/oauth/authorize?client_id=c&response_type=code&redirect_uri={authorize_redirect}"), "headers": []},
         "response": {"status": 302, "headers": [{"name": "Location", "value": format!("{authorize_redirect}?code=THE-CODE")}], "content": {"text": ""}}
     })];
-    for (when, code, redirect) in exchanges {
+    for (when, code, redirect, status) in exchanges {
         entries.push(json!({
             "startedDateTime": when, "time": 80,
             "request": {"method": "POST", "url": "https://app.scopestack.io/oauth/token", "headers": [],
                 "postData": {"mimeType": "application/x-www-form-urlencoded",
                     "text": format!("grant_type=authorization_code&code={code}&redirect_uri={redirect}&client_id=c")}},
-            "response": {"status": 400, "headers": [], "content": {"mimeType": "application/json", "text": "{\"error\":\"invalid_grant\"}"}}
+            "response": {"status": status, "headers": [], "content": {"mimeType": "application/json",
+                "text": if *status == 200 { "{\"access_token\":\"t\",\"expires_in\":7200}" } else { "{\"error\":\"invalid_grant\"}" }}}
         }));
     }
     json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": entries}}).to_string()
@@ -171,18 +172,29 @@ fn invalid_grant_causes_read_from_the_capture() {
     let cb = "https://oauth.pstmn.io/v1/callback";
     let cases = [
         (
-            code_flow(&[("2026-11-30T09:15:00.000Z", "THE-CODE", cb)], cb),
+            code_flow(&[("2026-11-30T09:15:00.000Z", "THE-CODE", cb, 400)], cb),
             "minutes after the authorize redirect",
         ),
         (
             code_flow(
                 &[
-                    ("2026-11-30T09:00:10.000Z", "THE-CODE", cb),
-                    ("2026-11-30T09:00:20.000Z", "THE-CODE", cb),
+                    ("2026-11-30T09:00:10.000Z", "THE-CODE", cb, 200),
+                    ("2026-11-30T09:00:20.000Z", "THE-CODE", cb, 400),
                 ],
                 cb,
             ),
             "already exchanged in entry 1",
+        ),
+        // A failed first attempt does not use the code up: here it expired.
+        (
+            code_flow(
+                &[
+                    ("2026-11-30T09:00:10.000Z", "THE-CODE", cb, 400),
+                    ("2026-11-30T09:30:00.000Z", "THE-CODE", cb, 400),
+                ],
+                cb,
+            ),
+            "minutes after the authorize redirect",
         ),
         (
             code_flow(
@@ -190,16 +202,31 @@ fn invalid_grant_causes_read_from_the_capture() {
                     "2026-11-30T09:00:10.000Z",
                     "THE-CODE",
                     "https://other.example/cb",
+                    400,
                 )],
                 cb,
             ),
             "callback URL mismatch",
         ),
+        // Percent-encoded the same callback: no mismatch.
         (
-            code_flow(&[("2026-11-30T09:00:10.000Z", "THE-CODE", cb)], cb),
+            code_flow(
+                &[(
+                    "2026-11-30T09:00:10.000Z",
+                    "THE-CODE",
+                    "https%3A%2F%2Foauth.pstmn.io%2Fv1%2Fcallback",
+                    400,
+                )],
+                cb,
+            ),
+            "no specific cause",
+        ),
+        (
+            code_flow(&[("2026-11-30T09:00:10.000Z", "THE-CODE", cb, 400)], cb),
             "no specific cause",
         ),
     ];
+
     for (i, (capture, want)) in cases.iter().enumerate() {
         let file = dir.path().join(format!("c{i}.har"));
         std::fs::write(&file, capture).unwrap();
@@ -271,4 +298,77 @@ fn real_captures_raise_no_alarm_and_redact_cleanly() {
                 .unwrap_or_else(|e| panic!("{path}: {e}"));
         }
     }
+}
+
+/// Captures a review wrote to break things (`tests/fixtures/har/`); their secrets all start
+/// with `SEC`.
+#[test]
+fn review_captures_neither_leak_nor_cry_wolf() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in files_in(&repo().join("tests/fixtures/har")) {
+        let path = file.to_str().unwrap();
+        let mut everything = String::new();
+        for format in ["full", "concise", "json", "sarif", "github"] {
+            let r = run(&["check", "--format", format, path]);
+            assert!(
+                matches!(r.code, 0..=2) && !r.stderr.contains("panicked"),
+                "{path}"
+            );
+            everything.push_str(&r.stdout);
+            everything.push_str(&r.stderr);
+        }
+        let out = dir.path().join("copy.har");
+        if run(&["redact", path, "-o", out.to_str().unwrap()]).code == 0 {
+            everything.push_str(&std::fs::read_to_string(&out).unwrap());
+        }
+        assert!(
+            !everything.contains("SEC"),
+            "{path} shows a secret:\n{everything}"
+        );
+    }
+    let expect = |name: &str, codes_wanted: &[&str], message: Option<&str>| {
+        let (report, _) = check_json(&[repo()
+            .join("tests/fixtures/har")
+            .join(name)
+            .to_str()
+            .unwrap()]);
+        assert_eq!(codes(&report), codes_wanted, "{name}: {report}");
+        if let Some(m) = message {
+            assert!(report.to_string().contains(m), "{name}: {report}");
+        }
+    };
+    // Preflights, tunnels, bodiless POSTs and a type given only in postData are fine.
+    expect("preflight.har", &[], None);
+    expect("connect.har", &[], None);
+    expect("nobody.har", &[], None);
+    expect("mimeonly.har", &[], None);
+    expect(
+        "rawtoken.har",
+        &["SS008"],
+        Some("is not `Bearer <token>` (no scheme)"),
+    );
+    expect(
+        "unresolved.har",
+        &["SS008"],
+        Some("unresolved `{{variable}}`"),
+    );
+    expect(
+        "multipart.har",
+        &["SS006", "SS007"],
+        Some("carried `redirect_uri`"),
+    );
+    expect(
+        "ffstars.har",
+        &["SS008"],
+        Some("sent no `Authorization` header"),
+    );
+    expect("arr.har", &["scopelint::har"], None);
+    let (report, _) = check_json(&[repo()
+        .join("tests/fixtures/har/foreigntoken.har")
+        .to_str()
+        .unwrap()]);
+    assert!(
+        !report.to_string().contains("minutes old"),
+        "another service's token response: {report}"
+    );
 }
