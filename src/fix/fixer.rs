@@ -84,7 +84,18 @@ pub fn fix_text(
             };
         }
         let chosen = select(candidates.iter().map(|(f, _)| *f));
-        if let Some((new_text, env)) = try_apply(&text, settings, &chosen) {
+        let progress = try_apply(&text, settings, &chosen);
+        if progress
+            .as_ref()
+            .is_some_and(|(new_text, env)| *new_text == *text && env.is_none())
+        {
+            // Edits that change nothing would repeat forever: those fixes cannot work here.
+            for (_, key) in &candidates {
+                rejected.insert(key.clone());
+            }
+            continue;
+        }
+        if let Some((new_text, env)) = progress {
             text = Arc::from(new_text);
             settings.environment = env.or(settings.environment.take());
             applied += chosen.len();

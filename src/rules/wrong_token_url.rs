@@ -262,7 +262,8 @@ fn fix_request_url(cx: &Context, owner: Owner, url: &Url) -> Option<Fix> {
     for (key, value) in cx.endpoints.app.url_parts("/oauth/token") {
         match (doc.get(url.node, key), value) {
             (Some(node), Some(value)) => edits.push(ed.replace_value(node, &value)),
-            (None, Some(value)) if key == "port" => {
+            // A missing part (a port, or a protocol in an object without `raw`) is added.
+            (None, Some(value)) if key == "port" || key == "protocol" => {
                 edits.push(ed.insert_member(url.node, Some(previous), key, &value))
             }
             (Some(_), None) => edits.extend(ed.remove_member(url.node, key)),

@@ -71,3 +71,55 @@ fn truncated_and_corrupted_fixtures_never_panic() {
     }
     assert!(runs > 4000, "{runs}");
 }
+
+/// Inputs the fuzzers found (`tests/fixtures/crashes/`): linting them does not panic, and
+/// fixing them gives text that parses and a second fix that changes nothing.
+#[test]
+fn fuzzer_findings_stay_fixed() {
+    use scopelint::fix::fixer::fix_text;
+    use std::sync::Arc;
+    let (config, overrides) = (Config::default(), Overrides::default());
+    let options = RuleOptions {
+        config: &config,
+        overrides: &overrides,
+        path: None,
+    };
+    let dir = repo().join("tests/fixtures/crashes");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let mut settings = Settings::default();
+        for name in [
+            "f.postman_collection.json",
+            "f.postman_environment.json",
+            "f.har",
+        ] {
+            let _ = lint_bytes(name, bytes.clone(), true, &settings, options);
+        }
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let fixed = fix_text(
+            "f.postman_collection.json",
+            Arc::from(text),
+            0,
+            true,
+            &mut settings,
+            options,
+            true,
+        );
+        assert!(scopelint::json::Document::parse(fixed.text.clone()).is_ok());
+        let again = fix_text(
+            "f.postman_collection.json",
+            fixed.text.clone(),
+            0,
+            true,
+            &mut settings,
+            options,
+            true,
+        );
+        assert_eq!(again.applied, 0, "a second fix changed something");
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}
