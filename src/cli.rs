@@ -157,6 +157,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Report files larger than this many MiB as errors instead of reading them
+    #[arg(long, value_name = "MIB", default_value_t = 512, value_hint = clap::ValueHint::Other)]
+    pub max_file_size: u64,
+
     /// Exit with 0 even when problems are found (errors still exit with 2)
     #[arg(long, help_heading = "Output")]
     pub exit_zero: bool,

@@ -233,8 +233,20 @@ fn load_input(input: &Input, args: &CheckArgs) -> Loaded {
                 .clone()
                 .unwrap_or_else(|| "<stdin>".to_owned());
             let mut bytes = Vec::new();
-            if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
+            let limit = args.max_file_size.saturating_mul(1 << 20);
+            if let Err(e) = io::stdin()
+                .lock()
+                .take(limit.saturating_add(1))
+                .read_to_end(&mut bytes)
+            {
                 return Loaded::Report(FileReport::failed(&name, io_message(&e)));
+            }
+            if bytes.len() as u64 > limit {
+                let message = format!(
+                    "standard input is larger than {} MiB; raise --max-file-size to lint it",
+                    args.max_file_size
+                );
+                return Loaded::Report(FileReport::failed(&name, message));
             }
             Loaded::Bytes(LoadedFile {
                 name,
@@ -250,6 +262,11 @@ fn load_input(input: &Input, args: &CheckArgs) -> Loaded {
             match std::fs::metadata(path) {
                 // A FIFO or device could block or never end.
                 Ok(m) if !m.is_file() => return failed("not a regular file".to_owned()),
+                // Parsing keeps the text and its tape in memory (about 4.5 times the size):
+                // refusing early beats being killed for memory halfway through a run.
+                Ok(m) if m.len() > args.max_file_size.saturating_mul(1 << 20) => {
+                    return failed(too_large(m.len(), args.max_file_size))
+                }
                 Err(e) => return failed(io_message(&e)),
                 Ok(_) => {}
             }
@@ -274,6 +291,13 @@ fn load_input(input: &Input, args: &CheckArgs) -> Loaded {
             })
         }
     }
+}
+
+fn too_large(len: u64, max_mib: u64) -> String {
+    format!(
+        "the file is {} MiB, larger than --max-file-size {max_mib} MiB; raise the limit to lint it",
+        len.div_ceil(1 << 20)
+    )
 }
 
 /// `--show-files`: the file is listed when scopelint would lint it.

@@ -75,11 +75,24 @@ fn directories_are_walked_and_other_json_is_skipped_silently() {
         .iter()
         .filter(|f| f.starts_with("tests/"))
         .count();
-    let in_fix = crate::common::files_in(&crate::common::repo().join("tests/fixtures/fix")).len();
-    // Every collection (fix/ holds more), the environment file, and walk/sub/api.json.
+    let fixtures = crate::common::repo().join("tests/fixtures");
+    let count = |dir: &str, looks_right: fn(&str) -> bool| {
+        crate::common::files_in(&fixtures.join(dir))
+            .iter()
+            .filter(|p| looks_right(&std::fs::read_to_string(p).unwrap_or_default()))
+            .count()
+    };
+    let in_fix = count("fix", |_| true);
+    let hars = count("har", |_| true);
+    // Fuzzer findings are linted when they look like collections (by schema URL).
+    let crashes = count("crashes", |text| text.contains("getpostman.com/json/collection"));
+    let environments = count(".", |text| text.contains("_postman_variable_scope"));
+    assert_eq!(environments, 2);
+    // Every collection (fix/ holds more), HAR, environment and crash finding, and
+    // walk/sub/api.json.
     assert_eq!(
         report["files"].as_u64().unwrap() as usize,
-        collections + in_fix + 2
+        collections + in_fix + hars + crashes + environments + 1
     );
     let errors: Vec<_> = report["diagnostics"]
         .as_array()
@@ -175,6 +188,7 @@ fn rules_lists_every_code_name_and_summary() {
             ("SS010", "missing-content-type"),
             ("SS011", "hard-coded-secret"),
             ("SS012", "missing-authorization"),
+            ("SS013", "duplicate-key"),
         ]
     );
 }
@@ -247,4 +261,82 @@ fn unreadable_and_special_files_are_errors_not_crashes() {
         report["diagnostics"][0]["message"],
         "No such file or directory"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_fifos_do_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/clean.postman_collection.json",
+        dir.path().join("c.postman_collection.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let fifo = dir.path().join("pipe.postman_collection.json");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    // The walk does not follow links (no loop) and skips what is not a file.
+    let (report, r) = check_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{report}");
+    assert_eq!(report["files"], 1);
+    // Named explicitly, the FIFO is an error, not a hang.
+    let (report, r) = check_json(&[fifo.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert_eq!(report["diagnostics"][0]["message"], "not a regular file");
+}
+
+#[test]
+fn a_one_gigabyte_file_is_refused_before_it_is_read() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.postman_collection.json");
+    // Valid JSON: an array of one GiB of whitespace.
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+    out.write_all(b"[").unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..1024 {
+        out.write_all(&spaces).unwrap();
+    }
+    out.write_all(b"]").unwrap();
+    out.into_inner().unwrap().sync_all().unwrap();
+    let (report, r) = check_json(&[
+        big.to_str().unwrap(),
+        "examples/missing-accept-header.postman_collection.json",
+    ]);
+    assert_eq!(r.code, 2, "{report}");
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let refused = diagnostics
+        .iter()
+        .find(|d| d["path"] == big.to_str().unwrap())
+        .expect("the big file is reported");
+    assert_eq!(
+        refused["message"],
+        "the file is 1025 MiB, larger than --max-file-size 512 MiB; raise the limit to lint it"
+    );
+    // The other file is still linted.
+    assert!(diagnostics.iter().any(|d| d["code"] == "SS004"), "{report}");
+
+    // The limit is the user's to set; standard input honours it too.
+    let (report, r) = check_json(&[
+        "--max-file-size",
+        "0",
+        "examples/clean.postman_collection.json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(report["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("larger than --max-file-size 0 MiB"));
+    let out = scopelint()
+        .args(["check", "--format", "json", "--max-file-size", "0", "-"])
+        .write_stdin("{}")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("standard input is larger than 0 MiB; raise --max-file-size to lint it"));
 }
