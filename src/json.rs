@@ -276,6 +276,46 @@ impl Document {
         Span::new(base + raw_start.unwrap_or(i), base + i)
     }
 
+    /// Every object in the document, in source order.
+    pub fn objects(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == Kind::Object)
+            .map(|(i, _)| NodeId(i as u32))
+    }
+
+    /// The RFC 6901 pointer of a value, found by descending from the root (a value's subtree
+    /// is the tape range up to its `next`, so each step picks one child).
+    pub fn pointer_of(&self, target: NodeId) -> String {
+        let mut pointer = String::new();
+        let mut cur = self.root();
+        let within = |v: NodeId| v.0 <= target.0 && target.0 < self.entry(v).next;
+        while cur != target {
+            let next = match self.kind(cur) {
+                Kind::Object => self.members(cur).find(|&(_, v)| within(v)).map(|(k, v)| {
+                    let key = self.as_str(k).unwrap_or_default();
+                    pointer.push('/');
+                    pointer.push_str(&pointer_token(&key));
+                    v
+                }),
+                Kind::Array => self
+                    .elements(cur)
+                    .enumerate()
+                    .find(|&(_, v)| within(v))
+                    .map(|(i, v)| {
+                        pointer.push_str(&format!("/{i}"));
+                        v
+                    }),
+                _ => None,
+            };
+            // None: `target` is a key, and its object's pointer is as near as a pointer gets.
+            let Some(next) = next else { break };
+            cur = next;
+        }
+        pointer
+    }
+
     /// Number of tape entries (values plus keys); a measure of document size.
     pub fn node_count(&self) -> usize {
         self.entries.len()

@@ -231,17 +231,21 @@ pub fn lint_text(
         }
         FileKind::Environment | FileKind::Globals => {
             let mut diagnostics = Vec::new();
-            let rule = &rules::hard_coded_secret::RULE;
-            if options
-                .config
-                .enabled(rule, options.overrides, options.path)
-            {
+            let enabled = |rule| {
+                options
+                    .config
+                    .enabled(rule, options.overrides, options.path)
+            };
+            if enabled(&rules::hard_coded_secret::RULE) {
                 rules::hard_coded_secret::check_variables_file(&doc, &mut diagnostics);
-                for d in &mut diagnostics {
-                    d.severity = options.config.severity(d.rule);
-                }
-                options.config.apply_path_ignores(&doc, &mut diagnostics);
             }
+            if enabled(&rules::duplicate_key::RULE) {
+                rules::duplicate_key::check_document(&doc, &mut diagnostics);
+            }
+            for d in &mut diagnostics {
+                d.severity = options.config.severity(d.rule);
+            }
+            options.config.apply_path_ignores(&doc, &mut diagnostics);
             diagnostics
         }
         FileKind::Other(reason) => return Outcome::Skipped(reason),

@@ -2,6 +2,7 @@
 //! its metadata and its check. Codes and names are fixed: configs and tools key on them.
 
 pub(crate) mod cure;
+pub(crate) mod duplicate_key;
 mod forbidden_response;
 pub mod har_context;
 pub(crate) mod hard_coded_secret;
@@ -61,6 +62,7 @@ pub static RULES: &[&RuleInfo] = &[
     &missing_content_type::RULE,
     &hard_coded_secret::RULE,
     &missing_authorization::RULE,
+    &duplicate_key::RULE,
 ];
 
 /// Finds a rule by code (`SS001`, any case) or name (`oauth-password-grant`).

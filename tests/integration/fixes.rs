@@ -304,6 +304,77 @@ fn read_only_files_are_an_error_and_stay_as_they_were() {
     assert_eq!(leftovers.len(), 2, "temporary files left: {leftovers:?}");
 }
 
+/// A small tmpfs, unmounted when the test ends however it ends.
+#[cfg(target_os = "linux")]
+struct Tmpfs(tempfile::TempDir);
+
+#[cfg(target_os = "linux")]
+impl Tmpfs {
+    fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(Tmpfs(dir))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_leaves_the_original_intact() {
+    use std::io::Write;
+    let Some(disk) = Tmpfs::mount("256k") else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
+        return;
+    };
+    let copy = copy_to(
+        disk.0.path(),
+        "examples/password-helper.postman_collection.json",
+    );
+    let original = std::fs::read(&copy).unwrap();
+    // Fill the disk to the last byte.
+    let mut filler = std::fs::File::create(disk.0.path().join("filler")).unwrap();
+    let block = vec![0u8; 4096];
+    while filler.write_all(&block).is_ok() {}
+    while filler.write_all(&block[..1]).is_ok() {}
+    drop(filler);
+
+    let (report, r) = check_json(&["--fix", copy.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{report}");
+    let write_error = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "scopelint::write")
+        .unwrap_or_else(|| panic!("no write error: {report}"));
+    let message = write_error["message"].as_str().unwrap();
+    assert!(message.contains("No space left on device"), "{message}");
+    assert!(message.ends_with("nothing was changed"), "{message}");
+    assert_eq!(std::fs::read(&copy).unwrap(), original);
+    let mut names: Vec<_> = std::fs::read_dir(disk.0.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["filler", "password-helper.postman_collection.json"],
+        "temporary files left behind"
+    );
+}
+
 #[test]
 fn stdin_fix_writes_the_fixed_text_to_stdout_and_the_report_to_stderr() {
     let input =
