@@ -68,7 +68,28 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
 }
 
 pub fn parse(text: &Arc<str>) -> Result<Document, ParseError> {
-    Document::parse(text.clone())
+    Document::parse(text.clone()).map_err(|mut e| {
+        if let Some(why) = what_went_wrong(text) {
+            e.message = why.into();
+        }
+        e
+    })
+}
+
+/// A plainer cause for the two mistakes a parse error alone does not explain.
+fn what_went_wrong(text: &str) -> Option<&'static str> {
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Some("the file is empty (or only whitespace)");
+    }
+    // `callback({...});`: JSON wrapped for a <script> tag.
+    let name_len = trimmed
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.')))
+        .unwrap_or(0);
+    let jsonp = name_len > 0
+        && trimmed[name_len..].trim_start().starts_with('(')
+        && !trimmed.starts_with(|c: char| c.is_ascii_digit());
+    jsonp.then_some("the JSON is wrapped in a JSONP call, `name(...)`; remove the wrapper")
 }
 
 /// What a parsed file is.

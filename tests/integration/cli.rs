@@ -85,7 +85,9 @@ fn directories_are_walked_and_other_json_is_skipped_silently() {
     let in_fix = count("fix", |_| true);
     let hars = count("har", |_| true);
     // Fuzzer findings are linted when they look like collections (by schema URL).
-    let crashes = count("crashes", |text| text.contains("getpostman.com/json/collection"));
+    let crashes = count("crashes", |text| {
+        text.contains("getpostman.com/json/collection")
+    });
     let environments = count(".", |text| text.contains("_postman_variable_scope"));
     assert_eq!(environments, 2);
     // Every collection (fix/ holds more), HAR, environment and crash finding, and
@@ -339,4 +341,124 @@ fn a_one_gigabyte_file_is_refused_before_it_is_read() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout)
         .contains("standard input is larger than 0 MiB; raise --max-file-size to lint it"));
+}
+
+#[test]
+fn hostile_inputs_are_clear_errors_and_the_other_files_are_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16 = |big_endian: bool, bom: bool| {
+        let mut out = Vec::new();
+        if bom {
+            out.extend(if big_endian {
+                [0xFE, 0xFF]
+            } else {
+                [0xFF, 0xFE]
+            });
+        }
+        for unit in r#"{"info": {}}"#.encode_utf16() {
+            out.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        out
+    };
+    let truncated = std::fs::read("examples/password-helper.postman_collection.json").unwrap();
+    let mut junk = Vec::new();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for _ in 0..4096 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        junk.push(state as u8);
+    }
+    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        ("empty", vec![], "scopelint::json", "the file is empty"),
+        (
+            "whitespace",
+            b" \n\t\r\n".to_vec(),
+            "scopelint::json",
+            "the file is empty",
+        ),
+        (
+            "truncated",
+            truncated[..truncated.len() / 2].to_vec(),
+            "scopelint::json",
+            "invalid JSON",
+        ),
+        ("junk", junk, "scopelint::encoding", "not valid UTF-8"),
+        (
+            "bad-utf8",
+            b"{\"a\": \"\xC3\x28\"}".to_vec(),
+            "scopelint::encoding",
+            "byte 0xC3 at offset 7",
+        ),
+        (
+            "utf16le",
+            utf16(false, false),
+            "scopelint::encoding",
+            "UTF-16",
+        ),
+        (
+            "utf16be",
+            utf16(true, false),
+            "scopelint::encoding",
+            "UTF-16",
+        ),
+        (
+            "utf16le-bom",
+            utf16(false, true),
+            "scopelint::encoding",
+            "UTF-16",
+        ),
+        (
+            "utf16be-bom",
+            utf16(true, true),
+            "scopelint::encoding",
+            "UTF-16",
+        ),
+        (
+            "jsonp",
+            b"callback({\"info\": {}});".to_vec(),
+            "scopelint::json",
+            "JSONP",
+        ),
+        (
+            "deep",
+            ["[".repeat(100_000), "]".repeat(100_000)]
+                .concat()
+                .into_bytes(),
+            "scopelint::json",
+            "nesting deeper than 512 levels",
+        ),
+    ];
+    let mut args = vec!["examples/missing-accept-header.postman_collection.json".to_owned()];
+    for (name, bytes, _, _) in &cases {
+        let path = dir.path().join(format!("{name}.postman_collection.json"));
+        std::fs::write(&path, bytes).unwrap();
+        args.push(path.to_str().unwrap().to_owned());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (report, r) = check_json(&args);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    for (name, _, code, message) in &cases {
+        let file = format!("{name}.postman_collection.json");
+        let found: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d["path"].as_str().unwrap().ends_with(&file))
+            .collect();
+        assert_eq!(found.len(), 1, "{name}: {found:?}");
+        assert_eq!(found[0]["code"], *code, "{name}");
+        assert!(
+            found[0]["message"].as_str().unwrap().contains(message),
+            "{name}: {}",
+            found[0]["message"]
+        );
+    }
+    // The good file among them is still linted.
+    let ss004 = diagnostics.iter().filter(|d| d["code"] == "SS004").count();
+    assert_eq!(ss004, 3, "{report}");
 }
