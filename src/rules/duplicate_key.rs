@@ -51,11 +51,14 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
 
 /// Every object in `doc`: collections, environments and HARs alike.
 pub fn check_document(doc: &Document, out: &mut Vec<Diagnostic>) {
+    // One buffer for every object: this pass visits each object of files with millions.
+    let mut keys: Vec<(NodeId, Cow<str>)> = Vec::new();
     for obj in doc.objects() {
-        let keys: Vec<(NodeId, Cow<str>)> = doc
-            .members(obj)
-            .map(|(k, _)| (k, doc.as_str(k).unwrap_or_default()))
-            .collect();
+        keys.clear();
+        keys.extend(
+            doc.members(obj)
+                .map(|(k, _)| (k, doc.as_str(k).unwrap_or_default())),
+        );
         if keys.len() < 2 {
             continue;
         }
