@@ -134,3 +134,56 @@ fn compare(file: &Path) {
         ),
     }
 }
+
+/// `--fix` (into a copy) on every corpus file and example, and `redact` on every HAR: no panic,
+/// no unexpected exit, and a file that was not fixed stays byte-identical.
+#[test]
+fn fix_and_redact_never_crash_on_the_corpus_or_the_examples() {
+    let mut files: Vec<std::path::PathBuf> = files_in(&crate::common::repo().join("examples"));
+    files.extend(files_in(&crate::common::repo().join("examples/har")));
+    if let Some(corpus) = corpus() {
+        for dir in ["broken", "har", "postman", "postman-env"] {
+            files.extend(files_in(&corpus.join(dir)));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (i, file) in files.iter().enumerate() {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let copy = dir.path().join(format!("{i}-{name}"));
+        std::fs::copy(file, &copy).unwrap();
+        let r = crate::common::run(&["check", "--fix", copy.to_str().unwrap()]);
+        assert!(matches!(r.code, 0..=2), "{name}: exit {}", r.code);
+        assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+        if r.code == 2 {
+            // An error (not a collection, invalid JSON, ...) leaves the file as it was.
+            assert_eq!(
+                std::fs::read(&copy).unwrap(),
+                std::fs::read(file).unwrap(),
+                "{name}"
+            );
+        }
+        if name.ends_with(".har") {
+            let out = dir.path().join(format!("{i}.redacted.har"));
+            let r = crate::common::run(&[
+                "redact",
+                file.to_str().unwrap(),
+                "--output",
+                out.to_str().unwrap(),
+            ]);
+            assert!(matches!(r.code, 0 | 2), "{name}: redact exit {}", r.code);
+            assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+            if r.code == 0 {
+                let text = std::fs::read(&out).unwrap();
+                // The copy keeps the original's byte-order mark, which serde_json rejects.
+                let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
+                assert!(
+                    serde_json::from_slice::<serde_json::Value>(text).is_ok(),
+                    "{name}: the redacted copy is not JSON"
+                );
+            } else {
+                assert!(!out.exists(), "{name}: a failed redact left a file");
+            }
+        }
+    }
+    assert!(files.len() > 10);
+}
