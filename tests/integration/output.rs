@@ -139,6 +139,9 @@ fn secrets_never_appear_in_any_output() {
         "hunter2-password",
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig-part-xyz",
         "refresh-tok-123",
+        "apikey-0123456789abcdef",
+        "sessionid=cookie-value-987",
+        "body-pass-456",
     ];
     std::fs::write(
         &path,
@@ -150,10 +153,12 @@ fn secrets_never_appear_in_any_output() {
     {{"key": "grant_type", "value": "password_credentials", "type": "string"}},
     {{"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token", "type": "string"}}]}},
   "item": [{{"name": "Clients", "request": {{"method": "GET",
-    "header": [{{"key": "Authorization", "value": "Bearer {2}"}}],
+    "header": [{{"key": "Authorization", "value": "Bearer {2}"}}, {{"key": "X-API-Key", "value": "{4}"}}, {{"key": "Cookie", "value": "{5}"}}],
     "url": "https://api.scopestack.io/v1/clients"}},
-    "event": [{{"listen": "test", "script": {{"exec": ["pm.environment.set('refresh_token', '{3}');", "pm.environment.set('access_token', pm.response.text());"]}}}}]}}]}}"#,
-            secrets[0], secrets[1], secrets[2], secrets[3]
+    "event": [{{"listen": "test", "script": {{"exec": ["pm.environment.set('refresh_token', '{3}');", "pm.environment.set('access_token', pm.response.text());"]}}}}]}},
+   {{"name": "Token", "request": {{"method": "POST", "url": "https://app.scopestack.io/oauth/token",
+    "body": {{"mode": "urlencoded", "urlencoded": [{{"key": "grant_type", "value": "password"}}, {{"key": "password", "value": "{6}"}}]}}}}}}]}}"#,
+            secrets[0], secrets[1], secrets[2], secrets[3], secrets[4], secrets[5], secrets[6]
         ),
     )
     .unwrap();
@@ -169,7 +174,17 @@ fn secrets_never_appear_in_any_output() {
             full.stdout
         );
     }
-    let everything = format!("{}{}{json}", full.stdout, full.stderr);
+    let mut everything = format!("{}{}{json}", full.stdout, full.stderr);
+    for format in ["concise", "sarif", "github"] {
+        let r = run(&["check", "--format", format, file]);
+        assert_eq!(r.code, 1, "{format}");
+        everything += &r.stdout;
+        everything += &r.stderr;
+    }
+    let diff = run(&["check", "--diff", "--unsafe-fixes", file]);
+    assert!(diff.stdout.contains("@@"), "no diff shown:\n{}", diff.stdout);
+    everything += &diff.stdout;
+    everything += &diff.stderr;
     for s in secrets {
         assert!(!everything.contains(s), "secret {s} printed:\n{everything}");
     }
