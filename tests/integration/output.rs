@@ -182,7 +182,11 @@ fn secrets_never_appear_in_any_output() {
         everything += &r.stderr;
     }
     let diff = run(&["check", "--diff", "--unsafe-fixes", file]);
-    assert!(diff.stdout.contains("@@"), "no diff shown:\n{}", diff.stdout);
+    assert!(
+        diff.stdout.contains("@@"),
+        "no diff shown:\n{}",
+        diff.stdout
+    );
     everything += &diff.stdout;
     everything += &diff.stderr;
     for s in secrets {
