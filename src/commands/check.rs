@@ -88,11 +88,7 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
                 continue;
             }
         };
-        // Absolute, so `per-file-ignores` globs match relative to the configuration's folder.
-        let path = loaded
-            .path
-            .as_ref()
-            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+        let path = absolute(loaded.path.as_deref());
         let options = RuleOptions {
             config: &config,
             overrides: &overrides,
@@ -139,11 +135,7 @@ fn check_one(
                 .collect()
         }
     };
-    // Absolute, so `per-file-ignores` globs match relative to the configuration's folder.
-    let path = loaded
-        .path
-        .as_ref()
-        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+    let path = absolute(loaded.path.as_deref());
     let options = RuleOptions {
         config: &config,
         overrides,
@@ -291,6 +283,11 @@ fn load_input(input: &Input, args: &CheckArgs) -> Loaded {
             })
         }
     }
+}
+
+/// Absolute, so `per-file-ignores` globs match relative to the configuration's folder.
+fn absolute(path: Option<&Path>) -> Option<PathBuf> {
+    path.map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned()))
 }
 
 fn too_large(len: u64, max_mib: u64) -> String {
