@@ -462,3 +462,26 @@ fn hostile_inputs_are_clear_errors_and_the_other_files_are_still_checked() {
     let ss004 = diagnostics.iter().filter(|d| d["code"] == "SS004").count();
     assert_eq!(ss004, 3, "{report}");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_an_error_and_the_others_are_still_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked.postman_collection.json");
+    std::fs::copy("examples/clean.postman_collection.json", &locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::File::open(&locked).is_ok() {
+        eprintln!("skipped: this user (root?) can read a mode-000 file");
+        return;
+    }
+    let (report, r) = check_json(&[
+        locked.to_str().unwrap(),
+        "examples/missing-account-slug.postman_collection.json",
+    ]);
+    assert_eq!(r.code, 2);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics[0]["code"], "scopelint::io");
+    assert_eq!(diagnostics[0]["message"], "Permission denied");
+    assert!(diagnostics.iter().any(|d| d["code"] == "SS005"));
+}
