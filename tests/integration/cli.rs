@@ -468,18 +468,43 @@ fn hostile_inputs_are_clear_errors_and_the_other_files_are_still_checked() {
 fn an_unreadable_file_is_an_error_and_the_others_are_still_checked() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let locked = dir.path().join("locked.postman_collection.json");
     std::fs::copy("examples/clean.postman_collection.json", &locked).unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::File::open(&locked).is_ok() {
-        eprintln!("skipped: this user (root?) can read a mode-000 file");
-        return;
-    }
-    let (report, r) = check_json(&[
+    let args = [
+        "check",
+        "--format",
+        "json",
         locked.to_str().unwrap(),
         "examples/missing-account-slug.postman_collection.json",
-    ]);
-    assert_eq!(r.code, 2);
+    ];
+    let out = if std::fs::File::open(&locked).is_err() {
+        scopelint().args(args).output().unwrap()
+    } else {
+        // Root reads any file: run as `nobody`, who cannot.
+        let bin = assert_cmd::cargo::cargo_bin("scopelint");
+        match std::process::Command::new("runuser")
+            .args(["-u", "nobody", "--"])
+            .arg(bin)
+            .args(args)
+            .current_dir(crate::common::repo())
+            .output()
+        {
+            Ok(out) if out.status.code() != Some(1) || !out.stdout.is_empty() => out,
+            _ => {
+                eprintln!("skipped: this user can read a mode-000 file and runuser is unavailable");
+                return;
+            }
+        }
+    };
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let diagnostics = report["diagnostics"].as_array().unwrap();
     assert_eq!(diagnostics[0]["code"], "scopelint::io");
     assert_eq!(diagnostics[0]["message"], "Permission denied");
