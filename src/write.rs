@@ -52,12 +52,7 @@ pub fn replace_file(path: &Path, bytes: &[u8], read: Stamp) -> Result<(), String
     let dir = target.parent().unwrap_or(Path::new("."));
     let fail =
         |e: std::io::Error| format!("could not write the fixed file: {e}; nothing was changed");
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".scopelint-")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
+    let tmp = synced_temp_file(dir, bytes).map_err(fail)?;
     fs::set_permissions(tmp.path(), meta.permissions()).map_err(fail)?;
     keep_owner(tmp.path(), &meta);
     tmp.persist(&target).map_err(|e| fail(e.error))?;
@@ -75,14 +70,19 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
         _ => Path::new("."),
     };
     let fail = |e: std::io::Error| format!("could not write {}: {e}", path.display());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".scopelint-")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
+    let tmp = synced_temp_file(dir, bytes).map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// `bytes` on disk in a new file in `dir`, which is deleted again if it is not persisted.
+fn synced_temp_file(dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".scopelint-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
 }
 
 #[cfg(unix)]

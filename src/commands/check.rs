@@ -299,21 +299,18 @@ fn too_large(len: u64, max_mib: u64) -> String {
 
 /// `--show-files`: the file is listed when scopelint would lint it.
 fn show_file(file: &LoadedFile, sink: &mut Sink) -> io::Result<()> {
-    let lintable = load::decode(file.bytes.clone())
+    let doc = load::decode(file.bytes.clone())
         .ok()
-        .and_then(|d| load::parse(&d.text).ok())
-        .is_some_and(|doc| {
-            let base = file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name);
-            !matches!(
-                load::classify(&doc, base, file.explicit),
-                FileKind::Other(_)
-            )
-        });
-    // A file that does not parse would be linted, and reported.
-    let parses = load::decode(file.bytes.clone())
-        .ok()
-        .is_some_and(|d| load::parse(&d.text).is_ok());
-    if lintable || !parses {
+        .and_then(|d| load::parse(&d.text).ok());
+    let base = file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name);
+    // A file that does not decode or parse would be linted, and reported.
+    let listed = doc.is_none_or(|doc| {
+        !matches!(
+            load::classify(&doc, base, file.explicit),
+            FileKind::Other(_)
+        )
+    });
+    if listed {
         sink.write(&format!("{}\n", file.name))?;
     }
     Ok(())

@@ -46,24 +46,18 @@ pub fn fix_text(
     let mut rejected: HashSet<(&'static str, String)> = HashSet::new();
     for pass in 0..=MAX_PASSES {
         let outcome = lint_text(name, text.clone(), bom_len, explicit, settings, options);
-        let Outcome::Report(report) = &outcome else {
-            return Fixed {
-                outcome,
-                text,
-                applied,
-                applied_to_environment,
-                passes,
-            };
+        let report = match &outcome {
+            Outcome::Report(report) if pass < MAX_PASSES && report.error.is_none() => report,
+            _ => {
+                return Fixed {
+                    outcome,
+                    text,
+                    applied,
+                    applied_to_environment,
+                    passes,
+                }
+            }
         };
-        if pass == MAX_PASSES || report.error.is_some() {
-            return Fixed {
-                outcome,
-                text,
-                applied,
-                applied_to_environment,
-                passes,
-            };
-        }
         let candidates: Vec<(&Fix, (&'static str, String))> = report
             .diagnostics
             .iter()

@@ -52,22 +52,23 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
 /// Every object in `doc`: collections, environments and HARs alike.
 pub fn check_document(doc: &Document, out: &mut Vec<Diagnostic>) {
     // One buffer for every object: this pass visits each object of files with millions.
-    let mut keys: Vec<(NodeId, Cow<str>)> = Vec::new();
+    // (key node, value node, key)
+    let mut keys: Vec<(NodeId, NodeId, Cow<str>)> = Vec::new();
     for obj in doc.objects() {
         keys.clear();
         keys.extend(
             doc.members(obj)
-                .map(|(k, _)| (k, doc.as_str(k).unwrap_or_default())),
+                .map(|(k, v)| (k, v, doc.as_str(k).unwrap_or_default())),
         );
         if keys.len() < 2 {
             continue;
         }
         let has_duplicate = if keys.len() <= 16 {
             // Small objects (nearly all of them) are scanned pairwise, without hashing.
-            (1..keys.len()).any(|j| keys[..j].iter().any(|(_, k)| *k == keys[j].1))
+            (1..keys.len()).any(|j| keys[..j].iter().any(|(_, _, k)| *k == keys[j].2))
         } else {
             let mut seen = std::collections::HashSet::with_capacity(keys.len());
-            !keys.iter().all(|(_, k)| seen.insert(&**k))
+            !keys.iter().all(|(_, _, k)| seen.insert(&**k))
         };
         if !has_duplicate {
             continue;
@@ -76,15 +77,14 @@ pub fn check_document(doc: &Document, out: &mut Vec<Diagnostic>) {
         let last: HashMap<&str, usize> = keys
             .iter()
             .enumerate()
-            .map(|(i, (_, k))| (&**k, i))
+            .map(|(i, (_, _, k))| (&**k, i))
             .collect();
-        for (i, (key_node, key)) in keys.iter().enumerate() {
+        for (i, (key_node, value, key)) in keys.iter().enumerate() {
             let winner = last[&**key];
             if winner == i {
                 continue;
             }
             let winner_line = line_of(doc.text(), doc.span(keys[winner].0).start);
-            let value = doc.members(obj).nth(i).map(|(_, v)| v).unwrap_or(*key_node);
             out.push(Diagnostic {
                 rule: &RULE,
                 severity: RULE.severity,
@@ -98,7 +98,7 @@ pub fn check_document(doc: &Document, out: &mut Vec<Diagnostic>) {
                 ),
                 label: "ignored duplicate".to_owned(),
                 item: None,
-                pointer: doc.pointer_of(value),
+                pointer: doc.pointer_of(*value),
                 span: doc.span(*key_node),
                 fix: None,
             });
