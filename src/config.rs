@@ -21,6 +21,7 @@
 //! path = "$.item[?(@.name == 'Health check')].request"
 //! ```
 
+use crate::text::Text;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -141,7 +142,7 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let source = Arc::new(SourceFile::new(
             path.display().to_string(),
-            Arc::from(text),
+            Text::from(text),
             0,
         ));
         let fail = |message: String, span: Option<std::ops::Range<usize>>| ConfigError {
@@ -341,7 +342,8 @@ impl Config {
         diagnostics.retain(|d| {
             !silenced.iter().any(|(rule, pointer)| {
                 rule.matches(d.rule)
-                    && (d.pointer == *pointer || d.pointer.starts_with(&format!("{pointer}/")))
+                    && (d.pointer.as_str() == pointer
+                        || d.pointer.as_str().starts_with(&format!("{pointer}/")))
             })
         });
     }
@@ -471,7 +473,7 @@ fn read(path: &Path) -> Result<Config, ConfigError> {
                 .unwrap_or_else(|| path.to_path_buf());
             e.source = Arc::new(SourceFile::new(
                 shown.display().to_string(),
-                Arc::from(text.as_str()),
+                Text::from(text.as_str()),
                 0,
             ));
             e
@@ -479,7 +481,7 @@ fn read(path: &Path) -> Result<Config, ConfigError> {
         Err(e) => Err(ConfigError {
             source: Arc::new(SourceFile::new(
                 path.display().to_string(),
-                Arc::from(""),
+                Text::from(""),
                 0,
             )),
             message: crate::discover::io_message(&e),

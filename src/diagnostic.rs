@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::fix::Fix;
-use crate::json::Span;
+use crate::json::{NodeId, Span};
 use crate::rules::RuleInfo;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -34,8 +34,53 @@ pub struct Diagnostic {
     /// auth; `None` for the collection itself.
     pub item: Option<String>,
     /// RFC 6901 pointer of the node the finding is about.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Bytes of the key or value at fault, relative to the text without a BOM.
     pub span: Span,
     pub fix: Option<Fix>,
+}
+
+/// Where a finding is, as an RFC 6901 JSON pointer. Rules name a node; `rules::check` turns
+/// the nodes of all findings into pointers in one walk of the document, so that no pointer
+/// is built for the many nodes nothing is reported about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Pointer {
+    Node(NodeId),
+    Text(String),
+}
+
+impl Pointer {
+    /// The pointer text (empty before `rules::check` resolved a `Node`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Pointer::Text(s) => s,
+            Pointer::Node(_) => {
+                debug_assert!(false, "pointer used before it was resolved");
+                ""
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Pointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Turns every `Pointer::Node` into its text.
+pub fn resolve_pointers(doc: &crate::json::Document, diagnostics: &mut [Diagnostic]) {
+    let nodes: Vec<NodeId> = diagnostics
+        .iter()
+        .filter_map(|d| match d.pointer {
+            Pointer::Node(n) => Some(n),
+            Pointer::Text(_) => None,
+        })
+        .collect();
+    let mut texts = doc.pointers_of(&nodes).into_iter();
+    for d in diagnostics {
+        if matches!(d.pointer, Pointer::Node(_)) {
+            d.pointer = Pointer::Text(texts.next().unwrap_or_default());
+        }
+    }
 }

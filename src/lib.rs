@@ -23,6 +23,7 @@ pub mod scopestack;
 pub mod secrets;
 pub mod settings;
 pub mod source;
+pub mod text;
 pub mod variables;
 pub mod write;
 

@@ -1,5 +1,6 @@
 //! One file, start to finish: decode, parse, classify, model, rules.
 
+use crate::text::Text;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -110,7 +111,7 @@ impl FileReport {
 
     pub fn failed_as(kind: ErrorKind, name: &str, message: String) -> FileReport {
         FileReport {
-            source: Arc::new(SourceFile::new(name, Arc::from(""), 0)),
+            source: Arc::new(SourceFile::new(name, Text::from(""), 0)),
             diagnostics: Vec::new(),
             error: Some(FileError {
                 kind,
@@ -168,7 +169,7 @@ pub fn lint_bytes(
 /// Lints decoded text (without its byte-order mark, whose length is `bom_len`).
 pub fn lint_text(
     name: &str,
-    text: Arc<str>,
+    text: Text,
     bom_len: usize,
     explicit: bool,
     settings: &Settings,
@@ -192,8 +193,8 @@ pub fn lint_text(
     };
     let base_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let diagnostics = match load::classify(&doc, base_name, explicit) {
-        FileKind::Collection { root, pointer } => {
-            let coll = postman::read_collection(&doc, root, pointer);
+        FileKind::Collection { root, .. } => {
+            let coll = postman::read_collection(&doc, root);
             let config = options.config;
             let cx = Context::new(&coll, settings, &config.endpoints);
             let mut diagnostics = rules::check(&cx, |rule| {
@@ -242,6 +243,7 @@ pub fn lint_text(
             if enabled(&rules::duplicate_key::RULE) {
                 rules::duplicate_key::check_document(&doc, &mut diagnostics);
             }
+            crate::diagnostic::resolve_pointers(&doc, &mut diagnostics);
             for d in &mut diagnostics {
                 d.severity = options.config.severity(d.rule);
             }

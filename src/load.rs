@@ -1,15 +1,14 @@
 //! Bytes to a parsed document: encoding checks (BOM, UTF-16, invalid UTF-8), the parse, and
 //! what kind of Postman file it is.
 
-use std::sync::Arc;
-
 use crate::json::{Document, Kind, NodeId, ParseError, Span};
 use crate::postman::environment;
+use crate::text::Text;
 
 /// Text ready to parse: without a UTF-8 BOM, which is remembered so offsets and fixes can
 /// account for it.
 pub struct Decoded {
-    pub text: Arc<str>,
+    pub text: Text,
     pub bom_len: usize,
 }
 
@@ -18,7 +17,7 @@ pub struct DecodeError {
     pub message: String,
     /// `None` when there is nothing worth showing (UTF-16 text).
     pub span: Option<Span>,
-    pub shown: Arc<str>,
+    pub shown: Text,
 }
 
 pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
@@ -34,7 +33,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
                       Postman exports it. Convert it, e.g. `iconv -f UTF-16 -t UTF-8`"
                 .into(),
             span: None,
-            shown: Arc::from(""),
+            shown: Text::from(""),
         });
     }
     let bom_len = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -46,7 +45,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
     bytes.drain(..bom_len);
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Decoded {
-            text: Arc::from(text),
+            text: Text::from(text),
             bom_len,
         }),
         Err(e) => {
@@ -61,13 +60,13 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
                     at + bom_len
                 ),
                 span: Some(Span::new(at, at)),
-                shown: Arc::from(shown),
+                shown: Text::from(shown),
             })
         }
     }
 }
 
-pub fn parse(text: &Arc<str>) -> Result<Document, ParseError> {
+pub fn parse(text: &Text) -> Result<Document, ParseError> {
     Document::parse(text.clone()).map_err(|mut e| {
         if let Some(why) = what_went_wrong(text) {
             e.message = why.into();
@@ -232,7 +231,7 @@ mod tests {
     use super::*;
 
     fn kind(text: &str, name: &str) -> FileKind {
-        let doc = Document::parse(Arc::from(text)).unwrap();
+        let doc = Document::parse(Text::from(text)).unwrap();
         classify(&doc, name, false)
     }
 
@@ -242,7 +241,7 @@ mod tests {
         assert_eq!(
             kind(v21, "x.json"),
             FileKind::Collection {
-                root: Document::parse(Arc::from(v21)).unwrap().root(),
+                root: Document::parse(Text::from(v21)).unwrap().root(),
                 pointer: ""
             }
         );
@@ -275,7 +274,7 @@ mod tests {
         let draft =
             r#"{"info": {"_postman_schema": "https://schema.getpostman.com/#2.0.0"}, "item": []}"#;
         assert!(matches!(kind(draft, "x.json"), FileKind::Collection { .. }));
-        let doc = Document::parse(Arc::from(r#"{"info": {"name": "n"}, "item": []}"#)).unwrap();
+        let doc = Document::parse(Text::from(r#"{"info": {"name": "n"}, "item": []}"#)).unwrap();
         assert!(matches!(
             classify(&doc, "x.json", true),
             FileKind::Collection { .. }

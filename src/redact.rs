@@ -4,8 +4,8 @@
 //! scopelint diagnoses the copy as it did the original). The shape stays: `Bearer
 //! [redacted:1]`, JSON stays JSON. Idempotent; prints counts, never values.
 
+use crate::text::Text;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use base64::Engine;
 
@@ -357,7 +357,7 @@ impl Redactor {
     /// JSON text with the string values of credential keys replaced, byte-edited so the rest
     /// stays as it was.
     fn json(&mut self, text: &str, kind: &'static str) -> Option<String> {
-        let doc = Document::parse(Arc::from(text)).ok()?;
+        let doc = Document::parse(Text::from(text)).ok()?;
         let mut edits = Vec::new();
         self.json_node(&doc, doc.root(), kind, &mut edits);
         if edits.is_empty() {

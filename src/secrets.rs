@@ -4,11 +4,12 @@
 //! values inside form text and scripts, and anything shaped like a JWT.
 
 use crate::json::{Document, Kind, NodeId, Span};
+use crate::text::Text;
 
 /// `text` with every secret value replaced by `*` of the same length (for diffs of whole
 /// files).
 pub fn masked(text: &str) -> String {
-    let spans: Vec<Span> = match Document::parse(std::sync::Arc::from(text)) {
+    let spans: Vec<Span> = match Document::parse(Text::from(text)) {
         Ok(doc) => secret_spans(&doc, &[Span::new(0, text.len())]),
         Err(_) => secrets_in_raw_text(text)
             .into_iter()
@@ -457,10 +458,9 @@ fn jwt_end(b: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn masked(text: &str) -> String {
-        let doc = Document::parse(Arc::from(text)).unwrap();
+        let doc = Document::parse(Text::from(text)).unwrap();
         let mut bytes = text.as_bytes().to_vec();
         for s in secret_spans(&doc, &[Span::new(0, text.len())]) {
             bytes[s.start..s.end].fill(b'*');
@@ -511,7 +511,7 @@ mod tests {
     #[test]
     fn only_walks_what_overlaps_the_windows() {
         let text = r#"{"a": {"password": "first-secret"}, "b": {"password": "second-secret"}}"#;
-        let doc = Document::parse(Arc::from(text)).unwrap();
+        let doc = Document::parse(Text::from(text)).unwrap();
         let b = text.find("\"b\"").unwrap();
         let spans = secret_spans(&doc, &[Span::new(b, text.len())]);
         assert_eq!(spans.len(), 1);

@@ -2,13 +2,12 @@
 //! files. The environment file is kept parsed, so that a fix can edit a wrong value where it
 //! is defined.
 
-use std::sync::Arc;
-
 use crate::fix::Target;
 use crate::json::Document;
 use crate::load;
 use crate::postman::environment;
 use crate::source::SourceFile;
+use crate::text::Text;
 use crate::variables::VarLayer;
 
 /// A Postman environment or globals export given on the command line.
@@ -19,7 +18,7 @@ pub struct VariablesFile {
     pub bom_len: usize,
     pub layer: VarLayer,
     /// The text as it was read, before any fix.
-    pub original: Arc<str>,
+    pub original: Text,
     what: &'static str,
     target: Option<Target>,
 }
@@ -38,7 +37,7 @@ impl VariablesFile {
 
     fn from_text(
         name: &str,
-        text: Arc<str>,
+        text: Text,
         bom_len: usize,
         what: &'static str,
         target: Option<Target>,
@@ -78,7 +77,7 @@ impl VariablesFile {
     pub fn with_text(&self, text: String) -> Result<VariablesFile, String> {
         let file = Self::from_text(
             &self.name,
-            Arc::from(text),
+            Text::from(text),
             self.bom_len,
             self.what,
             self.target,

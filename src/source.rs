@@ -2,7 +2,8 @@
 //! locating a label costs a binary search instead of a scan from byte 0 (miette's own
 //! `SourceCode` for strings scans from the start on every lookup; see design.md).
 
-use std::sync::{Arc, OnceLock};
+use crate::text::Text;
+use std::sync::OnceLock;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -12,12 +13,12 @@ pub struct SourceFile {
     /// The name shown in diagnostics (the path as given, or `--stdin-filename`).
     name: String,
     /// The text without a UTF-8 byte-order mark; all spans are relative to it.
-    text: Arc<str>,
+    text: Text,
     /// Bytes removed from the front of the file (3 for a BOM), added back to reported offsets.
     bom_len: usize,
     line_starts: OnceLock<Vec<usize>>,
     /// The text shown in snippets: `text` with secret values masked, when there are any.
-    display: OnceLock<Arc<str>>,
+    display: OnceLock<Text>,
 }
 
 /// A 1-based line and column; the column counts Unicode characters.
@@ -36,7 +37,7 @@ impl std::fmt::Debug for SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: Arc<str>, bom_len: usize) -> Self {
+    pub fn new(name: impl Into<String>, text: Text, bom_len: usize) -> Self {
         SourceFile {
             name: name.into(),
             text,
@@ -50,7 +51,7 @@ impl SourceFile {
         &self.name
     }
 
-    pub fn text(&self) -> &Arc<str> {
+    pub fn text(&self) -> &Text {
         &self.text
     }
 
@@ -104,7 +105,7 @@ impl SourceFile {
         if spans.is_empty() {
             return;
         }
-        let masked = Arc::from(crate::secrets::mask_spans(&self.text, spans));
+        let masked = Text::from(crate::secrets::mask_spans(&self.text, spans));
         let _ = self.display.set(masked);
     }
 
@@ -156,7 +157,7 @@ mod tests {
 
     #[test]
     fn line_col_counts_characters() {
-        let src = SourceFile::new("f", Arc::from("ab\n\u{e9}x\n\nz"), 0);
+        let src = SourceFile::new("f", Text::from("ab\n\u{e9}x\n\nz"), 0);
         assert_eq!(src.line_col(0), LineCol { line: 1, column: 1 });
         assert_eq!(src.line_col(3), LineCol { line: 2, column: 1 });
         assert_eq!(src.line_col(5), LineCol { line: 2, column: 2 });
@@ -169,7 +170,7 @@ mod tests {
         let text: String = (0..40)
             .map(|i| format!("line {i} {{\"k\": \"v{i}\"}}\n"))
             .collect();
-        let src = SourceFile::new("f.json", Arc::from(text.as_str()), 0);
+        let src = SourceFile::new("f.json", Text::from(text.as_str()), 0);
         for (offset, len) in [(0, 4), (200, 5), (text.len() - 8, 3), (150, 60)] {
             let span = SourceSpan::new(offset.into(), len);
             for ctx in [0, 1, 2] {
@@ -186,7 +187,7 @@ mod tests {
 
     #[test]
     fn columns_count_characters_not_bytes() {
-        let src = SourceFile::new("f", Arc::from("{\"n\u{e9}\u{e9}\": \"x\"}"), 0);
+        let src = SourceFile::new("f", Text::from("{\"n\u{e9}\u{e9}\": \"x\"}"), 0);
         let at = src.text().find("\"x\"").unwrap();
         let shown = src.read_span(&SourceSpan::new(at.into(), 3), 0, 0).unwrap();
         assert_eq!(shown.column() + 1, src.line_col(at).column);
@@ -195,7 +196,7 @@ mod tests {
 
     #[test]
     fn masked_spans_never_show() {
-        let src = SourceFile::new("f", Arc::from("{\"password\": \"hunter2\"}"), 0);
+        let src = SourceFile::new("f", Text::from("{\"password\": \"hunter2\"}"), 0);
         src.mask(&[Span::new(14, 21)]);
         let shown = src.read_span(&SourceSpan::new(2.into(), 8), 1, 1).unwrap();
         let shown = std::str::from_utf8(shown.data()).unwrap();

@@ -1,7 +1,6 @@
 //! Fix anything: the fixed text must parse, and fixing it again must change nothing.
 #![no_main]
 
-use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
 use scopelint::config::{Config, Overrides};
@@ -10,13 +9,13 @@ use scopelint::lint::{RuleOptions, Settings};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if scopelint::json::Document::parse(Arc::from(text)).is_err() {
+    if scopelint::json::Document::parse(scopelint::text::Text::from(text)).is_err() {
         return;
     }
     let mut settings = Settings::default();
     let (config, overrides) = (Config::default(), Overrides::default());
     let options = RuleOptions { config: &config, overrides: &overrides, path: None };
-    let fixed = fix_text("f.postman_collection.json", Arc::from(text), 0, true, &mut settings, options, true);
+    let fixed = fix_text("f.postman_collection.json", scopelint::text::Text::from(text), 0, true, &mut settings, options, true);
     if fixed.applied == 0 {
         return;
     }

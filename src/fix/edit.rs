@@ -299,10 +299,9 @@ mod tests {
     use super::*;
     use crate::fix::apply;
     use serde_json::json;
-    use std::sync::Arc;
 
     fn run(text: &str, edit: impl Fn(&Editor) -> Edit) -> String {
-        let doc = Document::parse(Arc::from(text)).unwrap();
+        let doc = Document::parse(crate::text::Text::from(text)).unwrap();
         let editor = Editor::new(&doc);
         let e = edit(&editor);
         let out = apply(text, &[&e]);

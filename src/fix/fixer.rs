@@ -1,8 +1,8 @@
 //! The fix loop (after ruff): lint, apply the fixes that do not conflict, check that the
 //! result still parses, re-lint, and repeat until nothing more applies.
 
+use crate::text::Text;
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use super::{apply, select, Applicability, Edit, Fix, Target};
 use crate::json::Document;
@@ -17,7 +17,7 @@ pub struct Fixed {
     /// The last lint: what remains after fixing, with spans in `text`.
     pub outcome: Outcome,
     /// The fixed text (without a byte-order mark).
-    pub text: Arc<str>,
+    pub text: Text,
     /// How many fixes were applied.
     pub applied: usize,
     /// How many of them changed the `--environment` file.
@@ -31,7 +31,7 @@ pub struct Fixed {
 /// they go, so that later passes and later files see the corrected values.
 pub fn fix_text(
     name: &str,
-    text: Arc<str>,
+    text: Text,
     bom_len: usize,
     explicit: bool,
     settings: &mut Settings,
@@ -63,7 +63,7 @@ pub fn fix_text(
             .iter()
             .filter_map(|d| {
                 let fix = d.fix.as_ref()?;
-                let key = (d.rule.code, d.pointer.clone());
+                let key = (d.rule.code, d.pointer.as_str().to_owned());
                 let allowed = unsafe_fixes || fix.applicability == Applicability::Safe;
                 (allowed && !rejected.contains(&key)).then_some((fix, key))
             })
@@ -90,7 +90,7 @@ pub fn fix_text(
             continue;
         }
         if let Some((new_text, env)) = progress {
-            text = Arc::from(new_text);
+            text = Text::from(new_text);
             settings.environment = env.or(settings.environment.take());
             applied += chosen.len();
             applied_to_environment += chosen.iter().filter(|f| touches_environment(f)).count();
@@ -101,7 +101,7 @@ pub fn fix_text(
         for fix in chosen {
             match try_apply(&text, settings, &[fix]) {
                 Some((new_text, env)) => {
-                    text = Arc::from(new_text);
+                    text = Text::from(new_text);
                     settings.environment = env.or(settings.environment.take());
                     applied += 1;
                     applied_to_environment += usize::from(touches_environment(fix));
@@ -147,7 +147,7 @@ fn try_apply(
             .collect()
     };
     let new_text = apply(text, &edits(Target::Linted));
-    Document::parse(Arc::from(new_text.as_str())).ok()?;
+    Document::parse(Text::from(new_text.as_str())).ok()?;
     let env_edits = edits(Target::Environment);
     let env = if env_edits.is_empty() {
         None

@@ -369,7 +369,6 @@ pub fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     #[test]
     fn reads_lenient_shapes() {
@@ -381,7 +380,7 @@ mod tests {
           {"request": {"method": null, "url": "https://api.scopestack.io/v1/me", "headers": null},
            "response": {"status": "200", "content": {"text": "{\"a\": 1}", "encoding": "base64"}}}
         ]}}"#;
-        let doc = Document::parse(Arc::from(text)).unwrap();
+        let doc = Document::parse(crate::text::Text::from(text)).unwrap();
         assert!(not_har(&doc).is_none());
         let har = read(&doc);
         assert_eq!(har.creator, "WebInspector");
@@ -412,7 +411,7 @@ mod tests {
             r#"{"log": []}"#,
             r#"{"log": {"entries": {}}}"#,
         ] {
-            let doc = Document::parse(Arc::from(text)).unwrap();
+            let doc = Document::parse(crate::text::Text::from(text)).unwrap();
             assert!(not_har(&doc).is_some(), "{text}");
         }
     }

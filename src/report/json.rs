@@ -86,7 +86,7 @@ impl JsonReport {
                 message: d.message.clone(),
                 help: d.help.clone(),
                 item: d.item.clone(),
-                pointer: d.pointer.clone(),
+                pointer: d.pointer.as_str().to_owned(),
                 line: lc.line,
                 column: lc.column,
                 offset: d.span.start + source.bom_len(),

@@ -50,7 +50,7 @@ impl SarifReport {
                         "artifactLocation": {"uri": uri},
                         "region": region(source, d.span.start, d.span.end),
                     },
-                    "logicalLocations": [{"fullyQualifiedName": d.pointer, "kind": "element"}],
+                    "logicalLocations": [{"fullyQualifiedName": d.pointer.as_str(), "kind": "element"}],
                 }],
             });
             if let Some(fix) = &d.fix {

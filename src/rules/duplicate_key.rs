@@ -1,7 +1,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::json::{Document, NodeId};
 use crate::rules::har_context::HarContext;
 use crate::rules::{Context, RuleInfo};
@@ -98,7 +98,7 @@ pub fn check_document(doc: &Document, out: &mut Vec<Diagnostic>) {
                 ),
                 label: "ignored duplicate".to_owned(),
                 item: None,
-                pointer: doc.pointer_of(*value),
+                pointer: Pointer::Node(*value),
                 span: doc.span(*key_node),
                 fix: None,
             });
@@ -118,7 +118,10 @@ mod tests {
         let doc = Document::parse(text.into()).unwrap();
         let mut out = Vec::new();
         check_document(&doc, &mut out);
-        out.into_iter().map(|d| (d.message, d.pointer)).collect()
+        crate::diagnostic::resolve_pointers(&doc, &mut out);
+        out.into_iter()
+            .map(|d| (d.message, d.pointer.as_str().to_owned()))
+            .collect()
     }
 
     #[test]

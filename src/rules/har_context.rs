@@ -1,7 +1,7 @@
 //! What rules see of a HAR capture: each entry with its resolved facts, and diagnostics that
 //! label the entry's request (its URL) or its response status and name the entry.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Pointer};
 use crate::har::{Entry, Har};
 use crate::json::NodeId;
 use crate::rules::RuleInfo;
@@ -116,7 +116,7 @@ impl<'a> HarContext<'a> {
             help,
             label: label.to_owned(),
             item: Some(self.describe(entry)),
-            pointer,
+            pointer: Pointer::Text(pointer),
             span: doc.span(node),
             fix: None,
         }

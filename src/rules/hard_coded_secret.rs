@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::json::{Document, Kind, NodeId};
 use crate::postman::environment;
 use crate::postman::Owner;
@@ -43,13 +43,12 @@ None: the value must not be lost, and where it should live is the team's choice.
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let coll = cx.coll;
     let doc = coll.doc;
-    let mut report = |owner: Owner, what: String, node: NodeId, pointer: String| {
+    let mut report = |owner: Owner, what: String, node: NodeId| {
         out.push(diagnostic(
             &what,
             &cx.coll.describe(owner),
             node,
             doc,
-            pointer,
             coll.item_label(owner),
         ));
     };
@@ -61,7 +60,6 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     auth.owner,
                     format!("`{}` of the {} auth", p.key, auth.kind),
                     p.value,
-                    p.pointer.clone(),
                 );
             }
         }
@@ -72,46 +70,32 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(value) = h.value_node else { continue };
             let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
             if (names_secret(&h.name) || jwt) && literal(doc, value) {
-                report(
-                    owner,
-                    format!("the `{}` header", h.name),
-                    value,
-                    format!("{}/value", h.pointer),
-                );
+                report(owner, format!("the `{}` header", h.name), value);
             }
         }
         for f in req.body.iter().flat_map(|b| b.fields.iter()) {
             let Some(value) = f.value else { continue };
             let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
             if (names_secret(&f.key) || jwt) && literal(doc, value) {
-                report(
-                    owner,
-                    format!("the body field `{}`", f.key),
-                    value,
-                    format!("{}/value", f.pointer),
-                );
+                report(owner, format!("the body field `{}`", f.key), value);
             }
         }
     }
     // Variables of the collection, its folders and its requests.
-    let scopes = coll.scopes.iter().map(|s| (s.node, s.pointer.clone()));
-    let items = coll
-        .requests
-        .iter()
-        .map(|r| (r.item_node, r.item_pointer.clone()));
-    for (node, pointer) in scopes.chain(items) {
+    let scopes = coll.scopes.iter().map(|s| s.node);
+    let items = coll.requests.iter().map(|r| r.item_node);
+    for node in scopes.chain(items) {
         for key in ["variable", "variables"] {
             let Some(list) = doc.get(node, key) else {
                 continue;
             };
-            for (i, var) in doc.elements(list).enumerate() {
+            for var in doc.elements(list) {
                 if let Some((name, value)) = secret_variable(doc, var) {
                     out.push(diagnostic(
                         &format!("the variable `{name}`"),
                         "the collection",
                         value,
                         doc,
-                        format!("{pointer}/{key}/{i}/value"),
                         None,
                     ));
                 }
@@ -126,19 +110,13 @@ pub fn check_variables_file(doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(values) = environment::values_node(doc) else {
         return;
     };
-    let pointer = if doc.kind(doc.root()) == Kind::Array {
-        String::new()
-    } else {
-        "/values".to_owned()
-    };
-    for (i, var) in doc.elements(values).enumerate() {
+    for var in doc.elements(values) {
         if let Some((name, value)) = secret_variable(doc, var) {
             out.push(diagnostic(
                 &format!("the variable `{name}`"),
                 "this file",
                 value,
                 doc,
-                format!("{pointer}/{i}/value"),
                 None,
             ));
         }
@@ -178,7 +156,6 @@ fn diagnostic(
     whose: &str,
     node: NodeId,
     doc: &Document,
-    pointer: String,
     item: Option<String>,
 ) -> Diagnostic {
     let length = doc.as_str(node).map_or(0, |v| v.chars().count());
@@ -193,7 +170,7 @@ fn diagnostic(
             .to_owned(),
         label: "hard-coded secret".to_owned(),
         item,
-        pointer,
+        pointer: Pointer::Node(node),
         span: doc.span(node),
         fix: None,
     }

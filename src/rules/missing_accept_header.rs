@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
@@ -91,15 +91,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 format!("Set the `Accept` header to `{JSON_API}`, {everywhere}."),
                 format!(
                     "request `{}` sends `Accept: {value}`; the ScopeStack API needs `{JSON_API}`",
-                    req.label
+                    cx.coll.label(req)
                 ),
                 format!("not {JSON_API}"),
                 h.value_node.unwrap_or(h.node),
-                if h.value_node.is_some() {
-                    format!("{}/value", h.pointer)
-                } else {
-                    h.pointer.clone()
-                },
+                Pointer::Node(h.value_node.unwrap_or(h.node)),
             )
         } else if let Some(h) = accept.first() {
             (
@@ -109,22 +105,18 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 format!(
                     "request `{}` has its `Accept` header disabled; the ScopeStack API needs \
                      `Accept: {JSON_API}`",
-                    req.label
+                    cx.coll.label(req)
                 ),
                 "disabled".to_owned(),
                 h.disabled_node.unwrap_or(h.node),
-                if h.disabled_node.is_some() {
-                    format!("{}/disabled", h.pointer)
-                } else {
-                    h.pointer.clone()
-                },
+                Pointer::Node(h.disabled_node.unwrap_or(h.node)),
             )
         } else {
             (
                 format!("Add the header `Accept: {JSON_API}` to this request, {everywhere}."),
                 format!(
                     "request `{}` sends no `Accept: {JSON_API}` header",
-                    req.label
+                    cx.coll.label(req)
                 ),
                 format!("no Accept: {JSON_API}"),
                 // The header list itself when it is short (`[]`), else its key: a label
@@ -134,11 +126,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     (_, Some(key)) => key,
                     _ => req.key_node,
                 },
-                if req.headers.node.is_some() {
-                    req.headers.pointer.clone()
-                } else {
-                    req.pointer.clone()
-                },
+                Pointer::Node(req.headers.node.unwrap_or(req.node)),
             )
         };
         out.push(Diagnostic {
@@ -147,7 +135,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             message,
             help,
             label,
-            item: Some(req.label.clone()),
+            item: Some(cx.coll.label(req)),
             pointer,
             span: cx.span(node),
             fix,

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Owner, Url};
@@ -70,7 +70,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             severity: RULE.severity,
             message: format!(
                 "request `{}` calls `{shown}` without an account slug before `/v1/`",
-                req.label
+                cx.coll.label(req)
             ),
             help: format!(
                 "Use `{}/{{{{account_slug}}}}{path}`. Only `/v1/me` lives without a slug; the \
@@ -79,16 +79,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 cx.endpoints.me_url()
             ),
             label: "no account slug before /v1/".to_owned(),
-            item: Some(req.label.clone()),
-            pointer: url
-                .first_segment
-                .as_ref()
-                .map_or_else(|| url.pointer.clone(), |(_, p)| p.clone()),
-            span: cx.span(
-                url.first_segment
-                    .as_ref()
-                    .map_or(url.label_node, |(n, _)| *n),
-            ),
+            item: Some(cx.coll.label(req)),
+            pointer: Pointer::Node(url.first_segment.unwrap_or(url.pointer_node)),
+            span: cx.span(url.first_segment.unwrap_or(url.label_node)),
             fix: fix(cx, r, url),
         });
     }

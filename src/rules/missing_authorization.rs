@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::rules::header_fix::{self, HeaderSpec};
 use crate::rules::{Context, RuleInfo};
 
@@ -61,26 +61,22 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let (node, pointer, why) = match auth {
-            Some(a) => match a.kind_node {
-                Some(kind) => (kind, format!("{}/type", a.pointer), "its auth is `noauth`"),
-                None => (a.node, a.pointer.clone(), "its auth is `noauth`"),
-            },
-            None => (
-                req.key_node,
-                req.pointer.clone(),
-                "no auth is set at any level",
-            ),
+            Some(a) => {
+                let node = a.kind_node.unwrap_or(a.node);
+                (node, node, "its auth is `noauth`")
+            }
+            None => (req.key_node, req.node, "no auth is set at any level"),
         };
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
-            message: format!("request `{}` sends no token: {why}", req.label),
+            message: format!("request `{}` sends no token: {why}", cx.coll.label(req)),
             help: "Send `Authorization: Bearer {{access_token}}`: give the collection bearer auth \
                    with the token variable, and let requests inherit it."
                 .to_owned(),
             label: "no token sent".to_owned(),
-            item: Some(req.label.clone()),
-            pointer,
+            item: Some(cx.coll.label(req)),
+            pointer: Pointer::Node(pointer),
             span: cx.span(node),
             fix: None,
         });

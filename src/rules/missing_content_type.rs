@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec};
@@ -85,31 +85,33 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 format!(
                     "{} `{}` sends `Content-Type: {}`; the ScopeStack API reads `{JSON_API}`",
                     req.method,
-                    req.label,
+                    cx.coll.label(req),
                     cx.resolve(owner, &h.value)
                 ),
                 h.value_node.unwrap_or(h.node),
-                format!("{}/value", h.pointer),
+                Pointer::Node(h.value_node.unwrap_or(h.node)),
                 header_fix::fix_value(cx, h, &CONTENT_TYPE),
             )
         } else if let Some(h) = found.first() {
             (
                 format!(
                     "{} `{}` has its `Content-Type` header disabled",
-                    req.method, req.label
+                    req.method,
+                    cx.coll.label(req)
                 ),
                 h.disabled_node.unwrap_or(h.node),
-                format!("{}/disabled", h.pointer),
+                Pointer::Node(h.disabled_node.unwrap_or(h.node)),
                 header_fix::fix_disabled(cx, req, h, &CONTENT_TYPE),
             )
         } else {
             (
                 format!(
                     "{} `{}` sends no `Content-Type: {JSON_API}` header",
-                    req.method, req.label
+                    req.method,
+                    cx.coll.label(req)
                 ),
                 req.headers.key_node.unwrap_or(req.key_node),
-                req.headers.pointer.clone(),
+                Pointer::Node(req.headers.node.unwrap_or(req.node)),
                 header_fix::fix_missing(cx, req, &CONTENT_TYPE),
             )
         };
@@ -119,7 +121,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             message,
             help: format!("Send `Content-Type: {JSON_API}` with JSON:API bodies; the API answers 415 otherwise."),
             label: format!("no Content-Type: {JSON_API}"),
-            item: Some(req.label.clone()),
+            item: Some(cx.coll.label(req)),
             pointer,
             span: cx.span(node),
             fix,

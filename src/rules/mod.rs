@@ -232,7 +232,7 @@ impl<'a> Context<'a> {
                 self.coll.scripts[index]
                     .lines
                     .iter()
-                    .map(|l| l.text.as_str()),
+                    .map(|l| l.text.as_ref()),
             )
         })
     }
@@ -246,7 +246,7 @@ impl<'a> Context<'a> {
     }
 
     /// Requests with their facts.
-    pub fn request_facts(&self) -> impl Iterator<Item = (usize, &'a Request, &RequestFacts)> {
+    pub fn request_facts(&self) -> impl Iterator<Item = (usize, &'a Request<'a>, &RequestFacts)> {
         self.coll
             .requests
             .iter()
@@ -288,6 +288,7 @@ pub fn check_har(cx: &HarContext, enabled: impl Fn(&RuleInfo) -> bool) -> Vec<Di
         }
     }
     out.sort_by_key(|d| (d.span.start, d.rule.code));
+    crate::diagnostic::resolve_pointers(cx.har.doc, &mut out);
     out
 }
 
@@ -298,6 +299,7 @@ pub fn check(cx: &Context, enabled: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnosti
         (rule.check)(cx, &mut out);
     }
     out.sort_by_key(|d| (d.span.start, d.rule.code));
+    crate::diagnostic::resolve_pointers(cx.coll.doc, &mut out);
     out
 }
 

@@ -1,6 +1,6 @@
 use serde_json::{json, Value};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Auth, AuthParam, Owner};
@@ -69,8 +69,8 @@ then unsafe.
 /// A password helper this rule flags: the auth object, its grant type parameter, and whether
 /// its token URL resolves to ScopeStack (rather than being unresolved).
 pub struct Flagged<'a> {
-    pub auth: &'a Auth,
-    pub grant: &'a AuthParam,
+    pub auth: &'a Auth<'a>,
+    pub grant: &'a AuthParam<'a>,
     pub on_scopestack: bool,
 }
 
@@ -145,7 +145,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             ),
             label: "Password Credentials grant".to_owned(),
             item: cx.coll.item_label(auth.owner),
-            pointer: grant.pointer.clone(),
+            pointer: Pointer::Node(grant.value),
             span: cx.span(grant.value),
             fix: fix(cx, auth, on_scopestack),
         });

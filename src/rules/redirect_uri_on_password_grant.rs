@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::Fix;
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
@@ -68,24 +68,24 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .editor
             .remove_element(redirect.list, redirect.index)
             .map(|e| Fix::safe("Remove `redirect_uri`", vec![e]));
+        let key = cx
+            .coll
+            .doc
+            .get(redirect.node, "key")
+            .unwrap_or(redirect.node);
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
             message: format!(
                 "token request `{}` sends `redirect_uri` with a password grant; ScopeStack \
                  answers `invalid_grant`",
-                req.label
+                cx.coll.label(req)
             ),
             help: "Remove `redirect_uri`: the password grant has no redirect.".to_owned(),
             label: "redirect_uri on a password grant".to_owned(),
-            item: Some(req.label.clone()),
-            pointer: format!("{}/key", redirect.pointer),
-            span: cx.span(
-                cx.coll
-                    .doc
-                    .get(redirect.node, "key")
-                    .unwrap_or(redirect.node),
-            ),
+            item: Some(cx.coll.label(req)),
+            pointer: Pointer::Node(key),
+            span: cx.span(key),
             fix,
         });
     }

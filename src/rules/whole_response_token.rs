@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
 use crate::json::NodeId;
@@ -119,8 +119,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 label: "stores the whole response".to_owned(),
                 item: cx.coll.item_label(script.owner),
-                pointer: line.pointer.clone(),
-                span: line.span,
+                pointer: Pointer::Node(line.node),
+                span: line.span(cx.coll.doc),
                 fix: fix(cx, script, code, value, name, credential_vars.contains(name)),
             });
         }
@@ -171,7 +171,6 @@ fn json_object_tokens(cx: &Context, out: &mut Vec<Diagnostic>) {
                 auth.owner,
                 format!("the bearer token of {}", cx.coll.describe(auth.owner)),
                 token.value,
-                token.pointer.clone(),
             ));
         }
     }
@@ -192,12 +191,11 @@ fn json_object_tokens(cx: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(json_token_diagnostic(
                     cx,
                     owner,
-                    format!("the `Authorization` header of request `{}`", req.label),
+                    format!(
+                        "the `Authorization` header of request `{}`",
+                        cx.coll.label(req)
+                    ),
                     node,
-                    match h.value_node {
-                        Some(_) => format!("{}/value", h.pointer),
-                        None => h.pointer.clone(),
-                    },
                 ));
             }
         }
@@ -210,13 +208,7 @@ fn is_json_object(text: &str) -> bool {
         && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).is_ok()
 }
 
-fn json_token_diagnostic(
-    cx: &Context,
-    owner: Owner,
-    what: String,
-    node: NodeId,
-    pointer: String,
-) -> Diagnostic {
+fn json_token_diagnostic(cx: &Context, owner: Owner, what: String, node: NodeId) -> Diagnostic {
     Diagnostic {
         rule: &RULE,
         severity: RULE.severity,
@@ -226,7 +218,7 @@ fn json_token_diagnostic(
             .to_owned(),
         label: "a JSON object, not a token".to_owned(),
         item: cx.coll.item_label(owner),
-        pointer,
+        pointer: Pointer::Node(node),
         span: cx.span(node),
         // The real token is not in the file: nothing to rewrite it with.
         fix: None,

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::{Edit, Fix, Target};
 use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
@@ -74,7 +74,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let Some((owner, d)) = wrong {
             let used_by = match owner {
                 Owner::Request(r) if owner != auth.owner => {
-                    format!(" for request `{}`", cx.coll.requests[r].label)
+                    format!(" for request `{}`", cx.coll.label(&cx.coll.requests[r]))
                 }
                 _ => String::new(),
             };
@@ -83,7 +83,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     "the OAuth 2.0 helper of {} gets tokens{used_by} from {d}",
                     cx.coll.describe(auth.owner)
                 ),
-                pointer: param.pointer.clone(),
+                pointer: Pointer::Node(param.value),
                 span: cx.span(param.value),
                 item: cx.coll.item_label(auth.owner),
                 fix: fix_variable(cx, owner, &written)
@@ -100,10 +100,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let owner = Owner::Request(i);
         if let Some(d) = judge(cx, owner, &url.raw) {
             out.push(Diagnostic {
-                message: format!("token request `{}` posts to {d}", req.label),
-                pointer: url.pointer.clone(),
+                message: format!("token request `{}` posts to {d}", cx.coll.label(req)),
+                pointer: Pointer::Node(url.pointer_node),
                 span: cx.span(url.label_node),
-                item: Some(req.label.clone()),
+                item: Some(cx.coll.label(req)),
                 fix: fix_variable(cx, owner, &url.raw).or_else(|| fix_request_url(cx, owner, url)),
                 ..diagnostic(cx, owner, &url.raw)
             });
@@ -295,7 +295,7 @@ fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
         ),
         label: format!("not {token_url}"),
         item: None,
-        pointer: String::new(),
+        pointer: Pointer::Text(String::new()),
         span: Default::default(),
         fix: None,
     }

@@ -3,7 +3,6 @@
 //! writes.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -145,7 +144,7 @@ fn fixes_touch_only_the_lines_they_edit() {
         };
         let fixed = fix_text(
             &file,
-            Arc::from(&text[bom..]),
+            scopelint::text::Text::from(&text[bom..]),
             bom,
             true,
             &mut settings,

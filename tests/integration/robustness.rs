@@ -77,7 +77,6 @@ fn truncated_and_corrupted_fixtures_never_panic() {
 #[test]
 fn fuzzer_findings_stay_fixed() {
     use scopelint::fix::fixer::fix_text;
-    use std::sync::Arc;
     let (config, overrides) = (Config::default(), Overrides::default());
     let options = RuleOptions {
         config: &config,
@@ -101,7 +100,7 @@ fn fuzzer_findings_stay_fixed() {
         };
         let fixed = fix_text(
             "f.postman_collection.json",
-            Arc::from(text),
+            scopelint::text::Text::from(text),
             0,
             true,
             &mut settings,
