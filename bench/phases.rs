@@ -45,6 +45,18 @@ fn main() {
     lap("context");
     let diagnostics = rules::check(&cx, |_| true);
     lap("rules");
+    if std::env::args().any(|a| a == "--each-rule") {
+        for rule in rules::RULES {
+            let start = Instant::now();
+            let found = rules::check(&cx, |r| r.code == rule.code).len();
+            let secs = start.elapsed().as_secs_f64();
+            eprintln!(
+                "  {} {:<32} {secs:>7.3} s  {found:>6} findings",
+                rule.code, rule.name
+            );
+        }
+        lap("(each rule)");
+    }
     eprintln!(
         "{} findings, {} requests",
         diagnostics.len(),

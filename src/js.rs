@@ -3,6 +3,7 @@
 //! statements people write in test scripts, and never flag commented-out code.
 
 /// A script's lines joined with `\n`, comments replaced by spaces so offsets still match.
+#[derive(Clone)]
 pub struct Code {
     pub text: String,
     line_starts: Vec<usize>,

@@ -851,6 +851,55 @@ mod tests {
     }
 
     #[test]
+    fn pointers_of_matches_pointer_of_for_every_node() {
+        let text = r#"{"a": [1, {"b/c": [true, false], "~d": null}, []], "e": {}, "a": "last",
+            "f": [[0, [1, [2]]], "x\"y"], "": {"": 3}}"#;
+        let doc = parse(text).unwrap();
+        let all: Vec<NodeId> = (0..doc.node_count() as u32).map(NodeId).collect();
+        let one_by_one: Vec<String> = all.iter().map(|&n| doc.pointer_of(n)).collect();
+        assert_eq!(doc.pointers_of(&all), one_by_one);
+        // Any order and repeats: answers come back in the order asked.
+        let mut shuffled: Vec<NodeId> = all.iter().rev().copied().collect();
+        shuffled.extend(all.iter().step_by(3));
+        let expected: Vec<String> = shuffled.iter().map(|&n| doc.pointer_of(n)).collect();
+        assert_eq!(doc.pointers_of(&shuffled), expected);
+        assert!(one_by_one.contains(&"/a/1/b~1c/1".to_owned()));
+        assert!(one_by_one.contains(&"/a/1/~0d".to_owned()));
+        assert!(one_by_one.contains(&"//".to_owned()));
+    }
+
+    #[test]
+    fn pointers_of_a_long_flat_array() {
+        let text = format!("[{}]", vec!["{\"k\": 1}"; 5000].join(","));
+        let doc = parse(&text).unwrap();
+        let items: Vec<NodeId> = doc.elements(doc.root()).collect();
+        let values: Vec<NodeId> = items.iter().map(|&i| doc.get(i, "k").unwrap()).collect();
+        let pointers = doc.pointers_of(&values);
+        assert_eq!(pointers[0], "/0/k");
+        assert_eq!(pointers[4999], "/4999/k");
+        assert_eq!(pointers.len(), 5000);
+    }
+
+    #[test]
+    fn tape_entries_keep_kind_flag_and_extent() {
+        assert_eq!(std::mem::size_of::<Entry>(), 12);
+        let doc = parse(r#"[true, false, "a\nb", "plain", null, 1, {}, [[]]]"#).unwrap();
+        let els: Vec<NodeId> = doc.elements(doc.root()).collect();
+        let kinds: Vec<Kind> = els.iter().map(|&e| doc.kind(e)).collect();
+        use Kind::*;
+        assert_eq!(
+            kinds,
+            [Bool, Bool, String, String, Null, Number, Object, Array]
+        );
+        assert_eq!(doc.as_bool(els[0]), Some(true));
+        assert_eq!(doc.as_bool(els[1]), Some(false));
+        assert!(matches!(doc.as_str(els[2]), Some(Cow::Owned(s)) if s == "a\nb"));
+        assert!(matches!(doc.as_str(els[3]), Some(Cow::Borrowed("plain"))));
+        assert_eq!(doc.elements(els[7]).count(), 1);
+        assert_eq!(doc.elements(doc.root()).count(), 8);
+    }
+
+    #[test]
     fn parses_nested_values_with_spans() {
         let text = r#" {"a": [1, true, null, "x\"y"], "b": {"c": -1.5e3}} "#;
         let doc = parse(text).unwrap();

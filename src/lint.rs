@@ -129,6 +129,9 @@ pub struct RuleOptions<'a> {
     pub overrides: &'a Overrides,
     /// The file's path, for `per-file-ignores` (`None` for stdin).
     pub path: Option<&'a Path>,
+    /// Whether the report shows source snippets, whose secrets must then be masked (finding
+    /// them walks the document around every finding; formats without snippets skip that).
+    pub snippets: bool,
 }
 
 /// Lints the bytes of one file named `name` (used for diagnostics and to recognise
@@ -252,7 +255,7 @@ pub fn lint_text(
         }
         FileKind::Other(reason) => return Outcome::Skipped(reason),
     };
-    if !diagnostics.is_empty() {
+    if options.snippets && !diagnostics.is_empty() {
         let windows: Vec<Span> = diagnostics
             .iter()
             .map(|d| source.surrounding_lines(d.span, SNIPPET_LINES))

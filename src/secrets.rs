@@ -208,18 +208,23 @@ pub fn names_secret(key: &str) -> bool {
     if key.len() > 64 {
         return false;
     }
-    let k: String = key
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    if k.ends_with("url") || k.ends_with("uri") {
+    // Called for every header, field and parameter: a stack buffer and a plain byte search
+    // (needles and keys are a few bytes) instead of a String and `str::contains`.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
+        buf[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    let k = &buf[..len];
+    let contains = |w: &str| k.windows(w.len()).any(|win| win == w.as_bytes());
+    if k.ends_with(b"url") || k.ends_with(b"uri") {
         return false;
     }
     if matches!(
-        k.as_str(),
-        "tokentype" | "tokenname" | "addtokento" | "granttype" | "clientauthentication"
-    ) || k.contains("allowcredentials")
+        k,
+        b"tokentype" | b"tokenname" | b"addtokento" | b"granttype" | b"clientauthentication"
+    ) || contains("allowcredentials")
     {
         return false;
     }
@@ -239,7 +244,7 @@ pub fn names_secret(key: &str) -> bool {
         "verifier",
     ]
     .iter()
-    .any(|w| k.contains(w))
+    .any(|w| contains(w))
 }
 
 /// Byte ranges of credential values inside free text: `password=...` in form text,

@@ -16,7 +16,9 @@ pub struct SourceFile {
     text: Text,
     /// Bytes removed from the front of the file (3 for a BOM), added back to reported offsets.
     bom_len: usize,
-    line_starts: OnceLock<Vec<usize>>,
+    /// `u32`: texts are under 4 GiB (the parser's limit), and this index has an entry per
+    /// line of a file that may have millions.
+    line_starts: OnceLock<Vec<u32>>,
     /// The text shown in snippets: `text` with secret values masked, when there are any.
     display: OnceLock<Text>,
 }
@@ -59,19 +61,25 @@ impl SourceFile {
         self.bom_len
     }
 
-    fn line_starts(&self) -> &[usize] {
+    fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
-            let mut starts = Vec::with_capacity(self.text.len() / 32 + 1);
+            let bytes = self.text.as_bytes();
+            // Counting first sizes the index exactly: no copy to grow, no slack.
+            let mut starts = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
             starts.push(0);
-            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1));
             starts
         })
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.line_starts()[line] as usize
     }
 
     /// 0-based index of the line holding byte `offset`.
     fn line_index(&self, offset: usize) -> usize {
         let starts = self.line_starts();
-        match starts.binary_search(&offset) {
+        match starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -80,7 +88,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
-        let start = self.line_starts()[line];
+        let start = self.line_start(line);
         let column = self.text[start..offset].chars().count() + 1;
         LineCol {
             line: line + 1,
@@ -94,8 +102,8 @@ impl SourceFile {
         let first = self.line_index(span.start).saturating_sub(lines);
         let last = self.line_index(span.end) + lines + 1;
         Span::new(
-            starts[first],
-            starts.get(last).copied().unwrap_or(self.text.len()),
+            starts[first] as usize,
+            starts.get(last).map_or(self.text.len(), |&s| s as usize),
         )
     }
 
@@ -126,11 +134,10 @@ impl SourceCode for SourceFile {
         let first_line = self.line_index(span.offset());
         let window_first = first_line.saturating_sub(context_lines_before);
         let last_line = self.line_index(span.offset() + span.len());
-        let window_start = starts[window_first];
+        let window_start = starts[window_first] as usize;
         let window_end = starts
             .get(last_line + context_lines_after + 2)
-            .copied()
-            .unwrap_or(text.len());
+            .map_or(text.len(), |&s| s as usize);
         // Let miette's own slicing work on the small window, then shift it back into place,
         // so the output is exactly what miette would print for the whole file.
         let window = &text.as_bytes()[window_start..window_end];

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut settings = Settings::default();
     let (config, overrides) = (Config::default(), Overrides::default());
-    let options = RuleOptions { config: &config, overrides: &overrides, path: None };
+    let options = RuleOptions { config: &config, overrides: &overrides, path: None, snippets: true };
     let fixed = fix_text("f.postman_collection.json", scopelint::text::Text::from(text), 0, true, &mut settings, options, true);
     if fixed.applied == 0 {
         return;

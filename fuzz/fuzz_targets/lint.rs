@@ -8,7 +8,7 @@ use scopelint::lint::{lint_bytes, RuleOptions, Settings};
 fuzz_target!(|data: &[u8]| {
     let settings = Settings::default();
     let (config, overrides) = (Config::default(), Overrides::default());
-    let options = RuleOptions { config: &config, overrides: &overrides, path: None };
+    let options = RuleOptions { config: &config, overrides: &overrides, path: None, snippets: true };
     for name in ["f.postman_collection.json", "f.postman_environment.json", "f.har"] {
         let _ = lint_bytes(name, data.to_vec(), true, &settings, options);
     }

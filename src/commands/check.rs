@@ -93,6 +93,7 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
             config: &config,
             overrides: &overrides,
             path: path.as_deref(),
+            snippets: args.format == Format::Full,
         };
         if args.show_files {
             show_file(&loaded, &mut sink)?;
@@ -140,6 +141,7 @@ fn check_one(
         config: &config,
         overrides,
         path: path.as_deref(),
+        snippets: args.format == Format::Full,
     };
     let bytes = std::mem::take(&mut loaded.bytes);
     match lint_bytes(&loaded.name, bytes, loaded.explicit, settings, options) {

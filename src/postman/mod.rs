@@ -53,7 +53,8 @@ pub struct Request<'d> {
     pub body: Option<Body<'d>>,
     /// `None`: inherit.
     pub auth: Option<usize>,
-    pub vars: VarLayer,
+    /// Request variables, rare enough to be boxed: a `VarLayer` is 150 bytes.
+    pub vars: Option<Box<VarLayer>>,
     pub scripts: Vec<usize>,
 }
 
@@ -98,7 +99,9 @@ pub struct Body<'d> {
     pub node: NodeId,
     /// `urlencoded` / `formdata` fields.
     pub fields: Vec<Field<'d>>,
-    pub raw: Option<Cow<'d, str>>,
+    /// The `raw` text's node (read when needed: raw JSON bodies are escaped, so reading
+    /// them means a copy).
+    pub raw: Option<NodeId>,
 }
 
 #[derive(Debug)]
@@ -143,7 +146,24 @@ pub struct Script<'d> {
     pub owner: Owner,
     /// `prerequest` or `test`.
     pub listen: Cow<'d, str>,
-    pub lines: Vec<ScriptLine<'d>>,
+    /// `exec`: an array of strings, or one string.
+    pub exec: NodeId,
+}
+
+impl<'d> Script<'d> {
+    /// The script's lines, made when asked for: most scripts are scanned once and never
+    /// reported on, so keeping their lines would only hold memory.
+    pub fn lines(&self, doc: &'d Document) -> Vec<ScriptLine<'d>> {
+        let mut lines = Vec::new();
+        match doc.kind(self.exec) {
+            // One exec element may itself hold several lines.
+            Kind::Array => doc
+                .elements(self.exec)
+                .for_each(|line| push_lines(doc, line, &mut lines)),
+            _ => push_lines(doc, self.exec, &mut lines),
+        }
+        lines
+    }
 }
 
 #[derive(Debug)]
@@ -192,6 +212,10 @@ pub fn read_collection(doc: &Document, root: NodeId) -> Collection<'_> {
             scripts: Vec::new(),
         },
     };
+    // Postman exports spend 1-3 KB of JSON per request: reserving for one per 600 bytes
+    // means the list is never copied to grow, and the pages it does not use are never
+    // touched.
+    reader.coll.requests.reserve(doc.text().len() / 600);
     reader.scope(root, None, String::new());
     reader.coll
 }
@@ -265,12 +289,14 @@ impl<'d> Reader<'d> {
         let mut req = Request {
             item_node: item,
             scope,
-            vars: read_vars(doc, item, || {
+            vars: Some(read_vars(doc, item, || {
                 format!(
                     "the variables of request `{}`",
                     label(&self.coll.scopes[scope].path, &name)
                 )
-            }),
+            }))
+            .filter(|v| !v.is_empty())
+            .map(Box::new),
             name,
             node,
             key_node,
@@ -292,15 +318,16 @@ impl<'d> Reader<'d> {
                 });
             }
             Kind::Object => {
-                if let Some(m) = doc.get(node, "method").and_then(|m| doc.scalar_text(m)) {
-                    let trimmed = m.trim();
-                    if trimmed.is_empty() {
-                    } else if trimmed.len() == m.len() && !m.bytes().any(|b| b.is_ascii_lowercase())
+                let method = doc.get(node, "method").and_then(|m| doc.scalar_text(m));
+                if let Some(m) = method.filter(|m| !m.trim().is_empty()) {
+                    // Exports write methods upper-case: borrow them as they are.
+                    req.method = if m.trim().len() == m.len()
+                        && !m.bytes().any(|b| b.is_ascii_lowercase())
                     {
-                        req.method = m;
+                        m
                     } else {
-                        req.method = Cow::Owned(trimmed.to_ascii_uppercase());
-                    }
+                        Cow::Owned(m.trim().to_ascii_uppercase())
+                    };
                 }
                 req.url = member(doc, node, "url").and_then(|(key, u)| read_url(doc, key, u));
                 req.headers = read_headers(doc, node);
@@ -390,22 +417,14 @@ impl<'d> Reader<'d> {
                 Kind::String => script,
                 _ => continue,
             };
-            let mut lines = Vec::new();
-            match doc.kind(exec) {
-                Kind::Array => {
-                    for line in doc.elements(exec) {
-                        // One exec element may itself hold several lines.
-                        push_lines(doc, line, &mut lines);
-                    }
-                }
-                Kind::String => push_lines(doc, exec, &mut lines),
-                _ => continue,
+            if !matches!(doc.kind(exec), Kind::Array | Kind::String) {
+                continue;
             }
             out.push(self.coll.scripts.len());
             self.coll.scripts.push(Script {
                 owner,
                 listen,
-                lines,
+                exec,
             });
         }
         out
@@ -680,7 +699,7 @@ fn read_body(doc: &Document, node: NodeId) -> Option<Body<'_>> {
             });
         }
     }
-    let raw = text_of(doc, node, "raw");
+    let raw = doc.get(node, "raw");
     Some(Body {
         mode,
         node,
@@ -692,7 +711,7 @@ fn read_body(doc: &Document, node: NodeId) -> Option<Body<'_>> {
 impl Body<'_> {
     /// Whether the body sends a `grant_type`: an enabled urlencoded or form-data field, form
     /// text in a raw body, or a top-level key of a raw JSON body.
-    pub fn has_grant_type(&self) -> bool {
+    pub fn has_grant_type(&self, doc: &Document) -> bool {
         let field = |mode: &str| mode == "urlencoded" || mode == "formdata" || mode.is_empty();
         if field(&self.mode)
             && self
@@ -705,7 +724,17 @@ impl Body<'_> {
         if self.mode != "raw" && !self.mode.is_empty() {
             return false;
         }
-        let Some(raw) = &self.raw else { return false };
+        let Some(node) = self.raw else { return false };
+        // Reading an escaped raw body means a copy, and a JSON one a parse: most bodies are
+        // not token requests, and say so without `grant_type` in their source text (a body
+        // spelling it with `\u` escapes goes the long way).
+        let source = doc.raw(node);
+        if !source.contains("grant_type") && !source.contains("\\u") {
+            return false;
+        }
+        let Some(raw) = doc.scalar_text(node) else {
+            return false;
+        };
         let raw = raw.trim();
         if raw.starts_with('{') {
             return serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw)
@@ -777,5 +806,89 @@ impl Collection<'_> {
     /// A request's folder path and name, e.g. `Clients / List clients`.
     pub fn label(&self, request: &Request<'_>) -> String {
         label(&self.scopes[request.scope].path, &request.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collection(text: &str) -> Document {
+        Document::parse(text.into()).unwrap()
+    }
+
+    fn first_body_grant(text: &str) -> bool {
+        let doc = collection(text);
+        let coll = read_collection(&doc, doc.root());
+        coll.requests[0]
+            .body
+            .as_ref()
+            .is_some_and(|b| b.has_grant_type(&doc))
+    }
+
+    #[test]
+    fn raw_bodies_are_read_only_when_they_may_hold_a_grant_type() {
+        let with = |raw: &str| {
+            format!(r#"{{"item": [{{"request": {{"body": {{"mode": "raw", "raw": {raw}}}}}}}]}}"#)
+        };
+        assert!(first_body_grant(&with(
+            r#""grant_type=password&username=u""#
+        )));
+        assert!(first_body_grant(&with(
+            r#""{\"grant_type\": \"password\"}""#
+        )));
+        // Spelled with an escape, the source text does not show it: still found.
+        assert!(first_body_grant(&with(r#""grant\u005ftype=password""#)));
+        assert!(!first_body_grant(&with(
+            r#""{\"data\": {\"type\": \"clients\"}}""#
+        )));
+        assert!(!first_body_grant(&with(r#""{\"note\": \"grant_type\"}""#)));
+    }
+
+    #[test]
+    fn text_is_borrowed_where_it_needs_no_change() {
+        let doc = collection(
+            r#"{"item": [{"name": "A", "request": {"method": "POST", "url": "https://x/y",
+                "header": [{"key": " Accept ", "value": "v"}]}},
+                {"name": "B", "request": {"method": " get ", "url": "https://x/\u00e9"}}]}"#,
+        );
+        let coll = read_collection(&doc, doc.root());
+        let (a, b) = (&coll.requests[0], &coll.requests[1]);
+        assert!(matches!(a.method, Cow::Borrowed("POST")));
+        assert!(matches!(
+            a.url.as_ref().unwrap().raw,
+            Cow::Borrowed("https://x/y")
+        ));
+        assert!(matches!(a.headers.list[0].name, Cow::Borrowed("Accept")));
+        assert_eq!(b.method, "GET");
+        assert_eq!(b.url.as_ref().unwrap().raw, "https://x/\u{e9}");
+        assert_eq!(coll.label(b), "B");
+    }
+
+    #[test]
+    fn script_lines_are_made_on_request() {
+        let doc = collection(
+            r#"{"item": [], "event": [{"listen": "test", "script": {"exec": ["a();", "b(\"x\");\r\nc();"]}},
+                {"listen": "prerequest", "script": "one\ntwo"}]}"#,
+        );
+        let coll = read_collection(&doc, doc.root());
+        let texts = |i: usize| -> Vec<String> {
+            coll.scripts[i]
+                .lines(&doc)
+                .iter()
+                .map(|l| l.text.to_string())
+                .collect()
+        };
+        assert_eq!(texts(0), ["a();", "b(\"x\");", "c();"]);
+        assert_eq!(texts(1), ["one", "two"]);
+        let lines = coll.scripts[0].lines(&doc);
+        assert_eq!(
+            &doc.text()[lines[0].span(&doc).start..lines[0].span(&doc).end],
+            "a();"
+        );
+        assert_eq!(
+            &doc.text()[lines[2].span(&doc).start..lines[2].span(&doc).end],
+            "c();"
+        );
     }
 }

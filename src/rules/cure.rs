@@ -6,7 +6,6 @@
 use serde_json::{json, Value};
 
 use crate::fix::Edit;
-use crate::js::string_literal;
 use crate::json::{Kind, NodeId};
 use crate::rules::Context;
 use crate::scopestack::JSON_API;
@@ -192,14 +191,7 @@ impl Context<'_> {
     /// Whether any script stores `variable` (`pm.environment.set("variable", ...)` and the
     /// other setters; commented-out code does not count).
     pub fn sets_variable(&self, variable: &str) -> bool {
-        (0..self.coll.scripts.len()).any(|i| {
-            self.code(i).calls(SETTERS).iter().any(|call| {
-                call.args
-                    .first()
-                    .and_then(|a| string_literal(a))
-                    .is_some_and(|name| name == variable)
-            })
-        })
+        self.variables_set_by_scripts().contains(variable)
     }
 
     /// The raw JSON of an auth object as a value, to copy it.

@@ -104,7 +104,7 @@ pub fn scripts_adding(cx: &Context, spec: &HeaderSpec) -> Vec<bool> {
         .scripts
         .iter()
         .enumerate()
-        .map(|(i, s)| s.listen == "prerequest" && adds_header(cx.code(i), spec))
+        .map(|(i, s)| s.listen == "prerequest" && adds_header(&cx.code(i), spec))
         .collect()
 }
 

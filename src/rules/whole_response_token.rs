@@ -80,7 +80,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let credential_vars = cx.credential_variables();
     let parsed_later = parsed_variables(cx);
     for (index, script) in cx.coll.scripts.iter().enumerate() {
+        if !cx.script_mentions(index, SETTERS) {
+            continue;
+        }
         let code = cx.code(index);
+        let code = &*code;
         let mut flagged_lines = HashSet::new();
         for call in code.calls(SETTERS) {
             let [name, value, ..] = call.args[..] else {
@@ -101,7 +105,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if !flagged_lines.insert(line_index) {
                 continue;
             }
-            let Some(line) = script.lines.get(line_index) else {
+            let lines = script.lines(cx.coll.doc);
+            let Some(line) = lines.get(line_index) else {
                 continue;
             };
             out.push(Diagnostic {
@@ -250,7 +255,8 @@ fn fix(
     // `value` is a slice of `code.text`.
     let offset = value.as_ptr() as usize - code.text.as_ptr() as usize;
     let line_index = code.line_of(offset);
-    let line = script.lines.get(line_index)?;
+    let lines = script.lines(cx.coll.doc);
+    let line = lines.get(line_index)?;
     let column = offset - code.line_start(line_index);
     let start = line.start + column;
     let edit = cx
@@ -281,6 +287,9 @@ fn parsed_variables(cx: &Context) -> HashSet<String> {
     ];
     let mut names = HashSet::new();
     for index in 0..cx.coll.scripts.len() {
+        if !cx.script_mentions(index, &["JSON.parse"]) {
+            continue;
+        }
         let code = cx.code(index);
         for parse in code.calls(&["JSON.parse"]) {
             let Some(arg) = parse.args.first() else {

@@ -127,6 +127,7 @@ fn fixes_touch_only_the_lines_they_edit() {
         config: &config,
         overrides: &overrides,
         path: None,
+        snippets: true,
     };
     use scopelint::settings::{Settings, VariablesFile};
     let env =

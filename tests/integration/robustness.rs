@@ -27,6 +27,7 @@ fn truncated_and_corrupted_fixtures_never_panic() {
         config: &config,
         overrides: &overrides,
         path: None,
+        snippets: true,
     };
     let junk: &[&[u8]] = &[
         b"\0",
@@ -82,6 +83,7 @@ fn fuzzer_findings_stay_fixed() {
         config: &config,
         overrides: &overrides,
         path: None,
+        snippets: true,
     };
     let dir = repo().join("tests/fixtures/crashes");
     let mut seen = 0;
