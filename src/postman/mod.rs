@@ -622,6 +622,8 @@ fn read_headers(doc: &Document, request: NodeId) -> Headers<'_> {
     let mut list = Vec::new();
     match doc.kind(node) {
         Kind::Array => {
+            // Sized first: a list that grows by doubling keeps up to twice what it holds.
+            list.reserve_exact(doc.elements(node).count());
             for h in doc.elements(node) {
                 if doc.kind(h) != Kind::Object {
                     continue;

@@ -57,7 +57,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if !facts.api_request {
             continue;
         }
-        let path = facts.path.as_str();
+        let path = facts.path();
         let missing = path == "/v1" || path.starts_with("/v1/");
         let is_me = matches!(path.trim_end_matches('/'), "/v1/me");
         if !missing || is_me {

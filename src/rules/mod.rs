@@ -90,7 +90,7 @@ pub struct Context<'a> {
     auth_users: Vec<Vec<usize>>,
     /// Pre-request scripts' scanned code, made once and shared by the rules that look for
     /// headers they add.
-    codes: Vec<std::sync::OnceLock<crate::js::Code>>,
+    codes: Vec<std::sync::OnceLock<Box<crate::js::Code>>>,
     /// Names of the variables scripts store, found on first use.
     set_by_scripts: std::sync::OnceLock<HashSet<String>>,
 }
@@ -103,7 +103,28 @@ pub struct RequestFacts {
     pub token_request: bool,
     /// On the API host and not a token request.
     pub api_request: bool,
-    pub path: String,
+    /// Where [`RequestFacts::path`] lies in `url` (one allocation per request, not two).
+    path: (u32, u32),
+}
+
+impl RequestFacts {
+    /// The URL's path after the API base (`/acme/v1/clients`); empty without a URL.
+    pub fn path(&self) -> &str {
+        self.url
+            .as_deref()
+            .and_then(|u| u.get(self.path.0 as usize..self.path.1 as usize))
+            .unwrap_or("")
+    }
+}
+
+/// The place of `inner`, a slice of `outer`, in it.
+fn range_in(outer: &str, inner: &str) -> (u32, u32) {
+    let start = (inner.as_ptr() as usize).wrapping_sub(outer.as_ptr() as usize);
+    if start <= outer.len() && inner.len() <= outer.len() - start {
+        (start as u32, (start + inner.len()) as u32)
+    } else {
+        (0, 0)
+    }
 }
 
 impl<'a> Context<'a> {
@@ -161,11 +182,13 @@ impl<'a> Context<'a> {
                 let parts = UrlParts::parse(&resolved);
                 let token_request = req.body.as_ref().is_some_and(|b| b.has_grant_type(doc))
                     || parts.path.trim_end_matches('/').ends_with("/oauth/token");
+                let (scopestack, api) = (endpoints.is_scopestack(&parts), endpoints.is_api(&parts));
+                let path = range_in(&resolved, endpoints.api_path(parts.path));
                 RequestFacts {
-                    scopestack: endpoints.is_scopestack(&parts),
-                    api_request: endpoints.is_api(&parts) && !token_request,
+                    scopestack,
+                    api_request: api && !token_request,
                     token_request,
-                    path: endpoints.api_path(parts.path).to_owned(),
+                    path,
                     url: Some(resolved),
                 }
             }
@@ -174,7 +197,7 @@ impl<'a> Context<'a> {
                 scopestack: false,
                 token_request: req.body.as_ref().is_some_and(|b| b.has_grant_type(doc)),
                 api_request: false,
-                path: String::new(),
+                path: (0, 0),
             },
         }
     }
@@ -252,7 +275,7 @@ impl<'a> Context<'a> {
         // Several rules read pre-request scripts; other scripts are read about once each,
         // and keeping every test script's code (100k of them in the benchmark) costs memory.
         if script.listen == "prerequest" {
-            Cow::Borrowed(self.codes[index].get_or_init(build))
+            Cow::Borrowed(self.codes[index].get_or_init(|| Box::new(build())))
         } else {
             Cow::Owned(build())
         }
