@@ -95,6 +95,25 @@ pub struct Context<'a> {
     set_by_scripts: std::sync::OnceLock<HashSet<String>>,
 }
 
+/// Names to look for in many scripts' sources, each with its searcher built once (building
+/// one costs more than running it over a 200-byte script). `\u` is always among them:
+/// a JSON escape could spell any name.
+pub struct Needles(Vec<memchr::memmem::Finder<'static>>);
+
+impl Needles {
+    pub fn new(names: &[&str]) -> Needles {
+        let all = names.iter().copied().chain(["\\u"]);
+        Needles(
+            all.map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+                .collect(),
+        )
+    }
+
+    pub fn any_in(&self, haystack: &str) -> bool {
+        self.0.iter().any(|f| f.find(haystack.as_bytes()).is_some())
+    }
+}
+
 /// A request's resolved URL and what it is.
 pub struct RequestFacts {
     pub url: Option<String>,
@@ -281,21 +300,26 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Whether script `index` may mention any of `names`: a search of its source in the
+    /// Script `index` as written in the file (JSON, escapes and all).
+    pub fn script_source(&self, index: usize) -> &'a str {
+        self.coll.doc.raw(self.coll.scripts[index].exec)
+    }
+
+    /// Whether script `index` may mention any of the `names`: a search of its source in the
     /// file, before any scanning. Exact, as names hold nothing JSON must escape (a script
     /// with a `\u` escape anywhere is always scanned).
-    pub fn script_mentions(&self, index: usize, names: &[&str]) -> bool {
-        let source = self.coll.doc.raw(self.coll.scripts[index].exec);
-        source.contains("\\u") || names.iter().any(|n| source.contains(n))
+    pub fn script_mentions(&self, index: usize, names: &Needles) -> bool {
+        names.any_in(self.script_source(index))
     }
 
     /// Names of the variables any script stores (`pm.environment.set("name", ...)` and the
     /// other setters; commented-out code does not count).
     pub fn variables_set_by_scripts(&self) -> &HashSet<String> {
         self.set_by_scripts.get_or_init(|| {
+            let setters = Needles::new(cure::SETTERS);
             let mut names = HashSet::new();
             for i in 0..self.coll.scripts.len() {
-                if !self.script_mentions(i, cure::SETTERS) {
+                if !self.script_mentions(i, &setters) {
                     continue;
                 }
                 for call in self.code(i).calls(cure::SETTERS) {
@@ -432,10 +456,11 @@ mod tests {
         let coll = crate::postman::read_collection(&doc, doc.root());
         let (settings, endpoints) = (Settings::default(), Endpoints::default());
         let cx = Context::new(&coll, &settings, &endpoints);
-        assert!(cx.script_mentions(0, cure::SETTERS));
+        let setters = Needles::new(cure::SETTERS);
+        assert!(cx.script_mentions(0, &setters));
         // Escaped, the name is not in the source text as written: scanned anyway.
-        assert!(cx.script_mentions(1, cure::SETTERS));
-        assert!(!cx.script_mentions(2, cure::SETTERS));
+        assert!(cx.script_mentions(1, &setters));
+        assert!(!cx.script_mentions(2, &setters));
         let set: HashSet<&str> = cx
             .variables_set_by_scripts()
             .iter()

@@ -7,7 +7,7 @@ use crate::json::NodeId;
 use crate::postman::Owner;
 use crate::postman::Script;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Context, Needles, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS003",
@@ -79,8 +79,26 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let credential_vars = cx.credential_variables();
     let parsed_later = parsed_variables(cx);
+    // A finding needs a setter storing a name that holds a token: `...token...` in any case,
+    // or a variable sent as a credential. Names JSON does not escape appear in the script's
+    // source as written, so most scripts are passed over without scanning them.
+    let plain_names = credential_vars
+        .iter()
+        .all(|n| !n.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20));
+    let names: Vec<&str> = credential_vars.iter().map(String::as_str).collect();
+    let credentials = Needles::new(&names);
+    let may_store_token = |index: usize| {
+        let source = cx.script_source(index);
+        !plain_names
+            || source
+                .as_bytes()
+                .windows(5)
+                .any(|w| w.eq_ignore_ascii_case(b"token"))
+            || credentials.any_in(source)
+    };
+    let setters = Needles::new(SETTERS);
     for (index, script) in cx.coll.scripts.iter().enumerate() {
-        if !cx.script_mentions(index, SETTERS) {
+        if !cx.script_mentions(index, &setters) || !may_store_token(index) {
             continue;
         }
         let code = cx.code(index);
@@ -286,8 +304,9 @@ fn parsed_variables(cx: &Context) -> HashSet<String> {
         "postman.getGlobalVariable",
     ];
     let mut names = HashSet::new();
+    let json_parse = Needles::new(&["JSON.parse"]);
     for index in 0..cx.coll.scripts.len() {
-        if !cx.script_mentions(index, &["JSON.parse"]) {
+        if !cx.script_mentions(index, &json_parse) {
             continue;
         }
         let code = cx.code(index);
@@ -336,5 +355,66 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
                 "a JSON object, not a token",
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Document;
+    use crate::scopestack::Endpoints;
+    use crate::settings::Settings;
+
+    /// SS003 findings (their pointers) for a collection whose one test script is `exec`, with
+    /// bearer auth sending `{{bearer}}`.
+    fn findings(exec: &str, bearer: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"item": [{{"name": "t", "event": [{{"listen": "test", "script": {{"exec": [{exec}]}}}}],
+                "request": {{"method": "POST", "url": "https://app.scopestack.io/oauth/token"}}}}],
+              "auth": {{"type": "bearer", "bearer": [{{"key": "token", "value": "{{{{{bearer}}}}}"}}]}}}}"#
+        );
+        let doc = Document::parse(text.as_str().into()).unwrap();
+        let coll = crate::postman::read_collection(&doc, doc.root());
+        let (settings, endpoints) = (Settings::default(), Endpoints::default());
+        let cx = Context::new(&coll, &settings, &endpoints);
+        crate::rules::check(&cx, |r| r.code == RULE.code)
+            .into_iter()
+            .map(|d| d.pointer.as_str().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn scripts_passed_over_by_their_source_are_those_without_a_token_name() {
+        let at = "/item/0/event/0/script/exec/0";
+        // Any case of "token" in the name.
+        assert_eq!(
+            findings(
+                r#""pm.environment.set(\"AccessTOKEN\", pm.response.json());""#,
+                "x"
+            ),
+            [at]
+        );
+        // A name without "token" that the collection sends as its bearer token.
+        assert_eq!(
+            findings(
+                r#""pm.environment.set(\"jwt\", pm.response.text());""#,
+                "jwt"
+            ),
+            [at]
+        );
+        // The same name spelled with JSON escapes: not visible in the source as written.
+        assert_eq!(
+            findings(
+                r#""pm.environment.set(\"\u006Awt\", pm.response.text());""#,
+                "jwt"
+            ),
+            [at]
+        );
+        // Nothing that holds a token: no finding.
+        assert!(findings(
+            r#""pm.environment.set(\"last\", pm.response.json());""#,
+            "jwt"
+        )
+        .is_empty());
     }
 }
