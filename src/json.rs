@@ -315,11 +315,17 @@ impl Document {
 
     /// Every object in the document, in source order.
     pub fn objects(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.entries
+        self.objects_in(0..self.entries.len())
+    }
+
+    /// The objects among nodes `range` (of `0..node_count()`), in source order.
+    pub fn objects_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = NodeId> + '_ {
+        let start = range.start;
+        self.entries[range]
             .iter()
             .enumerate()
             .filter(|(_, e)| e.kind() == Kind::Object)
-            .map(|(i, _)| NodeId(i as u32))
+            .map(move |(i, _)| NodeId((start + i) as u32))
     }
 
     /// The RFC 6901 pointer of a value, found by descending from the root (a value's subtree

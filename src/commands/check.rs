@@ -265,7 +265,7 @@ fn load_input(input: &Input, args: &CheckArgs) -> Loaded {
                 Ok(_) => {}
             }
             let stamp = Stamp::of(path).ok();
-            let bytes = match std::fs::read(path) {
+            let bytes = match load::read_file(path) {
                 Ok(b) => b,
                 Err(e) => return failed(io_message(&e)),
             };

@@ -153,7 +153,20 @@ impl<'a> Editor<'a> {
     /// the last element).
     pub fn insert_elements(&self, array: NodeId, index: usize, values: &[Value]) -> Edit {
         let doc = self.doc;
-        let elements: Vec<NodeId> = doc.elements(array).collect();
+        // Only up to `index`: walking (let alone collecting) a 100k-element array for each
+        // of thousands of fixes was quadratic.
+        let (mut last, mut at, mut after) = (None, None, None);
+        let mut elements = doc.elements(array);
+        for (i, el) in elements.by_ref().enumerate() {
+            if i == index {
+                at = Some(el);
+                break;
+            }
+            last = Some(el);
+        }
+        if at.is_some() {
+            after = elements.next();
+        }
         let join = |indent: &str, gap: &str| {
             values
                 .iter()
@@ -161,27 +174,35 @@ impl<'a> Editor<'a> {
                 .collect::<Vec<_>>()
                 .join(&format!(",{gap}"))
         };
-        if elements.is_empty() {
-            let nl = self.style.newline;
-            let inner = format!(
-                "{}{}",
-                self.line_indent(doc.span(array).start),
-                self.style.unit
-            );
-            let gap = if self.style.compact {
-                String::new()
-            } else {
-                format!("{nl}{inner}")
-            };
-            return self.fill_empty(array, &|indent| join(indent, &gap));
-        }
-        let (anchor, before) = match elements.get(index) {
-            Some(&next) => (next, true),
-            None => (elements[elements.len() - 1], false),
+        let (anchor, before) = match (at, last) {
+            (Some(next), _) => (next, true),
+            (None, Some(last)) => (last, false),
+            (None, None) => {
+                let nl = self.style.newline;
+                let inner = format!(
+                    "{}{}",
+                    self.line_indent(doc.span(array).start),
+                    self.style.unit
+                );
+                let gap = if self.style.compact {
+                    String::new()
+                } else {
+                    format!("{nl}{inner}")
+                };
+                return self.fill_empty(array, &|indent| join(indent, &gap));
+            }
         };
         let pos = doc.span(anchor).start;
         let indent = self.child_indent(array, Some(pos));
-        let gap = self.gap_before(pos).to_owned();
+        // Before the first element of `[1, 2]` there is no gap: take the one between
+        // elements, as a new first element needs one after its comma.
+        let gap = match after {
+            Some(next) if before && self.gap_before(pos).is_empty() => {
+                self.gap_before(doc.span(next).start)
+            }
+            _ => self.gap_before(pos),
+        }
+        .to_owned();
         let rendered = join(&indent, &gap);
         if before {
             Edit::insert(pos, format!("{rendered},{gap}"))
@@ -268,12 +289,14 @@ impl<'a> Editor<'a> {
     /// Removes element `index` of `array` with its comma.
     pub fn remove_element(&self, array: NodeId, index: usize) -> Option<Edit> {
         let doc = self.doc;
-        let elements: Vec<NodeId> = doc.elements(array).collect();
-        let el = *elements.get(index)?;
-        let span = if let Some(&next) = elements.get(index + 1) {
+        // The element before, the element, the element after: no further.
+        let mut near = doc.elements(array).skip(index.saturating_sub(1));
+        let before = if index > 0 { near.next() } else { None };
+        let el = near.next()?;
+        let span = if let Some(next) = near.next() {
             Span::new(doc.span(el).start, doc.span(next).start)
-        } else if index > 0 {
-            Span::new(doc.span(elements[index - 1]).end, doc.span(el).end)
+        } else if let Some(before) = before {
+            Span::new(doc.span(before).end, doc.span(el).end)
         } else {
             return Some(Edit::replace(doc.span(array), "[]"));
         };
@@ -334,6 +357,28 @@ mod tests {
             e.insert_elements(get(e.doc, &["item"]), 0, &[json!({"name": "b"})])
         });
         assert_eq!(out, "{\n\t\"item\": [\n\t\t{\n\t\t\t\"name\": \"b\"\n\t\t},\n\t\t{\n\t\t\t\"name\": \"a\"\n\t\t}\n\t]\n}");
+    }
+
+    #[test]
+    fn inserts_and_removes_elements_at_any_position() {
+        let text = "[1, 2, 3]";
+        let insert = |i| run(text, |e| e.insert_elements(e.doc.root(), i, &[json!(9)]));
+        assert_eq!(insert(0), "[9, 1, 2, 3]");
+        assert_eq!(insert(1), "[1, 9, 2, 3]");
+        assert_eq!(insert(2), "[1, 2, 9, 3]");
+        assert_eq!(insert(3), "[1, 2, 3, 9]");
+        assert_eq!(insert(99), "[1, 2, 3, 9]");
+        let remove = |text: &str, i| {
+            let doc = Document::parse(crate::text::Text::from(text)).unwrap();
+            let edit = Editor::new(&doc).remove_element(doc.root(), i);
+            edit.map(|e| apply(text, &[&e]))
+        };
+        assert_eq!(remove(text, 0).as_deref(), Some("[2, 3]"));
+        assert_eq!(remove(text, 1).as_deref(), Some("[1, 3]"));
+        assert_eq!(remove(text, 2).as_deref(), Some("[1, 2]"));
+        assert_eq!(remove(text, 3), None);
+        assert_eq!(remove("[1]", 0).as_deref(), Some("[]"));
+        assert_eq!(remove("[]", 0), None);
     }
 
     #[test]

@@ -53,6 +53,8 @@ It is safe: a path without a slug only ever answers "not found".
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    // Where a slug request would go: the same for every finding, so found once.
+    let slug_at = std::cell::OnceCell::new();
     for (r, req, facts) in cx.request_facts() {
         if !facts.api_request {
             continue;
@@ -82,7 +84,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             item: Some(cx.coll.label(req)),
             pointer: Pointer::Node(url.first_segment.unwrap_or(url.pointer_node)),
             span: cx.span(url.first_segment.unwrap_or(url.label_node)),
-            fix: fix(cx, r, url),
+            fix: fix(cx, r, url, &slug_at),
         });
     }
 }
@@ -91,7 +93,12 @@ const SLUG: &str = "{{account_slug}}";
 
 /// `{{account_slug}}` before `/v1/` in the URL (`raw` and `path` alike), the collection
 /// variable declared when nothing defines it, and a request that fills it when none does.
-fn fix(cx: &Context, r: usize, url: &Url) -> Option<Fix> {
+fn fix(
+    cx: &Context,
+    r: usize,
+    url: &Url,
+    slug_at: &std::cell::OnceCell<(usize, usize)>,
+) -> Option<Fix> {
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     let mut edits = Vec::new();
@@ -145,19 +152,21 @@ fn fix(cx: &Context, r: usize, url: &Url) -> Option<Fix> {
     }
     let has_value = defined.is_some_and(|(v, _)| !v.trim().is_empty());
     if !has_value && !cx.sets_variable("account_slug") {
-        edits.push(slug_request(cx, r));
+        edits.push(slug_request(
+            cx,
+            r,
+            *slug_at.get_or_init(|| slug_position(cx)),
+        ));
     }
     Some(Fix::safe(format!("Insert `{SLUG}` before `/v1/`"), edits))
 }
 
-/// Inserts `Get ScopeStack account slug` right after the first token request (so it runs with
-/// a fresh token), or first in the collection, authenticating like the request it serves.
-fn slug_request(cx: &Context, r: usize) -> Edit {
-    let coll = cx.coll;
+/// `(scope, index)` where the slug request goes.
+fn slug_position(cx: &Context) -> (usize, usize) {
     // While a password helper still waits for its fix (SS001), aim at the place its token
     // request will go: the two fixes conflict, so this one waits a pass and then lands after
     // the new token request.
-    let (scope, index) = oauth_password_grant::token_request_position(cx).unwrap_or_else(|| {
+    oauth_password_grant::token_request_position(cx).unwrap_or_else(|| {
         cx.requests
             .iter()
             .position(|f| f.token_request)
@@ -165,7 +174,13 @@ fn slug_request(cx: &Context, r: usize) -> Edit {
                 let (scope, index) = cx.item_position(t);
                 (scope, index + 1)
             })
-    });
+    })
+}
+
+/// Inserts `Get ScopeStack account slug` right after the first token request (so it runs with
+/// a fresh token), or first in the collection, authenticating like the request it serves.
+fn slug_request(cx: &Context, r: usize, (scope, index): (usize, usize)) -> Edit {
+    let coll = cx.coll;
     let request = &coll.requests[r];
     let wanted = coll.effective_auth(request);
     let inherited = coll.scope_auth(scope);
