@@ -153,7 +153,8 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Output")]
     pub show_files: bool,
 
-    /// How many files to lint at once [default: one per core]
+    /// How many threads to lint with: files at once, and the parts of a big file [default:
+    /// one per core]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 

@@ -20,7 +20,7 @@ pub struct DecodeError {
     pub shown: Text,
 }
 
-/// Files from this size on are read by two threads, each into half of the buffer: reading
+/// Files from this size on are read in two halves at once (two threads in the current pool): reading
 /// a big file is mostly the kernel filling fresh pages, which the two cores then share.
 const PARALLEL_READ_FROM: usize = 16 << 20;
 
@@ -34,15 +34,12 @@ pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
         if let Ok(len @ PARALLEL_READ_FROM..) = usize::try_from(len) {
             let mut bytes = vec![0u8; len];
             let (first, second) = bytes.split_at_mut(len / 2);
-            let halves = std::thread::scope(|s| {
-                let other = s.spawn(|| file.read_exact_at(second, (len / 2) as u64));
-                let mine = file.read_exact_at(first, 0);
-                mine.and(
-                    other
-                        .join()
-                        .unwrap_or_else(|_| Err(std::io::ErrorKind::Other.into())),
-                )
-            });
+            // In the current rayon pool, so that `--threads 1` reads on one thread.
+            let (mine, other) = rayon::join(
+                || file.read_exact_at(first, 0),
+                || file.read_exact_at(second, (len / 2) as u64),
+            );
+            let halves = mine.and(other);
             // Exactly `len` bytes, and nothing after them: otherwise the file changed while
             // it was read, and the plain read below sees it as it is now.
             if halves.is_ok() && file.read_at(&mut [0u8], len as u64)? == 0 {

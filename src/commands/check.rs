@@ -32,7 +32,7 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
              --format json, sarif or github, write the report with --output-file",
         );
     }
-    let mut settings = match load_settings(args) {
+    let settings = match load_settings(args) {
         Ok(s) => s,
         Err(message) => return usage_error(&message),
     };
@@ -45,16 +45,17 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
         }
     };
     let inputs = discover(&args.paths);
+    let threads = args
+        .threads
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Every parallel step (files, and the parts of a big file) runs in this pool.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(io::Error::other)?;
     if !(args.fix || args.diff || args.show_files) {
         // Plain checks are independent: lint on every core, then report in input order.
-        let threads = args
-            .threads
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(io::Error::other)?;
         let results: Vec<Vec<Step>> = pool.install(|| {
             use rayon::prelude::*;
             inputs
@@ -70,7 +71,20 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
         }
         return sink.finish();
     }
-    for input in &inputs {
+    pool.install(|| fix_inputs(&inputs, args, &configs, &overrides, settings, sink))
+}
+
+/// `--fix`, `--diff` and `--show-files`: one file after another, as a fix may change the
+/// environment file the next one reads.
+fn fix_inputs(
+    inputs: &[Input],
+    args: &CheckArgs,
+    configs: &ConfigStore,
+    overrides: &Overrides,
+    mut settings: Settings,
+    mut sink: Sink,
+) -> io::Result<Status> {
+    for input in inputs {
         let loaded = match load_input(input, args) {
             Loaded::Bytes(file) => file,
             Loaded::Report(report) => {
@@ -91,7 +105,7 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
         let path = absolute(loaded.path.as_deref());
         let options = RuleOptions {
             config: &config,
-            overrides: &overrides,
+            overrides,
             path: path.as_deref(),
             snippets: args.format == Format::Full,
         };
@@ -450,7 +464,7 @@ fn finish_environment(env: &VariablesFile, args: &CheckArgs, sink: &mut Sink) ->
 struct Sink {
     totals: Totals,
     output: Output,
-    writer: Box<dyn Write>,
+    writer: Box<dyn Write + Send>,
     color: bool,
     /// `--diff` alone: diffs go to stdout, the report only to an `--output-file`.
     diff_only: bool,
@@ -480,7 +494,7 @@ impl Sink {
     fn new(args: &CheckArgs) -> io::Result<Sink> {
         // With `--fix -`, stdout carries the fixed text: the report goes to stderr.
         let stdin_fix = args.fix && args.paths.iter().any(|p| p.as_os_str() == "-");
-        let (writer, terminal): (Box<dyn Write>, bool) = match &args.output_file {
+        let (writer, terminal): (Box<dyn Write + Send>, bool) = match &args.output_file {
             Some(path) => (
                 Box::new(io::BufWriter::new(std::fs::File::create(path)?)),
                 false,
