@@ -6,6 +6,8 @@
 pub mod edit;
 pub mod fixer;
 
+use std::collections::{BTreeMap, HashSet};
+
 use serde::Serialize;
 
 use crate::json::Span;
@@ -103,12 +105,22 @@ fn conflicts(a: &Edit, b: &Edit, same_fix: bool) -> bool {
 /// the same variable) are shared, not conflicts.
 pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
     let mut chosen: Vec<&Fix> = Vec::new();
-    let mut edits: Vec<&Edit> = Vec::new();
+    // Chosen edits by (target, start). They never overlap one another (only equal edits and
+    // one fix's insertions share a place), so an edit can only clash with those starting
+    // inside it and the last one starting before it: a lookup, not a scan of every edit
+    // chosen so far (20k fixes made that quadratic).
+    let mut edits: BTreeMap<(bool, usize), Vec<&Edit>> = BTreeMap::new();
+    let key = |e: &Edit, at: usize| (e.target == Target::Environment, at);
     for fix in fixes {
-        let clash = fix
-            .edits
-            .iter()
-            .any(|e| edits.iter().any(|c| *c != e && conflicts(c, e, false)));
+        let clash = fix.edits.iter().any(|e| {
+            let before = edits.range(..key(e, e.span.start)).next_back();
+            let within = edits.range(key(e, e.span.start)..=key(e, e.span.end));
+            before
+                .into_iter()
+                .chain(within)
+                .flat_map(|(_, list)| list)
+                .any(|c| *c != e && conflicts(c, e, false))
+        });
         let self_clash = fix.edits.iter().enumerate().any(|(i, a)| {
             fix.edits[i + 1..]
                 .iter()
@@ -117,7 +129,9 @@ pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
         if clash || self_clash {
             continue;
         }
-        edits.extend(fix.edits.iter());
+        for e in &fix.edits {
+            edits.entry(key(e, e.span.start)).or_default().push(e);
+        }
         chosen.push(fix);
     }
     chosen
@@ -126,12 +140,8 @@ pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
 /// Applies non-conflicting edits (for one target) to `text`. Insertions at one place keep
 /// the order they are given in.
 pub fn apply(text: &str, edits: &[&Edit]) -> String {
-    let mut sorted: Vec<&Edit> = Vec::with_capacity(edits.len());
-    for e in edits {
-        if !sorted.contains(e) {
-            sorted.push(e);
-        }
-    }
+    let mut seen = HashSet::with_capacity(edits.len());
+    let mut sorted: Vec<&Edit> = edits.iter().copied().filter(|e| seen.insert(*e)).collect();
     // Stable: equal positions stay in the given order.
     sorted.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out =
