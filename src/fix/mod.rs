@@ -194,6 +194,32 @@ mod tests {
     }
 
     #[test]
+    fn a_clash_is_found_whatever_was_chosen_in_between() {
+        // A long range chosen first, then many small edits before, inside and after it.
+        let long = fix(&[(100, 200, "x")]);
+        let mut others: Vec<Fix> = Vec::new();
+        for at in (0..300).step_by(10) {
+            others.push(fix(&[(at, at, "i")]));
+            others.push(fix(&[(at + 1, at + 3, "r")]));
+        }
+        let chosen = select(std::iter::once(&long).chain(others.iter()));
+        for f in &chosen[1..] {
+            let e = &f.edits[0];
+            let clashes = conflicts(e, &long.edits[0], false);
+            assert!(!clashes, "{:?} was chosen over the long range", e.span);
+        }
+        // Everything that does not clash with it, or with an earlier pick, is chosen: an
+        // insertion at 0, 10, ... and a replacement after each, except inside 100..200
+        // (the insertion at 100 shares the long range's start: a clash between fixes).
+        let expected = others
+            .iter()
+            .filter(|f| !conflicts(&f.edits[0], &long.edits[0], false))
+            .count();
+        assert_eq!(chosen.len(), 1 + expected);
+        assert_eq!(expected, 2 * 30 - 2 * 10);
+    }
+
+    #[test]
     fn targets_do_not_conflict_with_each_other() {
         let a = fix(&[(2, 5, "a")]);
         let mut b = fix(&[(2, 5, "b")]);
