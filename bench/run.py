@@ -4,25 +4,36 @@ them, side by side, and checks the findings against the planted counts.
 
     cargo build --release && python3 bench/run.py [WORKDIR]
 
-Wall time is the median of 3 runs; peak memory is the child's max RSS (wait4).
+Wall time is the median of at least 5 runs (more for short commands), the commands compared
+run in turns; peak memory is the child's max RSS (wait4).
 """
 import collections, json, os, platform, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "scopelint")
-RUNS = 3
+RUNS = 5
 
 
-def measure(argv, stdout=subprocess.DEVNULL):
-    """(median seconds, max RSS in MB) of a command."""
-    walls, rss = [], 0
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL)
-        _, _, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - start)
-        rss = max(rss, usage.ru_maxrss / 1024)
-    return statistics.median(walls), rss
+def run_once(argv, stdout=subprocess.DEVNULL):
+    """(seconds, max RSS in MB) of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def measure(*commands):
+    """(median seconds, max RSS in MB) of each command, run in turns (so that a noisy spell on
+    the shared machine hits all of them alike): at least RUNS rounds, more for short commands
+    (up to 3 s per command, at most 25 rounds)."""
+    walls = [[] for _ in commands]
+    rss = [0.0 for _ in commands]
+    while len(walls[0]) < RUNS or (max(sum(w) for w in walls) < 3 and len(walls[0]) < 25):
+        for i, argv in enumerate(commands):
+            wall, peak = run_once(argv)
+            walls[i].append(wall)
+            rss[i] = max(rss[i], peak)
+    return [(statistics.median(w), r) for w, r in zip(walls, rss)]
 
 
 def size_mb(path):
@@ -49,8 +60,9 @@ def main():
         mb = size_mb(path)
         got = counts(path)
         assert got == planted[name], f"{name}: found {got}, planted {planted[name]}"
-        check, check_rss = measure([BIN, "check", "--format", "json", path])
-        full, _ = measure([BIN, "check", path])
+        jq_argv = [jq, "empty", path] if jq else ["true"]
+        (check, check_rss), (full, _), (jq_time, _) = measure(
+            [BIN, "check", "--format", "json", path], [BIN, "check", path], jq_argv)
         copy = os.path.join(work, "fix-copy-" + name)
         fix_times = []
         for _ in range(RUNS):
@@ -59,15 +71,15 @@ def main():
             subprocess.run([BIN, "check", "--fix", copy], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             fix_times.append(time.perf_counter() - start)
         os.remove(copy)
-        jq_time, jq_rss = measure([jq, "empty", path]) if jq else (float("nan"), float("nan"))
+        jq_time = jq_time if jq else float("nan")
         findings = sum(got.values())
         rows.append((name, mb, findings, check, mb / check, check_rss, check_rss / mb, full - check,
                      statistics.median(fix_times), jq_time, mb / jq_time, (mb / check) / (mb / jq_time)))
     many = os.path.join(work, "many")
     got = counts(many)
     assert got == planted["many"], f"many: found {got}, planted {planted['many']}"
-    one, _ = measure([BIN, "check", "--format", "json", "--threads", "1", many])
-    all_cores, _ = measure([BIN, "check", "--format", "json", many])
+    (one, _), (all_cores, _) = measure([BIN, "check", "--format", "json", "--threads", "1", many],
+                                       [BIN, "check", "--format", "json", many])
 
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
           f"scopelint {subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.strip()}; "
