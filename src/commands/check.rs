@@ -270,7 +270,8 @@ fn load_input(input: &Input, args: &CheckArgs) -> Loaded {
             match std::fs::metadata(path) {
                 // A FIFO or device could block or never end.
                 Ok(m) if !m.is_file() => return failed("not a regular file".to_owned()),
-                // Parsing keeps the text and its tape in memory (about 4.5 times the size):
+                // Linting keeps the text, its tape and the model in memory (about 3 times the
+                // size; 5 with --fix):
                 // refusing early beats being killed for memory halfway through a run.
                 Ok(m) if m.len() > args.max_file_size.saturating_mul(1 << 20) => {
                     return failed(too_large(m.len(), args.max_file_size))
