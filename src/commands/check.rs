@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{write_stderr, write_stdout, Status};
 use crate::cli::{CheckArgs, ColorChoice, Format};
-use crate::config::{ConfigStore, Lookup, Overrides, Selector};
+use crate::config::{Config, ConfigStore, Lookup, Overrides, Selector};
 use crate::discover::{discover, io_message, Input};
 use crate::fix::fixer::fix_text;
 use crate::lint::{lint_bytes, ErrorKind, FileError, FileReport, Outcome, RuleOptions};
@@ -103,12 +103,7 @@ fn fix_inputs(
             }
         };
         let path = absolute(loaded.path.as_deref());
-        let options = RuleOptions {
-            config: &config,
-            overrides,
-            path: path.as_deref(),
-            snippets: args.format == Format::Full,
-        };
+        let options = rule_options(&config, overrides, path.as_deref(), args);
         if args.show_files {
             show_file(&loaded, &mut sink)?;
         } else {
@@ -151,12 +146,7 @@ fn check_one(
         }
     };
     let path = absolute(loaded.path.as_deref());
-    let options = RuleOptions {
-        config: &config,
-        overrides,
-        path: path.as_deref(),
-        snippets: args.format == Format::Full,
-    };
+    let options = rule_options(&config, overrides, path.as_deref(), args);
     let bytes = std::mem::take(&mut loaded.bytes);
     match lint_bytes(&loaded.name, bytes, loaded.explicit, settings, options) {
         Outcome::Report(report) => vec![Step::Report(report)],
@@ -299,6 +289,20 @@ fn load_input(input: &Input, args: &CheckArgs) -> Loaded {
                 stamp,
             })
         }
+    }
+}
+
+fn rule_options<'a>(
+    config: &'a Config,
+    overrides: &'a Overrides,
+    path: Option<&'a Path>,
+    args: &CheckArgs,
+) -> RuleOptions<'a> {
+    RuleOptions {
+        config,
+        overrides,
+        path,
+        snippets: args.format == Format::Full,
     }
 }
 

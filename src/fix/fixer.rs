@@ -46,20 +46,14 @@ pub fn fix_text(
     let mut rejected: HashSet<(&'static str, String)> = HashSet::new();
     for pass in 0..=MAX_PASSES {
         let outcome = lint_text(name, text.clone(), bom_len, explicit, settings, options);
-        let report = match &outcome {
-            Outcome::Report(report) if pass < MAX_PASSES && report.error.is_none() => report,
-            _ => {
-                return Fixed {
-                    outcome,
-                    text,
-                    applied,
-                    applied_to_environment,
-                    passes,
-                }
+        // Nothing to try on the last pass or in a file that no longer lints.
+        let diagnostics = match &outcome {
+            Outcome::Report(report) if pass < MAX_PASSES && report.error.is_none() => {
+                &report.diagnostics[..]
             }
+            _ => &[],
         };
-        let candidates: Vec<(&Fix, (&'static str, String))> = report
-            .diagnostics
+        let candidates: Vec<(&Fix, (&'static str, String))> = diagnostics
             .iter()
             .filter_map(|d| {
                 let fix = d.fix.as_ref()?;
