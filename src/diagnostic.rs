@@ -62,12 +62,6 @@ impl Pointer {
     }
 }
 
-impl std::fmt::Display for Pointer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Turns every `Pointer::Node` into its text.
 pub fn resolve_pointers(doc: &crate::json::Document, diagnostics: &mut [Diagnostic]) {
     let nodes: Vec<NodeId> = diagnostics

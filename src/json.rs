@@ -313,11 +313,6 @@ impl Document {
         Span::new(base + raw_start.unwrap_or(i), base + i)
     }
 
-    /// Every object in the document, in source order.
-    pub fn objects(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.objects_in(0..self.entries.len())
-    }
-
     /// The objects among nodes `range` (of `0..node_count()`), in source order.
     pub fn objects_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = NodeId> + '_ {
         let start = range.start;
@@ -329,7 +324,9 @@ impl Document {
     }
 
     /// The RFC 6901 pointer of a value, found by descending from the root (a value's subtree
-    /// is the tape range up to its `next`, so each step picks one child).
+    /// is the tape range up to its `next`, so each step picks one child): one at a time, the
+    /// oracle `pointers_of` is tested against.
+    #[cfg(test)]
     pub fn pointer_of(&self, target: NodeId) -> String {
         let mut pointer = String::new();
         let mut cur = self.root();
@@ -359,7 +356,7 @@ impl Document {
         pointer
     }
 
-    /// [`Document::pointer_of`] for many nodes at once (same order as `targets`), in one
+    /// The RFC 6901 pointers of `targets` (same order; a key gets its object's pointer), in one
     /// walk down the tree that visits each container on the way to a target once: a flat
     /// array of 100,000 items costs one pass, not one pass per finding.
     pub fn pointers_of(&self, targets: &[NodeId]) -> Vec<String> {

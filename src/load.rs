@@ -26,12 +26,13 @@ const PARALLEL_READ_FROM: usize = 16 << 20;
 
 /// `std::fs::read`, faster for big files.
 pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(0);
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileExt;
-        let file = std::fs::File::open(path)?;
-        let len = file.metadata()?.len();
-        if let Ok(len @ PARALLEL_READ_FROM..) = usize::try_from(len) {
+        if len >= PARALLEL_READ_FROM {
             let mut bytes = vec![0u8; len];
             let (first, second) = bytes.split_at_mut(len / 2);
             // In the current rayon pool, so that `--threads 1` reads on one thread.
@@ -41,13 +42,16 @@ pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
             );
             let halves = mine.and(other);
             // Exactly `len` bytes, and nothing after them: otherwise the file changed while
-            // it was read, and the plain read below sees it as it is now.
+            // it was read, and the plain read below sees it as it is now (positioned reads
+            // leave the file's offset at 0).
             if halves.is_ok() && file.read_at(&mut [0u8], len as u64)? == 0 {
                 return Ok(bytes);
             }
         }
     }
-    std::fs::read(path)
+    let mut bytes = Vec::with_capacity(len);
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {

@@ -350,10 +350,7 @@ impl<'d> Reader<'d> {
         let kind_node = doc.get(node, "type");
         let kind = kind_node
             .and_then(|t| doc.scalar_text(t))
-            .map(|t| match t {
-                Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-                Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
-            })
+            .map(trimmed)
             .unwrap_or_default();
         if kind.is_empty() || kind == "inherit" {
             return None;
@@ -446,40 +443,22 @@ fn push_lines<'d>(doc: &'d Document, node: NodeId, out: &mut Vec<ScriptLine<'d>>
     let Some(text) = doc.as_str(node) else {
         return;
     };
+    let borrowed = match text {
+        Cow::Borrowed(b) => Some(b),
+        Cow::Owned(_) => None,
+    };
     let mut start = 0;
-    let mut push = |line: Cow<'d, str>, start: usize| {
+    for line in text.split('\n') {
+        let end = start + line.strip_suffix('\r').unwrap_or(line).len();
         out.push(ScriptLine {
-            text: line,
+            text: match borrowed {
+                Some(b) => Cow::Borrowed(&b[start..end]),
+                None => Cow::Owned(text[start..end].to_owned()),
+            },
             node,
             start,
-        })
-    };
-    match text {
-        Cow::Borrowed(text) => {
-            for line in text.split('\n') {
-                let next = start + line.len() + 1;
-                push(
-                    Cow::Borrowed(line.strip_suffix('\r').unwrap_or(line)),
-                    start,
-                );
-                start = next;
-            }
-        }
-        Cow::Owned(text) if !text.contains('\n') => {
-            let text = match text.strip_suffix('\r') {
-                Some(t) => t.to_owned(),
-                None => text,
-            };
-            push(Cow::Owned(text), 0);
-        }
-        Cow::Owned(text) => {
-            for line in text.split('\n') {
-                let next = start + line.len() + 1;
-                let line = line.strip_suffix('\r').unwrap_or(line);
-                push(Cow::Owned(line.to_owned()), start);
-                start = next;
-            }
-        }
+        });
+        start += line.len() + 1;
     }
 }
 

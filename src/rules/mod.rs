@@ -56,6 +56,21 @@ pub fn worth_splitting(doc: &crate::json::Document) -> bool {
     doc.text().len() >= 1 << 20
 }
 
+/// `f` over `items` with their indices, results in order: on every core when the file is
+/// [worth splitting](worth_splitting), else one after another.
+fn map_in_order<T: Sync, R: Send>(
+    doc: &crate::json::Document,
+    items: &[T],
+    f: impl Fn(usize, &T) -> R + Sync + Send,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    if worth_splitting(doc) {
+        items.par_iter().enumerate().map(|(i, t)| f(i, t)).collect()
+    } else {
+        items.iter().enumerate().map(|(i, t)| f(i, t)).collect()
+    }
+}
+
 /// Every rule, in code order.
 pub static RULES: &[&RuleInfo] = &[
     &oauth_password_grant::RULE,
@@ -180,25 +195,8 @@ impl<'a> Context<'a> {
                 cx.auth_users[a].push(i);
             }
         }
-        // Independent per request: resolved on every core.
-        let facts = {
-            use rayon::prelude::*;
-            let cx = &cx;
-            if worth_splitting(coll.doc) {
-                coll.requests
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, req)| cx.facts(i, req))
-                    .collect()
-            } else {
-                coll.requests
-                    .iter()
-                    .enumerate()
-                    .map(|(i, req)| cx.facts(i, req))
-                    .collect()
-            }
-        };
-        cx.requests = facts;
+        // Independent per request.
+        cx.requests = map_in_order(coll.doc, &coll.requests, |i, req| cx.facts(i, req));
         cx.calls_scopestack = cx.requests.iter().any(|r| r.scopestack)
             || (0..coll.auths.len()).any(|a| {
                 cx.resolve_auth_param(a, &["accessTokenUrl", "authUrl"])
@@ -406,21 +404,15 @@ pub fn check_har(cx: &HarContext, enabled: impl Fn(&RuleInfo) -> bool) -> Vec<Di
 
 /// Runs the enabled rules on a collection; diagnostics come back in file order.
 pub fn check(cx: &Context, enabled: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
     let rules: Vec<&RuleInfo> = RULES.iter().copied().filter(|r| enabled(r)).collect();
-    let run = |rule: &&RuleInfo| {
-        let mut out = Vec::new();
-        (rule.check)(cx, &mut out);
-        out
-    };
     // Rules only read the context: on a big collection they share the cores (the slowest
     // take about a fifth of the time each). Collected in rule order, so the result is the
     // same as one after another.
-    let found: Vec<Vec<Diagnostic>> = if worth_splitting(cx.coll.doc) {
-        rules.par_iter().map(run).collect()
-    } else {
-        rules.iter().map(run).collect()
-    };
+    let found = map_in_order(cx.coll.doc, &rules, |_, rule| {
+        let mut out = Vec::new();
+        (rule.check)(cx, &mut out);
+        out
+    });
     let mut out: Vec<Diagnostic> = found.into_iter().flatten().collect();
     out.sort_by_key(|d| (d.span.start, d.rule.code));
     crate::diagnostic::resolve_pointers(cx.coll.doc, &mut out);
