@@ -2,6 +2,8 @@
 //! name and split their arguments. Not a parser; it only has to be right about the simple
 //! statements people write in test scripts, and never flag commented-out code.
 
+use std::collections::HashMap;
+
 /// A script's lines joined with `\n`, comments replaced by spaces so offsets still match.
 #[derive(Clone)]
 pub struct Code {
@@ -9,6 +11,9 @@ pub struct Code {
     line_starts: Vec<usize>,
     /// Byte ranges of string and template literals, in order.
     strings: Vec<(usize, usize)>,
+    /// Per assigned name, each assignment's offset and value range, in order: made once, as
+    /// a script with thousands of lines asks for one per line.
+    assigned: std::sync::OnceLock<HashMap<String, Vec<(usize, usize, usize)>>>,
 }
 
 /// `name = value` (with or without `var`/`let`/`const`).
@@ -33,6 +38,7 @@ impl Code {
             text,
             line_starts,
             strings,
+            assigned: std::sync::OnceLock::new(),
         }
     }
 
@@ -107,11 +113,22 @@ impl Code {
 
     /// The value last assigned to `name` before byte `at`.
     pub fn value_before(&self, name: &str, at: usize) -> Option<(usize, &str)> {
-        self.assignments()
-            .into_iter()
-            .rev()
-            .find(|a| a.at < at && a.name == name)
-            .map(|a| (a.at, a.value))
+        let assigned = self.assigned.get_or_init(|| {
+            let mut by_name: HashMap<String, Vec<(usize, usize, usize)>> = HashMap::new();
+            for a in self.assignments() {
+                // `value` is a slice of `text`.
+                let start = a.value.as_ptr() as usize - self.text.as_ptr() as usize;
+                by_name
+                    .entry(a.name.to_owned())
+                    .or_default()
+                    .push((a.at, start, start + a.value.len()));
+            }
+            by_name
+        });
+        let list = assigned.get(name)?;
+        let before = list.partition_point(|&(pos, _, _)| pos < at);
+        let &(pos, start, end) = list.get(before.checked_sub(1)?)?;
+        Some((pos, &self.text[start..end]))
     }
 
     /// The 0-based line holding byte `offset`.

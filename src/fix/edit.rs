@@ -71,17 +71,26 @@ impl<'a> Editor<'a> {
     /// The whitespace that starts the line holding byte `pos`.
     pub fn line_indent(&self, pos: usize) -> &str {
         let text = self.text();
-        let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let start = if self.style.compact {
+            // One line: searching back from far along it for each edit would be quadratic.
+            0
+        } else {
+            memchr::memrchr(b'\n', &text.as_bytes()[..pos]).map_or(0, |i| i + 1)
+        };
         let rest = &text[start..];
         let len = rest.len() - rest.trim_start_matches([' ', '\t']).len();
         &rest[..len]
     }
 
-    /// Whether `pos` is the first non-blank byte of its line.
+    /// Whether `pos` is the first non-blank byte of its line (looks back only over blanks).
     fn starts_line(&self, pos: usize) -> bool {
-        let text = self.text();
-        let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-        text[start..pos].chars().all(|c| c == ' ' || c == '\t')
+        let before = &self.text().as_bytes()[..pos];
+        let blanks = before
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        pos == blanks || before[pos - blanks - 1] == b'\n'
     }
 
     /// `value` as JSON, pretty-printed with the file's indentation, continuing at `indent`.

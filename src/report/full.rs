@@ -8,7 +8,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
 use crate::json::Span;
 use crate::lint::FileReport;
-use crate::source::SourceFile;
+use crate::source::{Excerpt, SourceFile};
+
+/// Lines miette shows on each side of a label.
+const CONTEXT_LINES: usize = 1;
 
 pub struct FullRenderer {
     handler: GraphicalReportHandler,
@@ -25,6 +28,7 @@ impl FullRenderer {
             handler: GraphicalReportHandler::new_themed(theme)
                 .with_width(width)
                 .with_links(false)
+                .with_context_lines(CONTEXT_LINES)
                 .with_break_words(false)
                 .with_word_separator(textwrap::WordSeparator::AsciiSpace),
         }
@@ -35,7 +39,7 @@ impl FullRenderer {
         let source = &*report.source;
         if let Some(err) = &report.error {
             let shown = ErrorView {
-                source,
+                shown: Shown::new(source, err.span.unwrap_or_default()),
                 code: format!("error[{}]: {}", err.kind.code(), err.kind.name()),
                 help: err.kind.help(),
                 message: &err.message,
@@ -44,7 +48,8 @@ impl FullRenderer {
             self.write(&shown, out);
         }
         for d in &report.diagnostics {
-            self.write(&DiagnosticView { d, source }, out);
+            let shown = Shown::new(source, d.span);
+            self.write(&DiagnosticView { d, shown }, out);
         }
     }
 
@@ -59,9 +64,36 @@ fn to_miette(span: Span) -> miette::SourceSpan {
     miette::SourceSpan::new(span.start.into(), span.len())
 }
 
+/// What a snippet is read from: the file itself, or an excerpt of its long lines.
+struct Shown<'a> {
+    source: &'a SourceFile,
+    excerpt: Option<Excerpt>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(source: &'a SourceFile, span: Span) -> Self {
+        Shown {
+            source,
+            excerpt: source.excerpt(span, CONTEXT_LINES),
+        }
+    }
+
+    fn code(&self) -> &dyn miette::SourceCode {
+        match &self.excerpt {
+            Some(e) => e,
+            None => self.source,
+        }
+    }
+
+    /// `span` in the text `code` returns.
+    fn span(&self, span: Span) -> miette::SourceSpan {
+        to_miette(self.excerpt.as_ref().map_or(span, |e| e.span))
+    }
+}
+
 struct DiagnosticView<'a> {
     d: &'a Diagnostic,
-    source: &'a SourceFile,
+    shown: Shown<'a>,
 }
 
 impl fmt::Debug for DiagnosticView<'_> {
@@ -111,19 +143,21 @@ impl MietteDiagnostic for DiagnosticView<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.source)
+        Some(self.shown.code())
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label =
-            LabeledSpan::new_primary_with_span(Some(self.d.label.clone()), to_miette(self.d.span));
+        let label = LabeledSpan::new_primary_with_span(
+            Some(self.d.label.clone()),
+            self.shown.span(self.d.span),
+        );
         Some(Box::new(std::iter::once(label)))
     }
 }
 
 /// A file that could not be read or parsed.
 struct ErrorView<'a> {
-    source: &'a SourceFile,
+    shown: Shown<'a>,
     code: String,
     help: &'static str,
     message: &'a str,
@@ -141,7 +175,7 @@ impl fmt::Display for ErrorView<'_> {
         match self.span {
             Some(_) => f.write_str(self.message),
             // No snippet to carry the file name: say it in the message.
-            None => write!(f, "{}: {}", self.source.name(), self.message),
+            None => write!(f, "{}: {}", self.shown.source.name(), self.message),
         }
     }
 }
@@ -162,13 +196,13 @@ impl MietteDiagnostic for ErrorView<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.span.map(|_| self.source as &dyn miette::SourceCode)
+        self.span.map(|_| self.shown.code())
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".to_owned()), to_miette(span)),
+            LabeledSpan::new_primary_with_span(Some("here".to_owned()), self.shown.span(span)),
         )))
     }
 }

@@ -5,7 +5,7 @@ use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
 use crate::json::NodeId;
 use crate::postman::Owner;
-use crate::postman::Script;
+use crate::postman::ScriptLine;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Context, Needles, RuleInfo};
 
@@ -104,6 +104,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let code = cx.code(index);
         let code = &*code;
         let mut flagged_lines = HashSet::new();
+        // Made once a finding needs them, then shared by every finding in the script.
+        let mut lines = None;
         for call in code.calls(SETTERS) {
             let [name, value, ..] = call.args[..] else {
                 continue;
@@ -123,7 +125,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if !flagged_lines.insert(line_index) {
                 continue;
             }
-            let lines = script.lines(cx.coll.doc);
+            let lines = lines.get_or_insert_with(|| script.lines(cx.coll.doc));
             let Some(line) = lines.get(line_index) else {
                 continue;
             };
@@ -144,7 +146,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 item: cx.coll.item_label(script.owner),
                 pointer: Pointer::Node(line.node),
                 span: line.span(cx.coll.doc),
-                fix: fix(cx, script, code, value, name, credential_vars.contains(name)),
+                fix: fix(cx, lines, code, value, name, credential_vars.contains(name)),
             });
         }
     }
@@ -254,7 +256,7 @@ fn json_token_diagnostic(cx: &Context, owner: Owner, what: String, node: NodeId)
 /// otherwise the script may have wanted the document, and the change needs review.
 fn fix(
     cx: &Context,
-    script: &Script,
+    lines: &[ScriptLine],
     code: &Code,
     value: &str,
     name: &str,
@@ -273,7 +275,6 @@ fn fix(
     // `value` is a slice of `code.text`.
     let offset = value.as_ptr() as usize - code.text.as_ptr() as usize;
     let line_index = code.line_of(offset);
-    let lines = script.lines(cx.coll.doc);
     let line = lines.get(line_index)?;
     let column = offset - code.line_start(line_index);
     let start = line.start + column;

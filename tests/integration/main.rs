@@ -11,6 +11,7 @@ mod fix_cases;
 mod fixes;
 mod formats;
 mod har;
+mod long_lines;
 mod mock_scopestack;
 mod newman;
 mod output;
