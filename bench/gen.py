@@ -5,8 +5,11 @@
 
 writes, under OUTDIR: collection-1k/20k/100k.postman_collection.json (Postman v2.1,
 tab-indented like Postman's exports: nested folders, mixed hosts, variables, scripts,
-urlencoded and raw bodies), capture-10k.har, many/ (2,000 small collections), and
-planted.json: the findings per code each file must produce.
+urlencoded and raw bodies), the 20k and 100k collections minified to one line
+(collection-20k/100k.min.postman_collection.json, as the Postman API and JSON.stringify
+write them), script-8k.postman_collection.json (one test script of 8,000 lines, each a
+finding), capture-10k.har and its one-line copy capture-10k.min.har, many/ (2,000 small
+collections), and planted.json: the findings per code each file must produce.
 """
 import json, os, random, sys
 from collections import Counter
@@ -81,6 +84,20 @@ def collection(n, seed):
     }
     return coll, planted
 
+def long_script(lines):
+    """A token request whose test script stores the whole response on each of its `lines`
+    lines: one script with many findings."""
+    return {
+        "info": {"name": "Long script", "schema": SCHEMA},
+        "item": [{
+            "name": "Get access token",
+            "event": [{"listen": "test", "script": {"exec": ["pm.environment.set(\"access_token\", pm.response.text());"] * lines, "type": "text/javascript"}}],
+            "request": {"auth": {"type": "noauth"}, "method": "POST", "header": [],
+                        "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password", "type": "text"}]},
+                        "url": "https://app.scopestack.io/oauth/token"},
+        }],
+    }
+
 def har(n):
     planted = Counter()
     entries = []
@@ -115,10 +132,22 @@ def main():
         with open(os.path.join(out, name), "w") as f:
             json.dump(coll, f, indent="\t")
         planted[name] = dict(p)
+        if n >= 20000:
+            name = f"collection-{label}.min.postman_collection.json"
+            with open(os.path.join(out, name), "w") as f:
+                json.dump(coll, f, separators=(",", ":"))
+            planted[name] = dict(p)
+    name = "script-8k.postman_collection.json"
+    with open(os.path.join(out, name), "w") as f:
+        json.dump(long_script(8000), f, indent="\t")
+    planted[name] = {"SS003": 8000}
     h, p = har(10000)
     with open(os.path.join(out, "capture-10k.har"), "w") as f:
         json.dump(h, f, indent=2)
     planted["capture-10k.har"] = dict(p)
+    with open(os.path.join(out, "capture-10k.min.har"), "w") as f:
+        json.dump(h, f, separators=(",", ":"))
+    planted["capture-10k.min.har"] = dict(p)
     total = Counter()
     for k in range(2000):
         coll, p = collection(20, 7000 + k)

@@ -55,7 +55,9 @@ def main():
     jq = shutil.which("jq")
     rows = []
     for name in ["collection-1k.postman_collection.json", "collection-20k.postman_collection.json",
-                 "collection-100k.postman_collection.json", "capture-10k.har"]:
+                 "collection-100k.postman_collection.json", "collection-20k.min.postman_collection.json",
+                 "collection-100k.min.postman_collection.json", "script-8k.postman_collection.json",
+                 "capture-10k.har", "capture-10k.min.har"]:
         path = os.path.join(work, name)
         mb = size_mb(path)
         got = counts(path)
