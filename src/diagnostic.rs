@@ -62,6 +62,23 @@ impl Pointer {
     }
 }
 
+impl Diagnostic {
+    /// Masks credentials that a message quotes from the file (a URL's password, a token in
+    /// a query string, a JWT): every output format shows these texts.
+    pub fn mask_quoted_secrets(&mut self) {
+        let mut texts = vec![&mut self.message, &mut self.help, &mut self.label];
+        if let Some(fix) = &mut self.fix {
+            texts.push(&mut fix.message);
+        }
+        for text in texts {
+            let spans = crate::secrets::secrets_in_message(text);
+            if !spans.is_empty() {
+                *text = crate::secrets::mask_spans(text, &spans);
+            }
+        }
+    }
+}
+
 /// Turns every `Pointer::Node` into its text.
 pub fn resolve_pointers(doc: &crate::json::Document, diagnostics: &mut [Diagnostic]) {
     let nodes: Vec<NodeId> = diagnostics

@@ -4,6 +4,9 @@
 
 use std::collections::HashMap;
 
+/// Per assigned name: (assignment offset, value start, value end), in order.
+type Assigned = HashMap<String, Vec<(usize, usize, usize)>>;
+
 /// A script's lines joined with `\n`, comments replaced by spaces so offsets still match.
 #[derive(Clone)]
 pub struct Code {
@@ -13,7 +16,7 @@ pub struct Code {
     strings: Vec<(usize, usize)>,
     /// Per assigned name, each assignment's offset and value range, in order: made once, as
     /// a script with thousands of lines asks for one per line.
-    assigned: std::sync::OnceLock<HashMap<String, Vec<(usize, usize, usize)>>>,
+    assigned: std::sync::OnceLock<Assigned>,
 }
 
 /// `name = value` (with or without `var`/`let`/`const`).
@@ -114,14 +117,15 @@ impl Code {
     /// The value last assigned to `name` before byte `at`.
     pub fn value_before(&self, name: &str, at: usize) -> Option<(usize, &str)> {
         let assigned = self.assigned.get_or_init(|| {
-            let mut by_name: HashMap<String, Vec<(usize, usize, usize)>> = HashMap::new();
+            let mut by_name = Assigned::new();
             for a in self.assignments() {
                 // `value` is a slice of `text`.
                 let start = a.value.as_ptr() as usize - self.text.as_ptr() as usize;
-                by_name
-                    .entry(a.name.to_owned())
-                    .or_default()
-                    .push((a.at, start, start + a.value.len()));
+                by_name.entry(a.name.to_owned()).or_default().push((
+                    a.at,
+                    start,
+                    start + a.value.len(),
+                ));
             }
             by_name
         });

@@ -12,7 +12,7 @@ use crate::load::{self, FileKind};
 use crate::postman;
 use crate::rules::har_context::HarContext;
 use crate::rules::{self, Context};
-use crate::secrets::{secret_spans, secrets_in_raw_text};
+use crate::secrets::{secret_spans, unparsed_secret_spans};
 pub use crate::settings::Settings;
 use crate::source::SourceFile;
 
@@ -255,6 +255,10 @@ pub fn lint_text(
         }
         FileKind::Other(reason) => return Outcome::Skipped(reason),
     };
+    let mut diagnostics = diagnostics;
+    for d in &mut diagnostics {
+        d.mask_quoted_secrets();
+    }
     if options.snippets && !diagnostics.is_empty() {
         let windows: Vec<Span> = diagnostics
             .iter()
@@ -269,14 +273,10 @@ pub fn lint_text(
     })
 }
 
-/// A file that did not parse has no structure to find secrets by: mask what the text around
-/// the error shows.
-fn mask_around_error(source: &SourceFile, span: Option<Span>) {
+/// A file that did not parse has no structure to find secrets by: every value the text
+/// around the error shows is masked unless its key never holds a credential.
+pub(crate) fn mask_around_error(source: &SourceFile, span: Option<Span>) {
     let Some(span) = span else { return };
     let window = source.surrounding_lines(span, SNIPPET_LINES);
-    let spans: Vec<Span> = secrets_in_raw_text(&source.text()[window.start..window.end])
-        .into_iter()
-        .map(|(s, e)| Span::new(window.start + s, window.start + e))
-        .collect();
-    source.mask(&spans);
+    source.mask(&unparsed_secret_spans(source.text(), window));
 }

@@ -24,7 +24,8 @@ pub struct Redactor {
 
 impl Redactor {
     fn placeholder(&mut self, kind: &'static str, value: &str) -> Option<String> {
-        if value.is_empty() || value.starts_with(PLACEHOLDER) || value.contains("{{") {
+        // Only `{{variable}}` references (an unresolved template) hide nothing.
+        if value.starts_with(PLACEHOLDER) || !crate::secrets::is_literal_secret(value) {
             return None;
         }
         let next = self.numbers.len() + 1;
@@ -213,14 +214,15 @@ impl Redactor {
     /// `Bearer abc` → `Bearer [redacted:1]`; a JSON object token keeps its shape.
     fn authorization(&mut self, value: &str) -> Option<String> {
         let trimmed = value.trim();
-        if trimmed.starts_with('{') {
+        let is_json = |t: &str| t.starts_with('{') && Document::parse(Text::from(t)).is_ok();
+        if is_json(trimmed) {
             return self.json(trimmed, "authorization headers");
         }
         let (scheme, token) = match trimmed.split_once(char::is_whitespace) {
             Some((scheme, token)) => (scheme, token.trim()),
             None => ("", trimmed),
         };
-        if token.starts_with('{') {
+        if is_json(token) {
             let redacted = self.json(token, "authorization headers")?;
             return Some(format!("{scheme} {redacted}"));
         }
@@ -395,7 +397,31 @@ impl Redactor {
                     self.json_node(doc, e, kind, edits);
                 }
             }
+            // Free text (an `error_description`, a message) may quote a credential.
+            Kind::String => {
+                let text = doc.as_str(node).unwrap_or_default();
+                if let Some(new) = self.free_text(&text, kind) {
+                    let literal = serde_json::to_string(&new).unwrap_or_default();
+                    edits.push(Edit::replace(doc.span(node), literal));
+                }
+            }
             _ => {}
         }
+    }
+
+    /// Text with the credentials it quotes (`client_secret=...`, `"password": "..."`,
+    /// `token: ...`, URL passwords, JWTs) replaced.
+    fn free_text(&mut self, text: &str, kind: &'static str) -> Option<String> {
+        let mut edits = Vec::new();
+        for (start, end) in crate::secrets::embedded_secrets(text) {
+            if let Some(p) = self.placeholder(kind, &text[start..end]) {
+                edits.push(Edit::replace(crate::json::Span::new(start, end), p));
+            }
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        let refs: Vec<&Edit> = edits.iter().collect();
+        Some(apply(text, &refs))
     }
 }

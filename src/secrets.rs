@@ -7,14 +7,11 @@ use crate::json::{Document, Kind, NodeId, Span};
 use crate::text::Text;
 
 /// `text` with every secret value replaced by `*` of the same length (for diffs of whole
-/// files).
+/// files); text that does not parse is masked deny by default.
 pub fn masked(text: &str) -> String {
     let spans: Vec<Span> = match Document::parse(Text::from(text)) {
         Ok(doc) => secret_spans(&doc, &[Span::new(0, text.len())]),
-        Err(_) => secrets_in_raw_text(text)
-            .into_iter()
-            .map(|(s, e)| Span::new(s, e))
-            .collect(),
+        Err(_) => unparsed_secret_spans(text, Span::new(0, text.len())),
     };
     mask_spans(text, &spans)
 }
@@ -198,8 +195,10 @@ pub fn is_literal_secret(value: &str) -> bool {
                 .map(|_| rest[w.len()..].trim())
         })
         .unwrap_or(rest);
-    // What is left around the references must hold something, not just `:` or `-`.
-    rest.chars().any(char::is_alphanumeric)
+    // What is left around the references must hold something, not just `:` or `-`; a
+    // secret of punctuation or emoji is still a secret.
+    rest.chars().any(|c| c.is_alphanumeric() || !c.is_ascii())
+        || rest.chars().filter(|c| !c.is_whitespace()).count() >= 4
 }
 
 /// Whether a key names a credential.
@@ -305,18 +304,35 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
         let mut vend = vstart;
         while vend < b.len() {
             let c = b[vend];
+            // An escaped character (`\"`, `\\`) belongs to the quoted value.
+            if quote.is_some() && c == b'\\' {
+                vend = (vend + 2).min(b.len());
+                continue;
+            }
             let stop = match quote {
-                Some(q) => c == q || c == b'\\',
-                // Spaces do not end a value: `Authorization: Bearer abc` is one secret.
-                None => matches!(
-                    c,
-                    b'&' | b'\n' | b'\r' | b'"' | b'\'' | b';' | b',' | b')' | b'}' | b']'
-                ),
+                Some(q) => c == q,
+                // Spaces do not end a value after `:` (`Authorization: Bearer abc` is one
+                // secret); after `=` they do (`client_secret=abc is wrong`: form values
+                // are encoded).
+                None => {
+                    matches!(
+                        c,
+                        b'&' | b'\n' | b'\r' | b'"' | b'\'' | b';' | b',' | b')' | b'}' | b']'
+                    ) || (sep == b'=' && c == b' ' && !is_scheme(&text[vstart..vend]))
+                }
             };
             if stop {
                 break;
             }
             vend += 1;
+        }
+        // `"password", "password": "..."` (a grant type, then the next key): what follows
+        // the comma is a key, not the value; scanning goes on from that key.
+        let after = b[(vend + 1).min(b.len())..]
+            .iter()
+            .find(|c| !c.is_ascii_whitespace());
+        if sep == b',' && after == Some(&b':') {
+            continue;
         }
         let value = text[vstart..vend].trim_end();
         if !value.is_empty() && is_literal_secret(value) {
@@ -325,6 +341,13 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
         i = vend.max(i);
     }
     out
+}
+
+/// An authorization scheme that a credential follows after a space (`Basic QUJD`).
+fn is_scheme(word: &str) -> bool {
+    ["bearer", "basic", "token", "digest"]
+        .iter()
+        .any(|s| word.eq_ignore_ascii_case(s))
 }
 
 /// Whether `text` is (or, after a `Bearer ` prefix, holds) a JWT.
@@ -371,17 +394,24 @@ pub fn multipart_values(text: &str, out: &mut Vec<(usize, usize)>) {
 }
 
 /// `scheme://user:password@host`: the user-information part, unless it is only variables.
+/// A password may hold an unencoded `@` or `/`: the user information runs to the last `@`
+/// before the query, unless what precedes that `@` is a path (`host/users/a@b.com`).
 fn url_credentials(text: &str, out: &mut Vec<(usize, usize)>) {
     for (at, _) in text.match_indices("://") {
         let start = at + 3;
         let end = text[start..]
-            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
+            .find(|c: char| matches!(c, '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
             .map_or(text.len(), |e| start + e);
-        if let Some(user_end) = text[start..end].rfind('@') {
-            let info = &text[start..start + user_end];
-            if is_literal_secret(info) {
-                out.push((start, start + user_end));
-            }
+        let Some(user_end) = text[start..end].rfind('@') else {
+            continue;
+        };
+        let info = &text[start..start + user_end];
+        let first_segment = info.split('/').next().unwrap_or(info);
+        if info.contains('/') && !first_segment.contains(':') && !first_segment.contains('@') {
+            continue;
+        }
+        if is_literal_secret(info) {
+            out.push((start, start + user_end));
         }
     }
 }
@@ -425,10 +455,231 @@ fn pair_values(text: &str, out: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// Secrets in JSON text that could not be parsed, for the snippet under a parse error.
-pub fn secrets_in_raw_text(text: &str) -> Vec<(usize, usize)> {
+/// Secrets in free text (a decoded base64 body), by the names they follow.
+fn secrets_in_raw_text(text: &str) -> Vec<(usize, usize)> {
     let mut out = embedded_secrets(text);
     pair_values(text, &mut out);
+    out
+}
+
+/// Keys whose string values never hold a credential, shown in a snippet of a file that did not
+/// parse (every other string there is masked). URL-valued keys are shown only when the value
+/// is a plain URL, with its user information and credential parameters masked.
+const SHOWN_KEYS: &[&str] = &[
+    "name",
+    "key",
+    "type",
+    "mode",
+    "method",
+    "listen",
+    "language",
+    "schema",
+    "_postman_id",
+    "id",
+    "protocol",
+    "host",
+    "path",
+    "port",
+    "mimeType",
+    "httpVersion",
+    "statusText",
+    "startedDateTime",
+    "version",
+    "grant_type",
+    "grantType",
+    "contentType",
+];
+const URL_KEYS: &[&str] = &["url", "raw", "src", "redirectURL", "href", "accessTokenUrl"];
+
+/// Secrets in text that did not parse (a snippet under a parse error), deny by default: every
+/// string literal and bare value inside `window` is masked unless its key is one of a short
+/// list that never holds credentials ([`SHOWN_KEYS`]); keys themselves are shown. Knows
+/// nothing of any one format, so it serves collections, environments and captures alike.
+/// `window` should start where no string is open (a line start in JSON).
+pub fn unparsed_secret_spans(text: &str, window: Span) -> Vec<Span> {
+    let b = text.as_bytes();
+    let end = window.end.min(b.len());
+    let mut out = Vec::new();
+    // The key governing each open container's values (an array inherits its member's key).
+    let mut keys: Vec<Option<String>> = vec![None];
+    let mut i = window.start.min(end);
+    while i < end {
+        match b[i] {
+            b'"' => {
+                let close = literal_end(b, i, end);
+                let closed = close > i + 1 && close <= end && b[close - 1] == b'"';
+                // Unterminated (the file was cut in it): everything to the end of the line.
+                let content = if closed {
+                    Span::new(i + 1, close - 1)
+                } else {
+                    Span::new(i + 1, close.min(end))
+                };
+                let next = b[close.min(end)..end]
+                    .iter()
+                    .position(|c| !c.is_ascii_whitespace())
+                    .map(|k| b[close + k]);
+                if next == Some(b':') {
+                    let key = decode_literal(&text[content.start..content.end]);
+                    if let Some(k) = keys.last_mut() {
+                        *k = Some(key);
+                    }
+                } else if !closed {
+                    // A value cut short cannot be judged (a URL cut before its `@`).
+                    out.push(content);
+                } else {
+                    let key = keys.last().cloned().flatten();
+                    out.extend(masked_value(text, content, key.as_deref()));
+                }
+                i = close.max(i + 1);
+            }
+            b'{' => {
+                keys.push(None);
+                i += 1;
+            }
+            b'[' => {
+                let inherited = keys.last().cloned().flatten();
+                keys.push(inherited);
+                i += 1;
+            }
+            b'}' | b']' => {
+                keys.pop();
+                if keys.is_empty() {
+                    keys.push(None);
+                }
+                i += 1;
+            }
+            c if c.is_ascii_whitespace() || c == b':' || c == b',' => i += 1,
+            _ => {
+                // A bare value: numbers and junk are masked, `true`, `false` and `null` shown.
+                let start = i;
+                while i < end
+                    && !matches!(b[i], b'"' | b'{' | b'}' | b'[' | b']' | b':' | b',')
+                    && !b[i].is_ascii_whitespace()
+                {
+                    i += 1;
+                }
+                let word = &b[start..i];
+                let key = keys.last().cloned().flatten();
+                let shown = matches!(word, b"true" | b"false" | b"null")
+                    || key.as_deref().is_some_and(|k| SHOWN_KEYS.contains(&k));
+                if !shown {
+                    out.push(Span::new(start, i));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The end (exclusive) of the string literal opening at `open`: past its closing quote, or at
+/// the line's end or `limit` when it is not closed.
+fn literal_end(b: &[u8], open: usize, limit: usize) -> usize {
+    let mut j = open + 1;
+    while j < limit {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return j + 1,
+            b'\n' | b'\r' => return j,
+            _ => j += 1,
+        }
+    }
+    limit
+}
+
+/// A literal's text with JSON escapes decoded (lossily: only to compare keys).
+fn decode_literal(raw: &str) -> String {
+    serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_owned())
+}
+
+/// The parts of a value literal (`content`, quotes excluded) to mask, given its key.
+fn masked_value(text: &str, content: Span, key: Option<&str>) -> Vec<Span> {
+    let raw = &text[content.start..content.end];
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    let whole = vec![content];
+    let Some(key) = key else { return whole };
+    if SHOWN_KEYS.contains(&key) {
+        return Vec::new();
+    }
+    if URL_KEYS.contains(&key) && is_plain_url(raw) {
+        return embedded_secrets(raw)
+            .into_iter()
+            .map(|(s, e)| Span::new(content.start + s, content.start + e))
+            .collect();
+    }
+    whole
+}
+
+/// A URL with nothing to decode: a scheme or a `{{variable}}` first, no blanks or escapes.
+fn is_plain_url(raw: &str) -> bool {
+    let schemed = raw.find("://").is_some_and(|i| {
+        i > 0
+            && raw[..i]
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'-')
+    });
+    (schemed || raw.starts_with("{{"))
+        && !raw
+            .bytes()
+            .any(|c| c.is_ascii_whitespace() || c == b'\\' || c == b'"')
+}
+
+/// `text` with its secrets masked, for a fragment of JSON that a fix inserts (`, {...}`, a
+/// member, a value): parsed where it can be, so its secrets are found as in the file; where it
+/// cannot, masked deny by default.
+pub fn masked_fragment(text: &str) -> String {
+    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == ',');
+    let offset = text.len()
+        - text
+            .trim_start_matches(|c: char| c.is_whitespace() || c == ',')
+            .len();
+    for (open, close) in [("", ""), ("{", "}"), ("[", "]")] {
+        let wrapped = format!("{open}{trimmed}{close}");
+        if let Ok(doc) = Document::parse(Text::from(wrapped.as_str())) {
+            let spans: Vec<Span> = secret_spans(&doc, &[Span::new(0, wrapped.len())])
+                .into_iter()
+                .map(|s| Span::new(s.start - open.len() + offset, s.end - open.len() + offset))
+                .collect();
+            return mask_spans(text, &spans);
+        }
+    }
+    // Text inside a string literal (a script's expression, a URL): free text, as in the file.
+    let spans: Vec<Span> = embedded_secrets(text)
+        .into_iter()
+        .map(|(s, e)| Span::new(s, e))
+        .collect();
+    mask_spans(text, &spans)
+}
+
+/// Credentials that a message quotes from the file: a URL's user information and
+/// credential parameters, and JWTs. (Prose such as `sends no token: no auth is set` is not
+/// read as `name: value`.)
+pub fn secrets_in_message(text: &str) -> Vec<Span> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("://") {
+        let start = text[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'))
+            .map_or(0, |i| i + 1);
+        let end = text[at..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '<' | '>'))
+            .map_or(text.len(), |e| at + e);
+        out.extend(
+            embedded_secrets(&text[start..end])
+                .into_iter()
+                .map(|(s, e)| Span::new(start + s, start + e)),
+        );
+    }
+    let mut i = 0;
+    while let Some(pos) = text[i..].find("eyJ") {
+        let start = i + pos;
+        let end = jwt_end(b, start);
+        if end > start && (start == 0 || !is_word(b[start - 1])) {
+            out.push(Span::new(start, end));
+        }
+        i = end.max(start + 3);
+    }
     out
 }
 
@@ -591,5 +842,121 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#""key": "token""#));
+    }
+
+    fn mask_unparsed(text: &str) -> String {
+        mask_spans(text, &unparsed_secret_spans(text, Span::new(0, text.len())))
+    }
+
+    #[test]
+    fn unparsed_text_is_masked_deny_by_default() {
+        let text = r#"{"name": "Get token", "method": "POST", "header": [
+            {"key": "Authorization", "value": "Bearer HDR-LEAK-1"},
+            {"name": "X-Custom", "value": "ODD-LEAK-2"}],
+          "url": "https://pat:URL-LEAK-3@api.scopestack.io/v1/x?access_token=QRY-LEAK-4&page=2",
+          "raw": "{\"password\": \"RAW-LEAK-5\"}",
+          "text": "{\"access_token\":\"TXT-LEAK-6\"}", "pin": 12345678,
+          "host": ["api", "scopestack", "io"], "disabled": true,
+          "exec": ["pm.environment.set(\"x\", \"JS-LEAK-7\")"],
+          "description": "CUT-LEAK-8"#;
+        let out = mask_unparsed(text);
+        for leak in [
+            "HDR-LEAK", "ODD-LEAK", "URL-LEAK", "QRY-LEAK", "RAW-LEAK", "TXT-LEAK", "12345678",
+            "JS-LEAK", "CUT-LEAK",
+        ] {
+            assert!(!out.contains(leak), "{leak} leaked:\n{out}");
+        }
+        for shown in [
+            "\"Get token\"",
+            "\"POST\"",
+            "\"Authorization\"",
+            "\"X-Custom\"",
+            "@api.scopestack.io/v1/x?access_token=",
+            "&page=2",
+            "\"scopestack\"",
+            "true",
+            "\"description\"",
+        ] {
+            assert!(out.contains(shown), "{shown} hidden:\n{out}");
+        }
+    }
+
+    #[test]
+    fn a_window_that_starts_mid_document_masks_values_it_cannot_place() {
+        let text = "\t\"value\": \"LEAK-ONE\"},\n\t{\"key\": \"k\", \"value\": \"LEAK-TWO\"}]}";
+        let out = mask_unparsed(text);
+        assert!(!out.contains("LEAK"), "{out}");
+        assert!(out.contains("\"k\""), "{out}");
+    }
+
+    #[test]
+    fn fragments_a_fix_inserts_are_masked_like_the_file() {
+        let member = ",\n\t{\"type\": \"apikey\", \"apikey\": [{\"key\": \"value\", \"value\": \"APIKEY-FRAG\"}]}";
+        assert!(!masked_fragment(member).contains("APIKEY-FRAG"));
+        let header = r#"{"key": "Authorization", "value": "Bearer {\"access_token\": \"x\"}"}"#;
+        assert!(!masked_fragment(header).contains("access_token"));
+        let pair = r#""password": "PAIR-FRAG","#;
+        assert!(!masked_fragment(pair).contains("PAIR-FRAG"));
+        // Code inserted into a script is shown as it is.
+        let code = "pm.response.json().access_token";
+        assert_eq!(masked_fragment(code), code);
+        let plain = r#"{"key": "Accept", "value": "application/vnd.api+json"}"#;
+        assert_eq!(masked_fragment(plain), plain);
+    }
+
+    #[test]
+    fn free_text_values_are_masked_whole() {
+        let masked_free = |t: &str| {
+            let spans: Vec<Span> = embedded_secrets(t)
+                .into_iter()
+                .map(|(s, e)| Span::new(s, e))
+                .collect();
+            mask_spans(t, &spans)
+        };
+        // A backslash or an escaped quote does not end a quoted value.
+        let out = masked_free(r#"{"password": "ab\\Secret2\"x", "client_secret": "ok-SECRET"}"#);
+        assert!(!out.contains("Secret2") && !out.contains("SECRET"), "{out}");
+        // A grant type followed by the `password` key: the value after the key is masked,
+        // the key is not.
+        let out = masked_free(r#"{"grant_type": "password", "password": "PW-AFTER"}"#);
+        assert!(
+            out.contains(r#""password": "#) && !out.contains("PW-AFTER"),
+            "{out}"
+        );
+        // `=`: a space ends the value, unless it follows a scheme.
+        let out = masked_free("client_secret=EQ-SECRET is wrong; Authorization=Basic QUJDRA");
+        assert!(
+            !out.contains("EQ-SECRET") && out.contains("is wrong") && !out.contains("QUJDRA"),
+            "{out}"
+        );
+        // A password with an unencoded `@` and `/`; a path with an `@` is not one.
+        let out =
+            masked_free("https://pat:p@ss/w0rdX@api.scopestack.io/v1 https://h.io/users/a@b.com");
+        assert!(
+            !out.contains("w0rdX") && out.contains("@api.scopestack.io/v1"),
+            "{out}"
+        );
+        assert!(out.contains("h.io/users/a@b.com"), "{out}");
+    }
+
+    #[test]
+    fn secrets_without_letters_or_digits_are_secrets() {
+        assert!(is_literal_secret("!@#$%^&*()-=+[]~"));
+        assert!(is_literal_secret("\u{1f511}\u{1f510}"));
+        assert!(!is_literal_secret("{{password}}"));
+        assert!(!is_literal_secret(":"));
+        assert!(!is_literal_secret("Bearer {{token}}"));
+    }
+
+    #[test]
+    fn messages_mask_quoted_urls_and_jwts_but_not_prose() {
+        let m = "request `x` sends no token: no auth is set at any level";
+        assert!(secrets_in_message(m).is_empty());
+        let m = "calls `https://pat:MSG-PW@api.scopestack.io/v1/x?access_token=MSG-TOK` and eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+        let out = mask_spans(m, &secrets_in_message(m));
+        assert!(
+            !out.contains("MSG-PW") && !out.contains("MSG-TOK") && !out.contains("eyJzdWIi"),
+            "{out}"
+        );
     }
 }

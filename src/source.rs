@@ -273,7 +273,10 @@ impl Excerpt {
     fn position(&self, at: usize) -> (usize, usize) {
         let i = self.pieces.partition_point(|p| p.end < at);
         match self.pieces.get(i).or(self.pieces.last()) {
-            Some(p) if at >= p.start => (p.line, p.column + count_chars(&self.text.as_bytes()[p.start..at.min(p.end)])),
+            Some(p) if at >= p.start => (
+                p.line,
+                p.column + count_chars(&self.text.as_bytes()[p.start..at.min(p.end)]),
+            ),
             Some(p) => (p.line, p.column),
             None => (0, 0),
         }
@@ -313,10 +316,17 @@ impl SourceFile {
         let bounds = |line: usize| {
             let start = starts[line] as usize;
             let end = starts.get(line + 1).map_or(text.len(), |&s| s as usize - 1);
-            let end = if end > start && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+            let end = if end > start && text.as_bytes()[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
             (start, end)
         };
-        let span = Span::new(span.start.min(text.len()), span.end.min(text.len()).max(span.start.min(text.len())));
+        let span = Span::new(
+            span.start.min(text.len()),
+            span.end.min(text.len()).max(span.start.min(text.len())),
+        );
         let first = self.line_index(span.start);
         let last = self.line_index(span.end);
         let lo = first.saturating_sub(context);
@@ -333,7 +343,11 @@ impl SourceFile {
         let (label_start, label_line_end) = bounds(first);
         let line_chars = self.chars_between(label_start, label_line_end);
         let col_s = self.chars_between(label_start, span.start);
-        let col_e = if last == first { self.chars_between(label_start, span.end) } else { line_chars };
+        let col_e = if last == first {
+            self.chars_between(label_start, span.end)
+        } else {
+            line_chars
+        };
         // Column windows (start, end) of the label's line: one around a short label, or
         // its start and its end around a long one.
         let windows: Vec<(usize, usize)> = if col_e - col_s <= inner {
@@ -361,7 +375,10 @@ impl SourceFile {
             let line_windows = if line == first {
                 windows.clone()
             } else if line == last {
-                let ws = self.chars_between(ls, span.end).saturating_sub(inner / 2).min(chars.saturating_sub(inner));
+                let ws = self
+                    .chars_between(ls, span.end)
+                    .saturating_sub(inner / 2)
+                    .min(chars.saturating_sub(inner));
                 vec![(ws, (ws + inner).min(chars))]
             } else {
                 let ws = windows[0].0.min(chars);
@@ -384,7 +401,12 @@ impl SourceFile {
                     label.1 = start + (span.end - a);
                 }
                 out.push_str(&text[a..b]);
-                pieces.push(Piece { start, end: out.len(), line, column: ws });
+                pieces.push(Piece {
+                    start,
+                    end: out.len(),
+                    line,
+                    column: ws,
+                });
             }
             if line_windows.last().is_some_and(|&(_, we)| we < chars) {
                 out.push('…');
@@ -513,7 +535,11 @@ mod tests {
     fn long_line() -> String {
         let mut text = String::from("{\"a\": [\n");
         for i in 0..30_000 {
-            text.push_str(if i % 7 == 0 { "\"\u{e9}\u{1f600}x\", " } else { "\"abc\", " });
+            text.push_str(if i % 7 == 0 {
+                "\"\u{e9}\u{1f600}x\", "
+            } else {
+                "\"abc\", "
+            });
         }
         text.push_str("1]\n}\n");
         text
@@ -555,7 +581,9 @@ mod tests {
         // Short lines are shown as they are.
         assert!(src.excerpt(Span::new(0, 1), 0).is_none());
         let at = text.len() / 2;
-        let at = (at..).find(|&i| text.as_bytes()[i..].starts_with(b"\"abc\"")).unwrap();
+        let at = (at..)
+            .find(|&i| text.as_bytes()[i..].starts_with(b"\"abc\""))
+            .unwrap();
         let e = src.excerpt(Span::new(at, at + 5), 1).unwrap();
         let lines = shown_lines(&e);
         assert_eq!(lines.len(), 3, "{lines:?}");
@@ -567,10 +595,18 @@ mod tests {
         assert_eq!((line + 1, column + 1), (2, src.line_col(at).column));
         // At the very start and end of the line: one `…` only.
         let e = src.excerpt(Span::new(9, 14), 0).unwrap();
-        assert!(!e.text.starts_with('…') && e.text.ends_with('…'), "{}", e.text);
+        assert!(
+            !e.text.starts_with('…') && e.text.ends_with('…'),
+            "{}",
+            e.text
+        );
         let end = text.find("1]").unwrap();
         let e = src.excerpt(Span::new(end, end + 1), 0).unwrap();
-        assert!(e.text.starts_with('…') && !e.text.ends_with('…'), "{}", e.text);
+        assert!(
+            e.text.starts_with('…') && !e.text.ends_with('…'),
+            "{}",
+            e.text
+        );
         assert_eq!(&e.text[e.span.start..e.span.end], "1");
     }
 
@@ -579,13 +615,20 @@ mod tests {
         let text = long_line();
         let src = SourceFile::new("f", Text::from(text.as_str()), 0);
         let start = text.find("\"abc\"").unwrap() + 10_000;
-        let start = (start..).find(|&i| text.as_bytes()[i..].starts_with(b"\"abc\"")).unwrap();
+        let start = (start..)
+            .find(|&i| text.as_bytes()[i..].starts_with(b"\"abc\""))
+            .unwrap();
         let end = start + 20_000;
-        let end = (end..).find(|&i| text.as_bytes()[i..].starts_with(b", ")).unwrap();
+        let end = (end..)
+            .find(|&i| text.as_bytes()[i..].starts_with(b", "))
+            .unwrap();
         let e = src.excerpt(Span::new(start, end), 0).unwrap();
         assert!(e.text.chars().count() <= SNIPPET_WIDTH, "{}", e.text);
         let label = &e.text[e.span.start..e.span.end];
-        assert!(label.starts_with("\"abc\"") && label.contains('…'), "{label}");
+        assert!(
+            label.starts_with("\"abc\"") && label.contains('…'),
+            "{label}"
+        );
         assert!(text[..end].ends_with(label.rsplit('…').next().unwrap()));
     }
 

@@ -9,7 +9,7 @@ use crate::diagnostic::Severity;
 use crate::fix::Target;
 use crate::lint::FileReport;
 use crate::rules::RULES;
-use crate::secrets::masked;
+use crate::secrets::masked_fragment;
 use crate::source::SourceFile;
 
 #[derive(Default)]
@@ -54,7 +54,11 @@ impl SarifReport {
                 }],
             });
             if let Some(fix) = &d.fix {
-                let shows_secret = fix.edits.iter().any(|e| masked(&e.content) != e.content);
+                // Inserted text is judged as the file's own would be: a copied credential is still one.
+                let shows_secret = fix
+                    .edits
+                    .iter()
+                    .any(|e| masked_fragment(&e.content) != e.content);
                 if !shows_secret {
                     let changes: Vec<Value> = [Target::Linted, Target::Environment]
                         .into_iter()

@@ -85,7 +85,10 @@ fn check(path: &Path, extra: &[&str]) -> Run {
 fn no_panic(r: &Run, what: &str) {
     assert_ne!(r.code, 101, "{what}: panicked\n{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{what}: {}", r.stderr);
-    assert!(!r.stdout.contains(SECRET) && !r.stderr.contains(SECRET), "{what}: leaked");
+    assert!(
+        !r.stdout.contains(SECRET) && !r.stderr.contains(SECRET),
+        "{what}: leaked"
+    );
 }
 
 /// The snippet lines of the default format (`  1 │ text`), without their gutter.
@@ -142,7 +145,11 @@ fn every_format(path: &Path, code: i32, what: &str) {
     let lines = snippet_lines(&r.stdout);
     assert!(!lines.is_empty(), "{what}: no snippet\n{}", r.stdout);
     for l in &lines {
-        assert!(l.chars().count() <= 160, "{what}: a snippet line of {} chars", l.len());
+        assert!(
+            l.chars().count() <= 160,
+            "{what}: a snippet line of {} chars",
+            l.len()
+        );
         assert!(l.contains('…'), "{what}: the long line is not cut: {l}");
     }
     let positions = json_positions(path);
@@ -168,7 +175,10 @@ fn a_ten_megabyte_one_line_collection_works_in_every_format() {
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    assert!(codes.contains(&"SS004") && codes.contains(&"SS005"), "{codes:?}");
+    assert!(
+        codes.contains(&"SS004") && codes.contains(&"SS005"),
+        "{codes:?}"
+    );
 
     // A parse error far along the line.
     let cut = write(
@@ -187,7 +197,11 @@ fn fix_and_diff_on_a_ten_megabyte_one_line_collection() {
     let r = check(&path, &["--diff"]);
     no_panic(&r, "--diff");
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "--diff wrote");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "--diff wrote"
+    );
     assert!(r.stdout.contains("+++"), "{}", &r.stderr);
     for format in FORMATS {
         std::fs::write(&path, &text).unwrap();
@@ -205,7 +219,11 @@ fn fix_and_diff_on_a_ten_megabyte_one_line_collection() {
     no_panic(&r, "second --fix");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), fixed);
     // A file that does not parse is left alone.
-    let cut = write(dir.path(), "cut.postman_collection.json", &text[..9_000_000]);
+    let cut = write(
+        dir.path(),
+        "cut.postman_collection.json",
+        &text[..9_000_000],
+    );
     for extra in [&["--fix"][..], &["--diff"][..]] {
         let r = check(&cut, extra);
         no_panic(&r, "truncated --fix");

@@ -4,6 +4,7 @@
 // Tests may say on stderr that they skipped (e.g. without ../shared/corpus).
 #![allow(clippy::print_stderr)]
 
+mod canaries;
 mod cli;
 mod common;
 mod corpus;
