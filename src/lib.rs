@@ -43,8 +43,15 @@ pub fn run(cli: &Cli) -> Status {
     };
     match result {
         Ok(status) => status,
-        // `scopelint check | head`: the reader left; that is not a failure.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Status::Clean,
+        // `scopelint check` handles a closed pipe itself and exits with the status of what
+        // it found (unlike ripgrep, which exits 0: see ../shared/docs/style.md). Here the
+        // reader of `rules`, `explain` or `completions` left: that is not a failure. A
+        // closed pipe that reaches here from `check` lost output it had to deliver (the
+        // fixed text of `--fix -`): an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => match &cli.command {
+            Command::Check(_) => Status::Error,
+            _ => Status::Clean,
+        },
         Err(e) => {
             commands::write_stderr(&format!("error: {e}\n"));
             Status::Error

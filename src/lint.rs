@@ -40,6 +40,8 @@ pub enum ErrorKind {
     Config,
     /// A `*.har` file that is not a HAR capture.
     Har,
+    /// The `--environment` or `--globals` file cannot be used.
+    Variables,
 }
 
 impl ErrorKind {
@@ -51,6 +53,7 @@ impl ErrorKind {
             ErrorKind::Write => "scopelint::write",
             ErrorKind::Config => "scopelint::config",
             ErrorKind::Har => "scopelint::har",
+            ErrorKind::Variables => "scopelint::variables",
         }
     }
 
@@ -62,6 +65,7 @@ impl ErrorKind {
             ErrorKind::Write => "unwritable-file",
             ErrorKind::Config => "invalid-configuration",
             ErrorKind::Har => "not-a-har",
+            ErrorKind::Variables => "invalid-variables-file",
         }
     }
 
@@ -82,6 +86,12 @@ impl ErrorKind {
             ErrorKind::Har => {
                 "A HAR capture is `{\"log\": {\"entries\": [...]}}`; export it again from the \
                  browser (DevTools: Network, \"Export HAR\") or the proxy."
+            }
+            ErrorKind::Variables => {
+                "No collection was checked: their {{variables}} come from this file, and \
+                 linting them without it would report problems that are not there. Export the \
+                 environment (or globals) again from Postman, or leave out --environment \
+                 (--globals)."
             }
             ErrorKind::Config => {
                 "Files governed by this configuration were not checked. Keys: select, \

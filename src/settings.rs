@@ -4,9 +4,9 @@
 
 use crate::fix::Target;
 use crate::json::Document;
+use crate::json::Span;
 use crate::load;
 use crate::postman::environment;
-use crate::source::SourceFile;
 use crate::text::Text;
 use crate::variables::VarLayer;
 
@@ -23,10 +23,35 @@ pub struct VariablesFile {
     target: Option<Target>,
 }
 
+/// Why an environment or globals file could not be used, with the text to show around the
+/// place (`span`) when there is one.
+#[derive(Debug)]
+pub struct VariablesError {
+    pub message: String,
+    pub span: Option<Span>,
+    pub text: Text,
+    pub bom_len: usize,
+}
+
+impl std::fmt::Display for VariablesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl VariablesFile {
     /// Reads an environment (`what` = "environment") or globals export.
-    pub fn read(name: &str, bytes: Vec<u8>, what: &'static str) -> Result<VariablesFile, String> {
-        let decoded = load::decode(bytes).map_err(|e| e.message)?;
+    pub fn read(
+        name: &str,
+        bytes: Vec<u8>,
+        what: &'static str,
+    ) -> Result<VariablesFile, VariablesError> {
+        let decoded = load::decode(bytes).map_err(|e| VariablesError {
+            message: e.message,
+            span: e.span,
+            text: e.shown,
+            bom_len: 0,
+        })?;
         let target = (what == "environment").then_some(Target::Environment);
         let file = Self::from_text(name, decoded.text.clone(), decoded.bom_len, what, target)?;
         Ok(VariablesFile {
@@ -41,18 +66,21 @@ impl VariablesFile {
         bom_len: usize,
         what: &'static str,
         target: Option<Target>,
-    ) -> Result<VariablesFile, String> {
-        let doc = load::parse(&text).map_err(|e| {
-            let lc = SourceFile::new(name, text.clone(), 0).line_col(e.span.start);
-            format!(
-                "invalid JSON at line {}, column {}: {}",
-                lc.line, lc.column, e.message
-            )
+    ) -> Result<VariablesFile, VariablesError> {
+        let doc = load::parse(&text).map_err(|e| VariablesError {
+            message: format!("invalid JSON: {}", e.message),
+            span: Some(e.span),
+            text: text.clone(),
+            bom_len,
         })?;
         if environment::values_node(&doc).is_none() {
-            return Err(format!(
-                "not a Postman {what} export (no `values` array of variables)"
-            ));
+            let root = doc.span(doc.root());
+            return Err(VariablesError {
+                message: format!("not a Postman {what} export (no `values` array of variables)"),
+                span: Some(Span::new(root.start, root.start + 1)),
+                text: text.clone(),
+                bom_len,
+            });
         }
         let origin = match environment::name(&doc) {
             Some(n) if !n.is_empty() => format!("the {what} `{n}`"),
@@ -74,7 +102,7 @@ impl VariablesFile {
     }
 
     /// The same file with new text (after fixes), re-read.
-    pub fn with_text(&self, text: String) -> Result<VariablesFile, String> {
+    pub fn with_text(&self, text: String) -> Result<VariablesFile, VariablesError> {
         let file = Self::from_text(
             &self.name,
             Text::from(text),

@@ -11,13 +11,16 @@ use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::config::{Config, ConfigStore, Lookup, Overrides, Selector};
 use crate::discover::{discover, io_message, Input};
 use crate::fix::fixer::fix_text;
-use crate::lint::{lint_bytes, ErrorKind, FileError, FileReport, Outcome, RuleOptions};
+use crate::lint::{
+    lint_bytes, mask_around_error, ErrorKind, FileError, FileReport, Outcome, RuleOptions,
+};
 use crate::load::{self, has_postman_suffix, may_be_postman, FileKind};
 use crate::report::full::FullRenderer;
 use crate::report::json::JsonReport;
 use crate::report::sarif::SarifReport;
 use crate::report::{concise, diff, github, Totals};
 use crate::settings::{Settings, VariablesFile};
+use crate::source::SourceFile;
 use crate::write::{replace_file, Stamp};
 
 pub fn run(args: &CheckArgs) -> io::Result<Status> {
@@ -32,11 +35,15 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
              --format json, sarif or github, write the report with --output-file",
         );
     }
+    let mut sink = Sink::new(args)?;
     let settings = match load_settings(args) {
         Ok(s) => s,
-        Err(message) => return usage_error(&message),
+        // As with a broken configuration: reported in the chosen format, nothing checked.
+        Err(report) => {
+            sink.add(report)?;
+            return sink.finish();
+        }
     };
-    let mut sink = Sink::new(args)?;
     let configs = match ConfigStore::new(args.config.as_deref(), args.isolated) {
         Ok(c) => c,
         Err(e) => {
@@ -63,6 +70,8 @@ pub fn run(args: &CheckArgs) -> io::Result<Status> {
                 .map(|input| check_one(input, args, &configs, &overrides, &settings))
                 .collect()
         });
+        // Once the reader has gone, reports are still counted (the exit status says what
+        // was found) but no longer written.
         for step in results.into_iter().flatten() {
             match step {
                 Step::Report(report) => sink.add(report)?,
@@ -85,6 +94,10 @@ fn fix_inputs(
     mut sink: Sink,
 ) -> io::Result<Status> {
     for input in inputs {
+        // The reader has gone: stop, and exit with the status of what was found so far.
+        if sink.closed {
+            break;
+        }
         let loaded = match load_input(input, args) {
             Loaded::Bytes(file) => file,
             Loaded::Report(report) => {
@@ -182,11 +195,25 @@ fn config_report(e: crate::config::ConfigError) -> FileReport {
     }
 }
 
-fn load_settings(args: &CheckArgs) -> Result<Settings, String> {
+/// The `--environment` and `--globals` files; a report of the first that cannot be used.
+fn load_settings(args: &CheckArgs) -> Result<Settings, FileReport> {
     let read = |path: &Path, what: &'static str| {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| format!("{name}: {}", io_message(&e)))?;
-        VariablesFile::read(&name, bytes, what).map_err(|e| format!("{name}: {e}"))
+        let bytes = std::fs::read(path)
+            .map_err(|e| FileReport::failed_as(ErrorKind::Variables, &name, io_message(&e)))?;
+        VariablesFile::read(&name, bytes, what).map_err(|e| {
+            let source = SourceFile::new(name.as_str(), e.text, e.bom_len);
+            mask_around_error(&source, e.span);
+            FileReport {
+                source: std::sync::Arc::new(source),
+                diagnostics: Vec::new(),
+                error: Some(FileError {
+                    kind: ErrorKind::Variables,
+                    message: e.message,
+                    span: e.span,
+                }),
+            }
+        })
     };
     Ok(Settings {
         environment: args
@@ -485,6 +512,10 @@ struct Sink {
     environment_fixes: usize,
     /// Diffs go to stderr when stdout carries the fixed text (`--fix --diff -`).
     diff_to_stderr: bool,
+    /// The reader closed the pipe (`scopelint check | head`): nothing more is written, and
+    /// the exit status still tells what was found (a linter that exits 0 then would turn a
+    /// `set -o pipefail` job with problems green).
+    closed: bool,
 }
 
 enum Output {
@@ -536,19 +567,38 @@ impl Sink {
             environment: args.environment.as_ref().map(|p| p.display().to_string()),
             environment_fixes: 0,
             diff_to_stderr: stdin_fix,
+            closed: false,
         })
     }
 
     fn write(&mut self, text: &str) -> io::Result<()> {
-        self.writer.write_all(text.as_bytes())
+        if self.closed {
+            return Ok(());
+        }
+        let written = self.writer.write_all(text.as_bytes());
+        self.note_closed(written)
+    }
+
+    /// A closed pipe is not an error to report: it ends the output.
+    fn note_closed(&mut self, result: io::Result<()>) -> io::Result<()> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     fn diff(&mut self, text: &str) -> io::Result<()> {
         if self.diff_to_stderr {
             write_stderr(text);
             Ok(())
+        } else if self.closed {
+            Ok(())
         } else {
-            write_stdout(text)
+            let written = write_stdout(text);
+            self.note_closed(written)
         }
     }
 
@@ -616,7 +666,10 @@ impl Sink {
             }
             self.write(&text)?;
         }
-        self.writer.flush()?;
+        if !self.closed {
+            let flushed = self.writer.flush();
+            self.note_closed(flushed)?;
+        }
         // `--diff`: anything to fix is worth a non-zero status, like findings.
         let pending = t.findings() > 0 || (self.diff_only && t.fixed > 0);
         Ok(if t.failed_files > 0 || t.unwritten_files > 0 {

@@ -13,16 +13,26 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     let (old, new) = (masked(old), masked(new));
     // `a/` and `b/` prefix a relative path, as git writes it.
     let path = path.trim_start_matches("./").trim_start_matches('/');
-    let text = TextDiff::from_lines(&old, &new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string();
-    let mut text = if color { colorize(&text) } else { text };
-    if !text.ends_with('\n') {
-        text.push('\n');
+    let diff = TextDiff::from_lines(&old, &new);
+    let mut text = format!("--- a/{path}\n+++ b/{path}\n");
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        text.push_str(&format!("{}\n", hunk.header()));
+        for change in hunk.iter_changes() {
+            text.push_str(&change.tag().to_string());
+            let line = change.to_string_lossy();
+            text.push_str(&line);
+            // As git prints it: the marker on its own line, so nothing runs into the text
+            // that follows (`}Would fix 1 problem.`).
+            if !line.ends_with('\n') {
+                text.push_str("\n\\ No newline at end of file\n");
+            }
+        }
     }
-    text
+    if color {
+        colorize(&text)
+    } else {
+        text
+    }
 }
 
 fn colorize(diff: &str) -> String {
@@ -60,5 +70,27 @@ mod tests {
         assert!(!d.contains("hunter2"), "{d}");
         assert_eq!(unified("c", old, old, false), "");
         assert!(unified("c", old, new, true).contains("\u{1b}[32m+\t\"a\": 2,\u{1b}[0m\n"));
+    }
+
+    #[test]
+    fn a_last_line_without_newline_is_marked_as_git_does() {
+        for (old, new) in [
+            ("{\n\t\"a\": 1\n}", "{\n\t\"a\": 2\n}"),
+            ("{\"a\": 1}", "{\"a\": 2}"),
+            ("{\n\t\"a\": 1\n}", "{\n\t\"a\": 2\n}\n"),
+        ] {
+            let d = unified("c", old, new, false);
+            assert!(d.ends_with('\n'), "{d:?}");
+            for line in d.lines() {
+                assert!(
+                    line.starts_with(['-', '+', ' ', '@', '\\']),
+                    "a line runs on: {line:?} in {d:?}"
+                );
+            }
+            let marks = d.matches("\\ No newline at end of file\n").count();
+            let expected = usize::from(!old.ends_with('\n')) + usize::from(!new.ends_with('\n'));
+            // A context line shared by both sides is marked once.
+            assert!(marks >= 1 && marks <= expected, "{d:?}");
+        }
     }
 }

@@ -510,3 +510,75 @@ fn an_unreadable_file_is_an_error_and_the_others_are_still_checked() {
     assert_eq!(diagnostics[0]["message"], "Permission denied");
     assert!(diagnostics.iter().any(|d| d["code"] == "SS005"));
 }
+
+/// A stdout whose reader has already gone: every write fails with a broken pipe.
+fn closed_pipe() -> std::process::Stdio {
+    let mut reader = std::process::Command::new("true")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("`true` runs");
+    let writer = reader.stdin.take().unwrap();
+    reader.wait().unwrap();
+    std::process::Stdio::from(writer)
+}
+
+/// `scopelint check . | (exec 0<&-; true)`: the reader leaves before anything is written.
+/// The status is still that of what was found (1 for problems, 2 for errors, 0 only for
+/// none), so a `set -o pipefail` job cannot pass by chance, and nothing is said about the pipe.
+#[test]
+fn a_closed_stdout_keeps_the_status_of_what_was_found() {
+    let cases: [(&[&str], i32); 7] = [
+        (&["check", "examples"], 1),
+        (&["check", "examples", "--format", "json"], 1),
+        (&["check", "examples", "--format", "sarif"], 1),
+        (
+            &["check", "examples", "--format", "concise", "--statistics"],
+            1,
+        ),
+        (&["check", "--diff", "examples"], 1),
+        (
+            &[
+                "check",
+                "examples",
+                "tests/fixtures/invalid.postman_collection.json",
+            ],
+            2,
+        ),
+        (&["check", "examples/clean.postman_collection.json"], 0),
+    ];
+    for (args, code) in cases {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("scopelint"))
+            .current_dir(crate::common::repo())
+            .args(args)
+            .stdout(closed_pipe())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(
+            !stderr.to_lowercase().contains("pipe"),
+            "{args:?} spoke of the pipe: {stderr}"
+        );
+    }
+}
+
+/// A fixed file without a final newline: the diff marks it as git does, and the summary
+/// starts its own line.
+#[test]
+fn a_diff_of_a_file_without_a_final_newline_ends_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.postman_collection.json");
+    std::fs::write(
+        &path,
+        "{\n\"info\": {\"name\": \"x\", \"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"},\n\"auth\": {\"type\": \"bearer\", \"bearer\": [{\"key\": \"token\", \"value\": \"{{t}}\"}]},\n\"item\": [{\"name\": \"r\", \"request\": {\"method\": \"GET\", \"header\": [],\n\"url\": \"https://api.scopestack.io/acme/v1/clients\"}}]}",
+    )
+    .unwrap();
+    let out = scopelint()
+        .args(["check", "--diff", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.ends_with("\\ No newline at end of file\n"), "{diff}");
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert!(summary.starts_with("Would fix 1 problem"), "{summary}");
+}

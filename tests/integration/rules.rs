@@ -143,28 +143,86 @@ fn globals_fill_in_below_collection_variables() {
     assert_eq!(run.code, 1);
 }
 
+/// A broken `--environment` or `--globals` file is reported in every format, as a broken
+/// configuration is, and no collection is checked without its variables.
 #[test]
-fn a_bad_environment_file_is_a_usage_error() {
-    let r = run(&[
-        "check",
-        "examples",
-        "--environment",
-        "examples/clean.postman_collection.json",
-    ]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("not a Postman environment export"),
-        "{}",
-        r.stderr
-    );
-    let r = run(&["check", "examples", "--environment", "no/such/env.json"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("no/such/env.json: No such file or directory"),
-        "{}",
-        r.stderr
-    );
+fn a_bad_variables_file_is_reported_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.postman_environment.json");
+    std::fs::write(
+        &cut,
+        r#"{"name": "e", "values": [{"key": "password", "value": "Env-Secret-77"}, {"key": "#,
+    )
+    .unwrap();
+    let cut = cut.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--environment", cut], "invalid JSON"),
+        (&["--globals", cut], "invalid JSON"),
+        (
+            &["--environment", "examples/clean.postman_collection.json"],
+            "not a Postman environment export",
+        ),
+        (
+            &["--environment", "no/such/env.json"],
+            "No such file or directory",
+        ),
+    ];
+    for (flags, why) in cases {
+        let mut args = vec!["check", "examples"];
+        args.extend_from_slice(flags);
+        let with = |format: &str| {
+            let mut a = args.clone();
+            a.extend(["--format", format]);
+            let r = run(&a);
+            assert_eq!(r.code, 2, "{flags:?} {format}: {}", r.stderr);
+            assert!(!r.stdout.contains("Env-Secret-77") && !r.stderr.contains("Env-Secret-77"));
+            // No collection was checked (SARIF lists the rules, not findings).
+            assert!(
+                format == "sarif" || !r.stdout.contains("SS0"),
+                "{flags:?} {format}: {}",
+                r.stdout
+            );
+            r
+        };
+        let (json, _) = {
+            let r = with("json");
+            (
+                serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap(),
+                r,
+            )
+        };
+        let d = &json["diagnostics"][0];
+        assert_eq!(json["diagnostics"].as_array().unwrap().len(), 1, "{json}");
+        assert_eq!(d["code"], "scopelint::variables");
+        assert_eq!(d["path"], flags[1]);
+        assert!(d["message"].as_str().unwrap().contains(why), "{d}");
+        assert!(d["help"]
+            .as_str()
+            .unwrap()
+            .contains("No collection was checked"));
+        if why == "invalid JSON" {
+            assert_eq!(
+                (d["line"].as_u64(), d["column"].as_u64()),
+                (Some(1), Some(81))
+            );
+        }
+        let sarif: serde_json::Value = serde_json::from_str(&with("sarif").stdout).unwrap();
+        assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+        let note = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+        assert_eq!(note["descriptor"]["id"], "scopelint::variables", "{sarif}");
+        let github = with("github").stdout;
+        assert!(
+            github.starts_with(&format!("::error file={},", flags[1])),
+            "{github}"
+        );
+        let full = with("full").stdout;
+        assert!(
+            full.contains("error[scopelint::variables]") && full.contains(why),
+            "{full}"
+        );
+        let concise = with("concise").stdout;
+        assert!(concise.contains(&format!("{}:", flags[1])) && concise.contains(why));
+    }
 }
 
 #[test]
