@@ -588,6 +588,9 @@ fn literal_end(b: &[u8], open: usize, limit: usize) -> usize {
 
 /// A literal's text with JSON escapes decoded (lossily: only to compare keys).
 fn decode_literal(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_owned();
+    }
     serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_owned())
 }
 
