@@ -326,6 +326,16 @@ impl Redactor {
     fn multipart(&mut self, text: &str, kind: &'static str) -> Option<String> {
         let mut ranges = Vec::new();
         crate::secrets::multipart_values(text, &mut ranges);
+        self.replace_ranges(text, ranges, kind)
+    }
+
+    /// `text` with each byte range replaced by its placeholder; `None` when none is.
+    fn replace_ranges(
+        &mut self,
+        text: &str,
+        ranges: Vec<(usize, usize)>,
+        kind: &'static str,
+    ) -> Option<String> {
         let mut edits = Vec::new();
         for (start, end) in ranges {
             if let Some(p) = self.placeholder(kind, &text[start..end]) {
@@ -412,16 +422,6 @@ impl Redactor {
     /// Text with the credentials it quotes (`client_secret=...`, `"password": "..."`,
     /// `token: ...`, URL passwords, JWTs) replaced.
     fn free_text(&mut self, text: &str, kind: &'static str) -> Option<String> {
-        let mut edits = Vec::new();
-        for (start, end) in crate::secrets::embedded_secrets(text) {
-            if let Some(p) = self.placeholder(kind, &text[start..end]) {
-                edits.push(Edit::replace(crate::json::Span::new(start, end), p));
-            }
-        }
-        if edits.is_empty() {
-            return None;
-        }
-        let refs: Vec<&Edit> = edits.iter().collect();
-        Some(apply(text, &refs))
+        self.replace_ranges(text, crate::secrets::embedded_secrets(text), kind)
     }
 }
