@@ -56,12 +56,12 @@ fn main() {
     let (settings, config) = (Settings::default(), Config::default());
     let cx = Context::new(&coll, &settings, &config.endpoints);
     lap("context");
-    let diagnostics = rules::check(&cx, |_| true);
+    let diagnostics = rules::run(&rules::Input::Collection(&cx), |_| true);
     lap("rules");
     if std::env::args().any(|a| a == "--each-rule") {
         for rule in rules::RULES {
             let start = Instant::now();
-            let found = rules::check(&cx, |r| r.code == rule.code).len();
+            let found = rules::run(&rules::Input::Collection(&cx), |r| r.code == rule.code).len();
             let secs = start.elapsed().as_secs_f64();
             eprintln!(
                 "  {} {:<32} {secs:>7.3} s  {found:>6} findings",

@@ -40,7 +40,7 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
 }
 
-/// Where a finding is, as an RFC 6901 JSON pointer. Rules name a node; `rules::check` turns
+/// Where a finding is, as an RFC 6901 JSON pointer. Rules name a node; `rules::run` turns
 /// the nodes of all findings into pointers in one walk of the document, so that no pointer
 /// is built for the many nodes nothing is reported about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -50,7 +50,7 @@ pub enum Pointer {
 }
 
 impl Pointer {
-    /// The pointer text (empty before `rules::check` resolved a `Node`).
+    /// The pointer text (empty before `rules::run` resolved a `Node`).
     pub fn as_str(&self) -> &str {
         match self {
             Pointer::Text(s) => s,

@@ -11,7 +11,7 @@ use crate::json::Span;
 use crate::load::{self, FileKind};
 use crate::postman;
 use crate::rules::har_context::HarContext;
-use crate::rules::{self, Context};
+use crate::rules::{self, Context, Input};
 use crate::secrets::{secret_spans, unparsed_secret_spans};
 pub use crate::settings::Settings;
 use crate::source::SourceFile;
@@ -205,33 +205,23 @@ pub fn lint_text(
         }
     };
     let base_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let diagnostics = match load::classify(&doc, base_name, explicit) {
+    let enabled = |rule: &rules::RuleInfo| {
+        options
+            .config
+            .enabled(rule, options.overrides, options.path)
+    };
+    let mut diagnostics = match load::classify(&doc, base_name, explicit) {
         FileKind::Collection { root, .. } => {
             let coll = postman::read_collection(&doc, root);
-            let config = options.config;
-            let cx = Context::new(&coll, settings, &config.endpoints);
-            let mut diagnostics = rules::check(&cx, |rule| {
-                config.enabled(rule, options.overrides, options.path)
-            });
-            for d in &mut diagnostics {
-                d.severity = config.severity(d.rule);
-            }
-            config.apply_path_ignores(&doc, &mut diagnostics);
-            diagnostics
+            let cx = Context::new(&coll, settings, &options.config.endpoints);
+            rules::run(&Input::Collection(&cx), enabled)
         }
         FileKind::Har => {
             let har = crate::har::read(&doc);
-            let config = options.config;
-            let cx = HarContext::new(&har, &config.endpoints);
-            let mut diagnostics = rules::check_har(&cx, |rule| {
-                config.enabled(rule, options.overrides, options.path)
-            });
-            for d in &mut diagnostics {
-                d.severity = config.severity(d.rule);
-            }
-            config.apply_path_ignores(&doc, &mut diagnostics);
-            diagnostics
+            let cx = HarContext::new(&har, &options.config.endpoints);
+            rules::run(&Input::Har(&cx), enabled)
         }
+        FileKind::Environment | FileKind::Globals => rules::run(&Input::Variables(&doc), enabled),
         FileKind::NotHar(why) => {
             return Outcome::Report(FileReport {
                 source,
@@ -243,29 +233,12 @@ pub fn lint_text(
                 }),
             })
         }
-        FileKind::Environment | FileKind::Globals => {
-            let mut diagnostics = Vec::new();
-            let enabled = |rule| {
-                options
-                    .config
-                    .enabled(rule, options.overrides, options.path)
-            };
-            if enabled(&rules::hard_coded_secret::RULE) {
-                rules::hard_coded_secret::check_variables_file(&doc, &mut diagnostics);
-            }
-            if enabled(&rules::duplicate_key::RULE) {
-                rules::duplicate_key::check_document(&doc, &mut diagnostics);
-            }
-            crate::diagnostic::resolve_pointers(&doc, &mut diagnostics);
-            for d in &mut diagnostics {
-                d.severity = options.config.severity(d.rule);
-            }
-            options.config.apply_path_ignores(&doc, &mut diagnostics);
-            diagnostics
-        }
         FileKind::Other(reason) => return Outcome::Skipped(reason),
     };
-    let mut diagnostics = diagnostics;
+    for d in &mut diagnostics {
+        d.severity = options.config.severity(d.rule);
+    }
+    options.config.apply_path_ignores(&doc, &mut diagnostics);
     for d in &mut diagnostics {
         d.mask_quoted_secrets();
     }

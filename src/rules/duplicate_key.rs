@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::json::{Document, NodeId};
 use crate::rules::har_context::HarContext;
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS013",
@@ -12,8 +12,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "A JSON object names the same key twice; Postman keeps only the last value",
     severity: Severity::Warning,
     doc: DOC,
-    check,
-    check_har: Some(check_har),
+    checks: Checks {
+        collection: Some(check),
+        har: Some(check_har),
+        variables: Some(check_document),
+    },
 };
 
 const DOC: &str = r#"# SS013 duplicate-key
@@ -50,7 +53,7 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
 }
 
 /// Every object in `doc`: collections, environments and HARs alike.
-pub fn check_document(doc: &Document, out: &mut Vec<Diagnostic>) {
+fn check_document(doc: &Document, out: &mut Vec<Diagnostic>) {
     // Every object of files with millions: the tape is split between the cores, and the
     // parts' findings joined in order.
     let parts = rayon::current_num_threads().clamp(1, 8);

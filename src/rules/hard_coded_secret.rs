@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::json::{Document, Kind, NodeId};
 use crate::postman::environment;
 use crate::postman::Owner;
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 use crate::secrets::{is_jwt, is_literal_secret, names_secret};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -11,8 +11,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "A literal secret in a collection or environment instead of a {{variable}}",
     severity: Severity::Warning,
     doc: DOC,
-    check,
-    check_har: None,
+    checks: Checks {
+        collection: Some(check),
+        har: None,
+        variables: Some(check_variables_file),
+    },
 };
 
 const DOC: &str = r#"# SS011 hard-coded-secret
@@ -106,7 +109,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// The variables of an environment or globals export holding literal secrets, not marked
 /// `secret`.
-pub fn check_variables_file(doc: &Document, out: &mut Vec<Diagnostic>) {
+fn check_variables_file(doc: &Document, out: &mut Vec<Diagnostic>) {
     let Some(values) = environment::values_node(doc) else {
         return;
     };

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::har::Entry;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::RuleInfo;
+use crate::rules::{Checks, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS007",
@@ -9,8 +9,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "A token response with `invalid_grant`, and the cause the capture shows",
     severity: Severity::Error,
     doc: DOC,
-    check: |_, _| {},
-    check_har: Some(check_har),
+    checks: Checks {
+        collection: None,
+        har: Some(check_har),
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS007 invalid-grant-response

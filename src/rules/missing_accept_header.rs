@@ -3,7 +3,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec};
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::{accepts_json_api, JSON_API};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -12,8 +12,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "An API request without `Accept: application/vnd.api+json`",
     severity: Severity::Error,
     doc: DOC,
-    check,
-    check_har: Some(check_har),
+    checks: Checks {
+        collection: Some(check),
+        har: Some(check_har),
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS004 missing-accept-header

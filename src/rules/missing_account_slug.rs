@@ -6,7 +6,7 @@ use crate::json::Kind;
 use crate::postman::{Owner, Url};
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{cure, oauth_password_grant};
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::display_url;
 use crate::variables::Resolver;
 
@@ -16,8 +16,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "An API path without the account slug before /v1/",
     severity: Severity::Error,
     doc: DOC,
-    check,
-    check_har: Some(check_har),
+    checks: Checks {
+        collection: Some(check),
+        har: Some(check_har),
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS005 missing-account-slug

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::rules::header_fix::{self, HeaderSpec};
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS012",
@@ -8,8 +8,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "An API request that sends no token",
     severity: Severity::Error,
     doc: DOC,
-    check,
-    check_har: None,
+    checks: Checks {
+        collection: Some(check),
+        har: None,
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS012 missing-authorization

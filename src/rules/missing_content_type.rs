@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec};
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::JSON_API;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -11,8 +11,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "A POST or PATCH to the API without `Content-Type: application/vnd.api+json`",
     severity: Severity::Error,
     doc: DOC,
-    check,
-    check_har: Some(check_har),
+    checks: Checks {
+        collection: Some(check),
+        har: Some(check_har),
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS010 missing-content-type

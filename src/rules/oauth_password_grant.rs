@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Auth, AuthParam, Owner};
-use crate::rules::{cure, Context, RuleInfo};
+use crate::rules::{cure, Checks, Context, RuleInfo};
 use crate::scopestack::UrlParts;
 use crate::variables::has_unresolved;
 
@@ -14,8 +14,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "Postman's OAuth 2.0 helper with the Password Credentials grant against ScopeStack",
     severity: Severity::Error,
     doc: DOC,
-    check,
-    check_har: None,
+    checks: Checks {
+        collection: Some(check),
+        har: None,
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS001 oauth-password-grant

@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::Fix;
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS006",
@@ -10,8 +10,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "A password-grant token request that also sends redirect_uri",
     severity: Severity::Error,
     doc: DOC,
-    check,
-    check_har: Some(check_har),
+    checks: Checks {
+        collection: Some(check),
+        har: Some(check_har),
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS006 redirect-uri-on-password-grant

@@ -7,7 +7,7 @@ use crate::json::NodeId;
 use crate::postman::Owner;
 use crate::postman::ScriptLine;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{Context, Needles, RuleInfo};
+use crate::rules::{Checks, Context, Needles, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS003",
@@ -15,8 +15,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "A script stores the whole token response instead of its access_token",
     severity: Severity::Error,
     doc: DOC,
-    check,
-    check_har: Some(check_har),
+    checks: Checks {
+        collection: Some(check),
+        har: Some(check_har),
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS003 whole-response-token
@@ -378,10 +381,12 @@ mod tests {
         let coll = crate::postman::read_collection(&doc, doc.root());
         let (settings, endpoints) = (Settings::default(), Endpoints::default());
         let cx = Context::new(&coll, &settings, &endpoints);
-        crate::rules::check(&cx, |r| r.code == RULE.code)
-            .into_iter()
-            .map(|d| d.pointer.as_str().to_owned())
-            .collect()
+        crate::rules::run(&crate::rules::Input::Collection(&cx), |r| {
+            r.code == RULE.code
+        })
+        .into_iter()
+        .map(|d| d.pointer.as_str().to_owned())
+        .collect()
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
 use crate::postman::Url;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{Context, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::{display_url, UrlParts};
 use crate::variables::Resolver;
 
@@ -14,8 +14,11 @@ pub static RULE: RuleInfo = RuleInfo {
     summary: "A ScopeStack token URL that is not https://app.scopestack.io/oauth/token",
     severity: Severity::Error,
     doc: DOC,
-    check,
-    check_har: Some(check_har),
+    checks: Checks {
+        collection: Some(check),
+        har: Some(check_har),
+        variables: None,
+    },
 };
 
 const DOC: &str = r#"# SS002 wrong-token-url
