@@ -223,15 +223,21 @@ pub fn lint_text(
         }
         FileKind::Environment | FileKind::Globals => rules::run(&Input::Variables(&doc), enabled),
         FileKind::NotHar(why) => {
+            let root = doc.span(doc.root());
+            let span = Span::new(root.start, root.start + 1);
+            if options.snippets {
+                let window = source.surrounding_lines(span, SNIPPET_LINES);
+                source.mask(&secret_spans(&doc, &[window]));
+            }
             return Outcome::Report(FileReport {
                 source,
                 diagnostics: Vec::new(),
                 error: Some(FileError {
                     kind: ErrorKind::Har,
                     message: why.to_owned(),
-                    span: Some(doc.span(doc.root())).map(|s| Span::new(s.start, s.start + 1)),
+                    span: Some(span),
                 }),
-            })
+            });
         }
         FileKind::Other(reason) => return Outcome::Skipped(reason),
     };

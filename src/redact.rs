@@ -270,12 +270,18 @@ impl Redactor {
             Some((b, q)) => (b, Some(q)),
             None => (rest, None),
         };
+        // `https://user:password@host`: the user information.
+        let new_base = self.replace_ranges(
+            base,
+            crate::secrets::embedded_secrets(base),
+            "URL passwords",
+        );
         let new_query = query.and_then(|q| self.form(q, "query parameters"));
         let new_fragment = fragment.and_then(|f| self.form(f, "query parameters"));
-        if new_query.is_none() && new_fragment.is_none() {
+        if new_base.is_none() && new_query.is_none() && new_fragment.is_none() {
             return None;
         }
-        let mut out = base.to_owned();
+        let mut out = new_base.unwrap_or_else(|| base.to_owned());
         if let Some(q) = new_query.as_deref().or(query) {
             out.push('?');
             out.push_str(q);
@@ -390,13 +396,8 @@ impl Redactor {
             Kind::Object => {
                 for (k, v) in doc.members(node) {
                     let key = doc.as_str(k).unwrap_or_default();
-                    let scalar = matches!(doc.kind(v), Kind::String | Kind::Number);
-                    if (names_secret(&key) || is_code_key(&key)) && scalar {
-                        let value = doc.scalar_text(v).unwrap_or_default();
-                        if let Some(p) = self.placeholder(kind, &value) {
-                            let literal = serde_json::to_string(&p).unwrap_or_default();
-                            edits.push(Edit::replace(doc.span(v), literal));
-                        }
+                    if names_secret(&key) || is_code_key(&key) {
+                        self.every_value(doc, v, kind, edits);
                     } else {
                         self.json_node(doc, v, kind, edits);
                     }
@@ -413,6 +414,37 @@ impl Redactor {
                 if let Some(new) = self.free_text(&text, kind) {
                     let literal = serde_json::to_string(&new).unwrap_or_default();
                     edits.push(Edit::replace(doc.span(node), literal));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A credential's value, whatever it is: a string or number, or each one inside a list
+    /// or an object (`"access_token": ["..."]`).
+    fn every_value(
+        &mut self,
+        doc: &Document,
+        v: NodeId,
+        kind: &'static str,
+        edits: &mut Vec<Edit>,
+    ) {
+        match doc.kind(v) {
+            Kind::String | Kind::Number => {
+                let value = doc.scalar_text(v).unwrap_or_default();
+                if let Some(p) = self.placeholder(kind, &value) {
+                    let literal = serde_json::to_string(&p).unwrap_or_default();
+                    edits.push(Edit::replace(doc.span(v), literal));
+                }
+            }
+            Kind::Array => {
+                for e in doc.elements(v) {
+                    self.every_value(doc, e, kind, edits);
+                }
+            }
+            Kind::Object => {
+                for (_, e) in doc.members(v) {
+                    self.every_value(doc, e, kind, edits);
                 }
             }
             _ => {}

@@ -89,8 +89,8 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
                     continue;
                 }
                 let whole = (pair_is_secret && Some(v) == pair_value) || names_secret(&key);
-                if whole && doc.kind(v) == Kind::String {
-                    mask_literal(doc, v, out);
+                if whole {
+                    mask_value(doc, v, out);
                 } else {
                     walk(doc, v, windows, out);
                 }
@@ -112,23 +112,40 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
     }
 }
 
+/// A credential's value, whatever it is: a string (unless only `{{variables}}`), a number, or
+/// every string and number inside a list or an object.
+fn mask_value(doc: &Document, node: NodeId, out: &mut Vec<Span>) {
+    match doc.kind(node) {
+        Kind::String => mask_literal(doc, node, out),
+        Kind::Number => out.push(doc.span(node)),
+        Kind::Array => {
+            for e in doc.elements(node) {
+                mask_value(doc, e, out);
+            }
+        }
+        Kind::Object => {
+            for (_, v) in doc.members(node) {
+                mask_value(doc, v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// API-key auth keeps the key in a parameter named `value` (v2.1 `{"key": "value", ...}`,
 /// v2.0 `"value": ...`).
 fn api_key_values(doc: &Document, params: NodeId, out: &mut Vec<Span>) {
     let is_value = |n: NodeId| doc.as_str(n).is_some_and(|k| k == "value");
     for el in doc.elements(params) {
         if doc.get(el, "key").is_some_and(is_value) {
-            if let Some(v) = doc
-                .get(el, "value")
-                .filter(|v| doc.kind(*v) == Kind::String)
-            {
-                mask_literal(doc, v, out);
+            if let Some(v) = doc.get(el, "value") {
+                mask_value(doc, v, out);
             }
         }
     }
     for (k, v) in doc.members(params) {
-        if is_value(k) && doc.kind(v) == Kind::String {
-            mask_literal(doc, v, out);
+        if is_value(k) {
+            mask_value(doc, v, out);
         }
     }
 }
@@ -148,11 +165,8 @@ fn base64_holds_secret(text: &str) -> bool {
 
 fn cookie_values(doc: &Document, list: NodeId, out: &mut Vec<Span>) {
     for cookie in doc.elements(list) {
-        if let Some(v) = doc
-            .get(cookie, "value")
-            .filter(|v| doc.kind(*v) == Kind::String)
-        {
-            mask_literal(doc, v, out);
+        if let Some(v) = doc.get(cookie, "value") {
+            mask_value(doc, v, out);
         }
     }
 }
@@ -282,7 +296,8 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
         if matches!(b.get(j), Some(b'"' | b'\'' | b'`')) {
             j += 1;
         }
-        while b.get(j) == Some(&b' ') {
+        let blank_before = matches!(b.get(j), Some(c) if c.is_ascii_whitespace());
+        while matches!(b.get(j), Some(c) if c.is_ascii_whitespace()) {
             j += 1;
         }
         let Some(&sep) = b.get(j) else { break };
@@ -290,14 +305,32 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
             continue;
         }
         j += 1;
-        while b.get(j) == Some(&b' ') {
+        let blank_after = matches!(b.get(j), Some(c) if c.is_ascii_whitespace());
+        while matches!(b.get(j), Some(c) if c.is_ascii_whitespace()) {
             j += 1;
+        }
+        // A list (`"secret": ["..."]`): all of it.
+        if sep != b',' && b.get(j) == Some(&b'[') {
+            let end = b[j..]
+                .iter()
+                .position(|&c| c == b']')
+                .map_or(b.len(), |e| j + e);
+            if end > j + 1 {
+                out.push((j + 1, end));
+            }
+            i = end.max(i);
+            continue;
         }
         let quote = b
             .get(j)
             .copied()
             .filter(|q| matches!(q, b'"' | b'\'' | b'`'));
         if quote.is_none() && sep == b',' {
+            continue;
+        }
+        // `token = pm.response.text()`: code, where a credential would be a quoted literal;
+        // form text (`password=...`) has no blanks around its `=`.
+        if quote.is_none() && sep == b'=' && (blank_before || blank_after) {
             continue;
         }
         let vstart = j + usize::from(quote.is_some());
@@ -311,15 +344,12 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
             }
             let stop = match quote {
                 Some(q) => c == q,
-                // Spaces do not end a value after `:` (`Authorization: Bearer abc` is one
-                // secret); after `=` they do (`client_secret=abc is wrong`: form values
-                // are encoded).
-                None => {
-                    matches!(
-                        c,
-                        b'&' | b'\n' | b'\r' | b'"' | b'\'' | b';' | b',' | b')' | b'}' | b']'
-                    ) || (sep == b'=' && c == b' ' && !is_scheme(&text[vstart..vend]))
-                }
+                // Spaces do not end a value (`Authorization: Bearer abc` is one secret, and
+                // a hand-written form body may hold `password=correct horse`).
+                None => matches!(
+                    c,
+                    b'&' | b'\n' | b'\r' | b'"' | b'\'' | b';' | b',' | b')' | b'}' | b']'
+                ),
             };
             if stop {
                 break;
@@ -340,14 +370,8 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
         }
         i = vend.max(i);
     }
+    pair_values(text, &mut out);
     out
-}
-
-/// An authorization scheme that a credential follows after a space (`Basic QUJD`).
-fn is_scheme(word: &str) -> bool {
-    ["bearer", "basic", "token", "digest"]
-        .iter()
-        .any(|s| word.eq_ignore_ascii_case(s))
 }
 
 /// Whether `text` is (or, after a `Bearer ` prefix, holds) a JWT.
@@ -399,15 +423,21 @@ pub fn multipart_values(text: &str, out: &mut Vec<(usize, usize)>) {
 fn url_credentials(text: &str, out: &mut Vec<(usize, usize)>) {
     for (at, _) in text.match_indices("://") {
         let start = at + 3;
+        // A `'` may be part of a password (`it's`); the `@` still ends the user information.
         let end = text[start..]
-            .find(|c: char| matches!(c, '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
+            .find(|c: char| matches!(c, '?' | '#' | '"' | '`') || c.is_whitespace())
             .map_or(text.len(), |e| start + e);
         let Some(user_end) = text[start..end].rfind('@') else {
             continue;
         };
         let info = &text[start..start + user_end];
+        // Past a `/` the `@` may be in the path (`host:443/users/a@b.com`): user information
+        // only when what precedes the first `/` holds an `@` or a `user:password` (not a port).
         let first_segment = info.split('/').next().unwrap_or(info);
-        if info.contains('/') && !first_segment.contains(':') && !first_segment.contains('@') {
+        let password_like = first_segment
+            .split_once(':')
+            .is_some_and(|(_, after)| !after.bytes().all(|c| c.is_ascii_digit()));
+        if info.contains('/') && !password_like && !first_segment.contains('@') {
             continue;
         }
         if is_literal_secret(info) {
@@ -416,50 +446,65 @@ fn url_credentials(text: &str, out: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// In raw JSON text (a file that did not parse): the `"value"` of a `{"key": "<credential
-/// name>", "value": "..."}` pair, which key-by-key scanning cannot see.
+/// The `value` of a `{key: "<credential name>", value: "..."}` pair in free text (a JSON body,
+/// a script's `pm.request.headers.add({key: 'Authorization', value: '...'})`; quoted or bare
+/// keys, any quote), which a scan name by name cannot see: the name is in `key` (or `name`).
 fn pair_values(text: &str, out: &mut Vec<(usize, usize)>) {
-    let mut from = 0;
-    while let Some(pos) = text[from..].find("\"key\"") {
-        let key_at = from + pos;
-        from = key_at + 5;
-        let rest = text[from..].trim_start();
-        let Some(rest) = rest.strip_prefix(':') else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        let Some(name) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
-            continue;
-        };
-        if !names_secret(name) {
-            continue;
-        }
-        let window_end = (from + 400).min(text.len());
-        let window = &text[from..window_end];
-        let Some(v) = window.find("\"value\"") else {
-            continue;
-        };
-        let after = &window[v + 7..];
-        let Some(colon) = after.find(':') else {
-            continue;
-        };
-        let value = after[colon + 1..].trim_start();
-        let Some(body) = value.strip_prefix('"') else {
-            continue;
-        };
-        let vstart = window_end - body.len();
-        let len = body.find(['"', '\n']).unwrap_or(body.len());
-        if is_literal_secret(&body[..len]) {
-            out.push((vstart, vstart + len));
+    let b = text.as_bytes();
+    for field in ["key", "name"] {
+        for (at, _) in text.match_indices(field) {
+            let Some((name_start, name_end)) = member_value(b, at, field.len()) else {
+                continue;
+            };
+            let name = &text[name_start..name_end];
+            if !(names_secret(name) || is_code_key(name)) {
+                continue;
+            }
+            let window_end = (name_end + 400).min(b.len());
+            let Some(v) = text[name_end..window_end].find("value") else {
+                continue;
+            };
+            if let Some((start, end)) = member_value(b, name_end + v, 5) {
+                if is_literal_secret(&text[start..end]) {
+                    out.push((start, end));
+                }
+            }
         }
     }
 }
 
+/// The quoted literal after the member name of `len` bytes at `at` (`key: "x"`, `"key": 'x'`):
+/// its content range, escapes included; `None` when `at` is not such a member.
+fn member_value(b: &[u8], at: usize, len: usize) -> Option<(usize, usize)> {
+    if at > 0 && is_word(b[at - 1]) || b.get(at + len).is_some_and(|&c| is_word(c)) {
+        return None;
+    }
+    let mut j = at + len;
+    if matches!(b.get(j), Some(b'"' | b'\'' | b'`')) {
+        j += 1;
+    }
+    while matches!(b.get(j), Some(c) if c.is_ascii_whitespace()) {
+        j += 1;
+    }
+    if b.get(j) != Some(&b':') {
+        return None;
+    }
+    j += 1;
+    while matches!(b.get(j), Some(c) if c.is_ascii_whitespace()) {
+        j += 1;
+    }
+    let quote = *b.get(j).filter(|q| matches!(q, b'"' | b'\'' | b'`'))?;
+    let start = j + 1;
+    let mut end = start;
+    while end < b.len() && b[end] != quote && b[end] != b'\n' {
+        end += if b[end] == b'\\' { 2 } else { 1 };
+    }
+    Some((start, end.min(b.len())))
+}
+
 /// Secrets in free text (a decoded base64 body), by the names they follow.
 fn secrets_in_raw_text(text: &str) -> Vec<(usize, usize)> {
-    let mut out = embedded_secrets(text);
-    pair_values(text, &mut out);
-    out
+    embedded_secrets(text)
 }
 
 /// Keys whose string values never hold a credential, shown in a snippet of a file that did not
@@ -504,6 +549,13 @@ pub fn unparsed_secret_spans(text: &str, window: Span) -> Vec<Span> {
     let mut keys: Vec<Option<String>> = vec![None];
     let mut i = window.start.min(end);
     while i < end {
+        if poisoned(b, i, end) {
+            // The quotes no longer pair up as JSON's would (a stray `"`, a raw line break in
+            // a string, junk): what looks like a key or a shown value may be inside a string.
+            // Everything from here on is masked but the punctuation.
+            mask_all(b, i, end, &mut out);
+            break;
+        }
         match b[i] {
             b'"' => {
                 let close = literal_end(b, i, end);
@@ -569,6 +621,57 @@ pub fn unparsed_secret_spans(text: &str, window: Span) -> Vec<Span> {
         }
     }
     out
+}
+
+/// Whether the token at `i` shows that the text is not JSON as it stands: a string not closed
+/// on its line, a string followed by anything but `:`, `,`, `}` or `]`, or a bare word that is
+/// neither a number nor `true`, `false` or `null`.
+fn poisoned(b: &[u8], i: usize, end: usize) -> bool {
+    let next_token = |from: usize| {
+        b[from.min(end)..end]
+            .iter()
+            .find(|c| !c.is_ascii_whitespace())
+    };
+    match b[i] {
+        b'"' => {
+            let close = literal_end(b, i, end);
+            let closed = close > i + 1 && close <= end && b[close - 1] == b'"';
+            !closed || next_token(close).is_some_and(|c| !matches!(c, b':' | b',' | b'}' | b']'))
+        }
+        c if c.is_ascii_whitespace() || matches!(c, b'{' | b'}' | b'[' | b']' | b':' | b',') => {
+            false
+        }
+        _ => {
+            let len = b[i..end]
+                .iter()
+                .position(|&c| {
+                    matches!(c, b'"' | b'{' | b'}' | b'[' | b']' | b':' | b',')
+                        || c.is_ascii_whitespace()
+                })
+                .unwrap_or(end - i);
+            let word = &b[i..i + len];
+            let number = word
+                .iter()
+                .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'));
+            !(number || matches!(word, b"true" | b"false" | b"null"))
+        }
+    }
+}
+
+/// Masks every run of bytes from `i` to `end` but blanks and JSON punctuation.
+fn mask_all(b: &[u8], mut i: usize, end: usize, out: &mut Vec<Span>) {
+    let shown = |c: u8| c.is_ascii_whitespace() || b"{}[]:,\"".contains(&c);
+    while i < end {
+        if shown(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < end && !shown(b[i]) {
+            i += 1;
+        }
+        out.push(Span::new(start, i));
+    }
 }
 
 /// The end (exclusive) of the string literal opening at `open`: past its closing quote, or at
@@ -926,10 +1029,17 @@ mod tests {
             out.contains(r#""password": "#) && !out.contains("PW-AFTER"),
             "{out}"
         );
-        // `=`: a space ends the value, unless it follows a scheme.
-        let out = masked_free("client_secret=EQ-SECRET is wrong; Authorization=Basic QUJDRA");
+        // `=`: spaces do not end a value (a hand-written form body); `name = expr` is code.
+        let out =
+            masked_free("password=correct horse EQ-SECRET staple&x=1; Authorization=Basic QUJDRA");
         assert!(
-            !out.contains("EQ-SECRET") && out.contains("is wrong") && !out.contains("QUJDRA"),
+            !out.contains("EQ-SECRET") && !out.contains("QUJDRA") && out.contains("&x=1"),
+            "{out}"
+        );
+        let code = "const token = pm.response.text(); var password =\t'TAB-SECRET';";
+        let out = masked_free(code);
+        assert!(
+            out.contains("const token = pm.response.text();") && !out.contains("TAB-SECRET"),
             "{out}"
         );
         // A password with an unencoded `@` and `/`; a path with an `@` is not one.
@@ -961,5 +1071,60 @@ mod tests {
             !out.contains("MSG-PW") && !out.contains("MSG-TOK") && !out.contains("eyJzdWIi"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn stray_quotes_and_line_breaks_mask_the_rest() {
+        for text in [
+            r#"{"values": [{"key": "client "secret", "value": "LEAK-A"}]}"#,
+            r#"{"name": "say "hi there", "password": "LEAK-B", "method": "GET"}"#,
+            "{\"name\": \"Get\n token\", \"value\": \"LEAK-C\"}",
+            r#"{"name": "x" "LEAK-D": 1}"#,
+        ] {
+            let out = mask_unparsed(text);
+            assert!(!out.contains("LEAK"), "{out}");
+        }
+    }
+
+    #[test]
+    fn credentials_that_are_not_strings_are_masked() {
+        let text = r#"{"values": [{"key": "password", "value": 31415926535},
+            {"key": "token", "value": ["LEAK-ARR"]}, {"key": "secret", "value": {"v": "LEAK-OBJ"}}],
+            "password": 27182818, "apikey": [{"key": "value", "value": 16180339}]}"#;
+        let out = masked(text);
+        for leak in [
+            "31415926535",
+            "LEAK-ARR",
+            "LEAK-OBJ",
+            "27182818",
+            "16180339",
+        ] {
+            assert!(!out.contains(leak), "{leak}: {out}");
+        }
+    }
+
+    #[test]
+    fn free_text_gaps_the_review_found() {
+        let masked_free = |t: &str| {
+            let spans: Vec<Span> = embedded_secrets(t)
+                .into_iter()
+                .map(|(s, e)| Span::new(s, e))
+                .collect();
+            mask_spans(t, &spans)
+        };
+        for text in [
+            "{\"password\":\t\"LEAK-1\", \"client_secret\":\n\"LEAK-2\"}",
+            r#"{"secret": ["LEAK-3", "LEAK-4"]}"#,
+            r#"pm.request.headers.upsert({key:"X-Api-Key",value:"LEAK-5"});"#,
+            "pm.request.headers.add({key: 'Authorization', value: 'Bearer LEAK-6'});",
+            r#"[{"name": "client_secret", "value": "LEAK-7"}]"#,
+            "https://pat:it's'LEAK-8@api.scopestack.io/v1/clients",
+        ] {
+            let out = masked_free(text);
+            assert!(!out.contains("LEAK"), "{out}");
+        }
+        // A port is not a password: nothing of this URL is a credential.
+        let url = "https://api.scopestack.io:443/v1/users/pat@example.com/projects";
+        assert_eq!(masked_free(url), url);
     }
 }

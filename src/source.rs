@@ -258,6 +258,9 @@ pub struct Excerpt {
     pieces: Vec<Piece>,
     /// The label, in `text`.
     pub span: Span,
+    /// The file's line and column (0-based) of the label's start, which may lie past the
+    /// shown text (in a line break).
+    label_at: (usize, usize),
 }
 
 #[derive(Clone, Copy)]
@@ -271,6 +274,9 @@ struct Piece {
 impl Excerpt {
     /// The file's line and column (0-based) of byte `at` of the excerpt.
     fn position(&self, at: usize) -> (usize, usize) {
+        if at == self.span.start {
+            return self.label_at;
+        }
         let i = self.pieces.partition_point(|p| p.end < at);
         match self.pieces.get(i).or(self.pieces.last()) {
             Some(p) if at >= p.start => (
@@ -340,7 +346,18 @@ impl SourceFile {
         }
         // Room for the text between a leading and a trailing `…`.
         let inner = SNIPPET_WIDTH - 2;
+        let true_start = self.line_col(span.start);
         let (label_start, label_line_end) = bounds(first);
+        // A label may start or end in the line break (`\r` of `\r\n`, or at the end of the
+        // file after it): it is drawn where the line's text ends.
+        let span = Span::new(
+            span.start.min(label_line_end),
+            span.end.min(bounds(last).1).max(if last == first {
+                span.start.min(label_line_end)
+            } else {
+                0
+            }),
+        );
         let line_chars = self.chars_between(label_start, label_line_end);
         let col_s = self.chars_between(label_start, span.start);
         let col_e = if last == first {
@@ -417,6 +434,7 @@ impl SourceFile {
             text: out,
             pieces,
             span: Span::new(label.0, label.1.max(label.0)),
+            label_at: (true_start.line - 1, true_start.column - 1),
         })
     }
 }
@@ -642,5 +660,21 @@ mod tests {
         src.mask(&[Span::new(at, at + 14)]);
         let e = src.excerpt(Span::new(2, 10), 0).unwrap();
         assert!(!e.text.contains("hunter2"), "{}", e.text);
+    }
+
+    #[test]
+    fn a_label_in_the_line_break_of_a_long_line_keeps_its_column() {
+        let text = format!("[{}1,\r", "1,".repeat(300));
+        let src = SourceFile::new("f", Text::from(text.as_str()), 0);
+        let end = text.len();
+        let e = src.excerpt(Span::new(end, end), 0).unwrap();
+        assert!(e.span.start > 0, "{}", e.text);
+        assert_eq!(e.position(e.span.start).1 + 1, src.line_col(end).column);
+        // A label from the `\r` of a CRLF line into the next one.
+        let text = format!("[{}\r\n1]", "1,".repeat(300));
+        let src = SourceFile::new("f", Text::from(text.as_str()), 0);
+        let cr = text.find('\r').unwrap();
+        let e = src.excerpt(Span::new(cr, text.len()), 0).unwrap();
+        assert_eq!(e.position(e.span.start).1 + 1, src.line_col(cr).column);
     }
 }

@@ -94,8 +94,9 @@ fn fix_inputs(
     mut sink: Sink,
 ) -> io::Result<Status> {
     for input in inputs {
-        // The reader has gone: stop, and exit with the status of what was found so far.
-        if sink.closed {
+        // The reader has gone: a check or a diff stops there and exits with the status of
+        // what was found so far; `--fix` goes on fixing files, reporting nothing more.
+        if sink.closed && !args.fix {
             break;
         }
         let loaded = match load_input(input, args) {

@@ -582,3 +582,54 @@ fn a_diff_of_a_file_without_a_final_newline_ends_its_lines() {
     let summary = String::from_utf8(out.stderr).unwrap();
     assert!(summary.starts_with("Would fix 1 problem"), "{summary}");
 }
+
+/// With `--fix`, a reader that leaves early does not stop the fixing: every file is fixed.
+#[test]
+fn a_closed_stdout_does_not_stop_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(
+        crate::common::repo().join("examples/missing-accept-header.postman_collection.json"),
+    )
+    .unwrap();
+    let names: Vec<String> = (0..5)
+        .map(|i| {
+            let path = dir.path().join(format!("c{i}.postman_collection.json"));
+            std::fs::write(&path, &original).unwrap();
+            path.to_str().unwrap().to_owned()
+        })
+        .collect();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("scopelint"))
+        .args(["check", "--fix", "--diff"])
+        .args(&names)
+        .stdout(closed_pipe())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    for name in &names {
+        assert_ne!(
+            std::fs::read_to_string(name).unwrap(),
+            original,
+            "{name} not fixed"
+        );
+    }
+}
+
+/// A `.har` file that is not a capture: its snippet is masked like any other.
+#[test]
+fn the_snippet_of_a_file_that_is_not_a_har_is_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("token.har");
+    std::fs::write(
+        &path,
+        r#"{"access_token": "NotHarSecret42", "refresh_token": 31415926}"#,
+    )
+    .unwrap();
+    let r = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("not-a-har"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("NotHarSecret42") && !r.stdout.contains("31415926"),
+        "{}",
+        r.stdout
+    );
+}
