@@ -130,6 +130,21 @@ fn url_encoded(value: &str) -> String {
         .collect()
 }
 
+/// `value` inside a single-quoted JavaScript string literal (quotes not included).
+fn js_single_quoted(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `value` as a double-quoted JavaScript string literal.
 fn js_string(value: &str) -> String {
     serde_json::to_string(value).unwrap()
@@ -140,6 +155,17 @@ struct Planted {
 }
 
 impl Planted {
+    /// A number of 15 digits, unique for this place (a PIN or numeric secret).
+    fn take_number(&mut self, shape: usize) -> u64 {
+        let mut rng = Lcg((shape * 1000 + self.secrets.len()) as u64 + 99);
+        let n = 100_000_000_000_000 + rng.next() % 800_000_000_000_000;
+        self.secrets.push(Secret {
+            value: n.to_string(),
+            core: None,
+        });
+        n
+    }
+
     fn take(&mut self, shape: usize) -> String {
         let s = secret(shape, self.secrets.len());
         let v = s.value.clone();
@@ -169,6 +195,10 @@ fn collection(shape: usize, p: &mut Planted) -> Value {
         "event": [{"listen": "prerequest", "script": {"type": "text/javascript", "exec": [
             format!("pm.environment.set(\"password\", {});", js_string(&p.take(shape))),
             format!("const client_secret = {};", js_string(&p.take(shape))),
+            format!("pm.request.headers.add({{key: 'Authorization', value: 'Bearer {}'}});",
+                js_single_quoted(&p.take(shape))),
+            format!("pm.request.headers.upsert({{key:\"X-Api-Key\",value:{}}});",
+                js_string(&p.take(shape))),
         ]}}],
         "item": [
             {"name": "Password helper", "request": {"method": "GET", "url": api,
@@ -204,8 +234,8 @@ fn collection(shape: usize, p: &mut Planted) -> Value {
             {"name": "Token (raw JSON)", "request": {"method": "POST",
                 "url": "https://api.scopestack.io/oauth/token",
                 "body": {"mode": "raw", "raw": format!(
-                    "{{\"grant_type\": \"password\", \"password\": {}, \"client_secret\": {}}}",
-                    js_string(&p.take(shape)), js_string(&p.take(shape)))}}},
+                    "{{\"grant_type\": \"password\", \"password\":\t{}, \"client_secret\":\n{}, \"secret\": [{}]}}",
+                    js_string(&p.take(shape)), js_string(&p.take(shape)), js_string(&p.take(shape)))}}},
             {"name": "Token (raw form)", "request": {"method": "POST",
                 "url": "https://api.scopestack.io/oauth/token",
                 "body": {"mode": "raw", "raw": format!(
@@ -224,7 +254,9 @@ fn url_userinfo(value: &str) -> String {
 }
 
 fn environment(shape: usize, p: &mut Planted) -> Value {
+    let pin = p.take_number(shape);
     json!({"name": "Canaries", "_postman_variable_scope": "environment", "values": [
+        {"key": "pin_password", "value": pin, "type": "default", "enabled": true},
         {"key": "client_secret", "value": p.take(shape), "type": "default", "enabled": true},
         {"key": "token", "value": p.take(shape), "type": "secret", "enabled": true},
         {"key": "harmless_name", "value": p.take(shape), "type": "secret", "enabled": true},
