@@ -8,11 +8,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "scopelint",
     version,
-    about = "Find (and explain) the ScopeStack API authentication mistakes in Postman collections",
-    long_about = "Find (and explain) the ScopeStack API authentication mistakes in Postman \
-                  collections: the OAuth 2.0 password helper that ScopeStack answers with \
-                  invalid_grant, wrong token URLs, whole token responses stored as tokens, \
-                  missing JSON:API Accept headers and missing account slugs.\n\n\
+    about = "Find (explain, and fix) the ScopeStack API authentication mistakes in Postman \
+             collections and HAR captures",
+    long_about = "Find (explain, and fix) the ScopeStack API authentication mistakes in Postman \
+                  collections, environments and HAR captures: the OAuth 2.0 password helper \
+                  that ScopeStack answers with invalid_grant, wrong token URLs, whole token \
+                  responses stored as tokens, missing JSON:API headers and account slugs, \
+                  redirect_uri on password grants, hard-coded secrets, and what a capture's \
+                  400, 401 and 403 answers mean. `scopelint rules` lists every rule.\n\n\
                   Exit status: 0 no problems, 1 problems found, 2 usage, I/O or parse errors.",
     propagate_version = true
 )]
@@ -23,7 +26,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Lint Postman collections, environments and globals files
+    /// Lint Postman collections, environments, globals files and HAR captures
     Check(Box<CheckArgs>),
     /// List every rule: code, name and summary
     Rules,
@@ -50,8 +53,8 @@ pub enum Command {
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Files or directories to lint; directories are searched recursively for Postman
-    /// collections, environments and globals files (skipping .git, target and node_modules);
-    /// `-` reads standard input
+    /// collections, environments, globals files and HAR captures (skipping .git, target and
+    /// node_modules); `-` reads standard input
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 

@@ -44,7 +44,8 @@ pub fn run(cli: &Cli) -> Status {
     match result {
         Ok(status) => status,
         // `scopelint check` handles a closed pipe itself and exits with the status of what
-        // it found (unlike ripgrep, which exits 0: see ../shared/docs/style.md). Here the
+        // it found (unlike ripgrep, which exits 0 on a broken pipe: a linter that did would
+        // turn a `set -o pipefail` job with problems green). Here the
         // reader of `rules`, `explain` or `completions` left: that is not a failure. A
         // closed pipe that reaches here from `check` lost output it had to deliver (the
         // fixed text of `--fix -`): an error.

@@ -15,6 +15,14 @@ use crate::secrets::{is_code_key, names_secret};
 
 pub const PLACEHOLDER: &str = "[redacted:";
 
+/// Whether `value` starts with a whole placeholder, `[redacted:N]`.
+fn is_redacted(value: &str) -> bool {
+    value
+        .strip_prefix(PLACEHOLDER)
+        .and_then(|rest| rest.split_once(']'))
+        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+}
+
 /// Placeholders by original value, and counts by kind.
 #[derive(Default)]
 pub struct Redactor {
@@ -24,8 +32,10 @@ pub struct Redactor {
 
 impl Redactor {
     fn placeholder(&mut self, kind: &'static str, value: &str) -> Option<String> {
-        // Only `{{variable}}` references (an unresolved template) hide nothing.
-        if value.starts_with(PLACEHOLDER) || !crate::secrets::is_literal_secret(value) {
+        // Only `{{variable}}` references (an unresolved template) hide nothing; a value that
+        // starts with a placeholder (`[redacted:3]`, or `[redacted:3] is wrong` in free text)
+        // was redacted before: running again changes nothing.
+        if is_redacted(value) || !crate::secrets::is_literal_secret(value) {
             return None;
         }
         let next = self.numbers.len() + 1;
@@ -455,5 +465,47 @@ impl Redactor {
     /// `token: ...`, URL passwords, JWTs) replaced.
     fn free_text(&mut self, text: &str, kind: &'static str) -> Option<String> {
         self.replace_ranges(text, crate::secrets::embedded_secrets(text), kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redacted(text: &str) -> String {
+        let doc = Document::parse(Text::from(text)).unwrap();
+        Redactor::default().redact(&doc).unwrap()
+    }
+
+    #[test]
+    fn only_a_whole_placeholder_counts_as_redacted() {
+        assert!(is_redacted("[redacted:12]") && is_redacted("[redacted:3] is wrong"));
+        assert!(!is_redacted("[redacted:]secret") && !is_redacted("[redacted:x]secret"));
+        let har = r#"{"log": {"entries": [{"request": {"method": "GET", "url": "https://h/",
+            "headers": [{"name": "Authorization", "value": "Bearer [redacted:]LOOKALIKE"}],
+            "postData": {"params": [{"name": "password", "value": "[redacted:]Second"}]}},
+            "response": {"status": 200, "headers": [], "content": {"text":
+            "{\"error_description\": \"client_secret=abc-FREE is wrong\", \"access_token\": [\"in-a-LIST\"]}"}}}]}}"#;
+        let once = redacted(har);
+        for leak in ["LOOKALIKE", "Second", "abc-FREE", "in-a-LIST"] {
+            assert!(!once.contains(leak), "{leak}: {once}");
+        }
+        assert_eq!(redacted(&once), once, "a second run changes nothing");
+    }
+
+    #[test]
+    fn url_passwords_are_redacted() {
+        let har = r#"{"log": {"entries": [{"request": {"method": "GET",
+            "url": "https://pat:Url-PW-9@api.scopestack.io/v1/me?access_token=Q-TOKEN",
+            "headers": []}, "response": {"status": 200, "headers": [], "content": {}}}]}}"#;
+        let once = redacted(har);
+        assert!(
+            !once.contains("Url-PW-9") && !once.contains("Q-TOKEN"),
+            "{once}"
+        );
+        assert!(
+            once.contains("@api.scopestack.io/v1/me?access_token=[redacted:"),
+            "{once}"
+        );
     }
 }

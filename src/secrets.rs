@@ -310,7 +310,7 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
             j += 1;
         }
         // A list (`"secret": ["..."]`): all of it.
-        if sep != b',' && b.get(j) == Some(&b'[') {
+        if sep == b':' && b.get(j) == Some(&b'[') {
             let end = b[j..]
                 .iter()
                 .position(|&c| c == b']')
@@ -335,8 +335,15 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
         }
         let vstart = j + usize::from(quote.is_some());
         let mut vend = vstart;
+        // Brackets opened inside an unquoted value (`[redacted:1]`) close inside it.
+        let mut depth = 0usize;
         while vend < b.len() {
             let c = b[vend];
+            if quote.is_none() && (c == b'[' || (c == b']' && depth > 0)) {
+                depth = if c == b'[' { depth + 1 } else { depth - 1 };
+                vend += 1;
+                continue;
+            }
             // An escaped character (`\"`, `\\`) belongs to the quoted value.
             if quote.is_some() && c == b'\\' {
                 vend = (vend + 2).min(b.len());

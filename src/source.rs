@@ -1,6 +1,7 @@
 //! A linted file's text, shared by every diagnostic about it, with a line index so that
 //! locating a label costs a binary search instead of a scan from byte 0 (miette's own
-//! `SourceCode` for strings scans from the start on every lookup; see design.md).
+//! `SourceCode` for strings scans from the start on every lookup: 10,000 labels on a 60 MB
+//! file would take about half an hour).
 
 use crate::text::Text;
 use std::sync::OnceLock;

@@ -94,8 +94,13 @@ fuzz_target!(|data: &[u8]| {
     let half = value.len() / 2;
     let half = (0..=half).rev().find(|&i| value.is_char_boundary(i)).unwrap_or(0);
     let secret = format!("{}{MARKER}{}", &value[..half], &value[half..]);
-    // `{{name}}` is a variable reference, which Postman resolves and scopelint shows.
-    if secret.contains("{{") || secret.contains("}}") {
+    // `{{name}}` is a variable reference, which Postman resolves and scopelint shows; a
+    // value that begins with `redact`'s placeholder (`[redacted:1]...`) is taken as redacted.
+    let redacted = secret
+        .strip_prefix("[redacted:")
+        .and_then(|rest| rest.split_once(']'))
+        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()));
+    if secret.contains("{{") || secret.contains("}}") || redacted {
         return;
     }
     let (name, template, spelling) = PLACES[usize::from(place) % PLACES.len()];
