@@ -197,7 +197,11 @@ fn rules_lists_every_code_name_and_summary() {
 
 #[test]
 fn explain_prints_a_rules_documentation() {
-    for code in ["SS001", "ss002", "whole-response-token", "SS004", "SS005"] {
+    let rules = scopelint::rules::RULES.iter();
+    // By code, in any case, and by name.
+    let asked = rules.flat_map(|r| [r.code.to_owned(), r.code.to_lowercase(), r.name.to_owned()]);
+    for code in asked {
+        let code = code.as_str();
         let r = run(&["explain", code]);
         assert_eq!(r.code, 0, "{code}");
         for heading in [
