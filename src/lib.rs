@@ -24,6 +24,7 @@ pub mod secrets;
 pub mod settings;
 pub mod source;
 pub mod text;
+pub mod tokens;
 pub mod variables;
 pub mod write;
 

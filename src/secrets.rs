@@ -383,11 +383,7 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
 
 /// Whether `text` is (or, after a `Bearer ` prefix, holds) a JWT.
 pub fn is_jwt(text: &str) -> bool {
-    let t = text.trim();
-    let t = t
-        .get(..7)
-        .filter(|p| p.eq_ignore_ascii_case("bearer "))
-        .map_or(t, |_| t[7..].trim());
+    let t = crate::tokens::strip_bearer(text.trim()).trim();
     t.starts_with("eyJ") && jwt_end(t.as_bytes(), 0) == t.len()
 }
 

@@ -428,6 +428,26 @@ impl<'d> Reader<'d> {
     }
 }
 
+/// The script calls that store a variable (`pm.environment.set("name", value)`).
+pub const VARIABLE_SETTERS: &[&str] = &[
+    "pm.environment.set",
+    "pm.collectionVariables.set",
+    "pm.globals.set",
+    "pm.variables.set",
+    "postman.setEnvironmentVariable",
+    "postman.setGlobalVariable",
+];
+
+/// The script calls that read a variable back (`pm.environment.get("name")`).
+pub const VARIABLE_GETTERS: &[&str] = &[
+    "pm.environment.get",
+    "pm.collectionVariables.get",
+    "pm.globals.get",
+    "pm.variables.get",
+    "postman.getEnvironmentVariable",
+    "postman.getGlobalVariable",
+];
+
 /// `path / name`, or `name` at the top.
 fn label(path: &str, name: &str) -> String {
     if path.is_empty() {

@@ -81,16 +81,6 @@ pub fn slug_request(cx: &Context, auth: Option<Value>, headers: Vec<Value>) -> V
     })
 }
 
-/// Scripts store variables with these.
-pub const SETTERS: &[&str] = &[
-    "pm.environment.set",
-    "pm.collectionVariables.set",
-    "pm.globals.set",
-    "pm.variables.set",
-    "postman.setEnvironmentVariable",
-    "postman.setGlobalVariable",
-];
-
 impl Context<'_> {
     /// Where a script should store `name`: the environment when the `--environment` file
     /// defines it (it would shadow a collection variable), else the collection.

@@ -4,8 +4,8 @@ use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Owner, Url};
+use crate::rules::cure;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{cure, oauth_password_grant};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::display_url;
 use crate::variables::Resolver;
@@ -169,7 +169,7 @@ fn slug_position(cx: &Context) -> (usize, usize) {
     // While a password helper still waits for its fix (SS001), aim at the place its token
     // request will go: the two fixes conflict, so this one waits a pass and then lands after
     // the new token request.
-    oauth_password_grant::token_request_position(cx).unwrap_or_else(|| {
+    cx.token_request_position().unwrap_or_else(|| {
         cx.requests
             .iter()
             .position(|f| f.token_request)

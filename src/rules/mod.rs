@@ -12,7 +12,8 @@ mod missing_accept_header;
 mod missing_account_slug;
 mod missing_authorization;
 mod missing_content_type;
-pub(crate) mod oauth_password_grant;
+mod oauth_password_grant;
+pub(crate) mod password_helpers;
 mod redirect_uri_on_password_grant;
 mod unauthorized_response;
 mod whole_response_token;
@@ -356,13 +357,13 @@ impl<'a> Context<'a> {
     /// other setters; commented-out code does not count).
     pub fn variables_set_by_scripts(&self) -> &HashSet<String> {
         self.set_by_scripts.get_or_init(|| {
-            let setters = Needles::new(cure::SETTERS);
+            let setters = Needles::new(crate::postman::VARIABLE_SETTERS);
             let mut names = HashSet::new();
             for i in 0..self.coll.scripts.len() {
                 if !self.script_mentions(i, &setters) {
                     continue;
                 }
-                for call in self.code(i).calls(cure::SETTERS) {
+                for call in self.code(i).calls(crate::postman::VARIABLE_SETTERS) {
                     if let Some(name) = call.args.first().and_then(|a| crate::js::string_literal(a))
                     {
                         names.insert(name.to_owned());
@@ -500,7 +501,7 @@ mod tests {
         let coll = crate::postman::read_collection(&doc, doc.root());
         let (settings, endpoints) = (Settings::default(), Endpoints::default());
         let cx = Context::new(&coll, &settings, &endpoints);
-        let setters = Needles::new(cure::SETTERS);
+        let setters = Needles::new(crate::postman::VARIABLE_SETTERS);
         assert!(cx.script_mentions(0, &setters));
         // Escaped, the name is not in the source text as written: scanned anyway.
         assert!(cx.script_mentions(1, &setters));

@@ -3,10 +3,9 @@ use serde_json::{json, Value};
 use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
-use crate::postman::{Auth, AuthParam, Owner};
+use crate::postman::Auth;
+use crate::rules::password_helpers::PasswordHelper;
 use crate::rules::{cure, Checks, Context, RuleInfo};
-use crate::scopestack::UrlParts;
-use crate::variables::has_unresolved;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS001",
@@ -69,66 +68,12 @@ belong to another service, and sending its credentials to ScopeStack needs revie
 then unsafe.
 "#;
 
-/// A password helper this rule flags: the auth object, its grant type parameter, and whether
-/// its token URL resolves to ScopeStack (rather than being unresolved).
-pub struct Flagged<'a> {
-    pub auth: &'a Auth<'a>,
-    pub grant: &'a AuthParam<'a>,
-    pub on_scopestack: bool,
-}
-
-pub fn flagged<'a>(cx: &Context<'a>) -> Vec<Flagged<'a>> {
-    let mut out = Vec::new();
-    for (index, auth) in cx.coll.auths.iter().enumerate() {
-        if auth.kind != "oauth2" {
-            continue;
-        }
-        let Some(grant) = auth.param(&["grant_type", "grantType"]) else {
-            continue;
-        };
-        let is_password = cx
-            .text(grant.value)
-            .is_some_and(|g| matches!(g.trim(), "password_credentials" | "password"));
-        if !is_password {
-            continue;
-        }
-        // Where the helper is used, its URL may resolve differently (folder variables).
-        let token_urls = cx.resolve_auth_param(index, &["accessTokenUrl"]);
-        let on_scopestack = token_urls
-            .iter()
-            .any(|(_, u)| cx.endpoints.is_scopestack(&UrlParts::parse(u)));
-        let unresolved = token_urls
-            .iter()
-            .all(|(_, u)| u.trim().is_empty() || has_unresolved(u));
-        if on_scopestack || (unresolved && cx.calls_scopestack) {
-            out.push(Flagged {
-                auth,
-                grant,
-                on_scopestack,
-            });
-        }
-    }
-    out
-}
-
-/// Where the fix of the first flagged helper inserts its token request: `(scope, index)`.
-pub fn token_request_position(cx: &Context) -> Option<(usize, usize)> {
-    flagged(cx).first().map(|f| insertion_point(cx, f.auth))
-}
-
-fn insertion_point(cx: &Context, auth: &Auth) -> (usize, usize) {
-    match auth.owner {
-        Owner::Scope(s) => (s, 0),
-        Owner::Request(r) => cx.item_position(r),
-    }
-}
-
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for Flagged {
+    for PasswordHelper {
         auth,
         grant,
         on_scopestack,
-    } in flagged(cx)
+    } in cx.password_helpers()
     {
         let whose = cx.coll.describe(auth.owner);
         out.push(Diagnostic {
@@ -192,7 +137,7 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
         })
         .collect();
     let item = cure::token_request(cx, &fields);
-    let (scope, index) = insertion_point(cx, auth);
+    let (scope, index) = cx.token_request_position_for(auth);
     edits.push(cx.insert_item(scope, index, &item));
     edits.extend(cx.declare_variables(&["access_token", "refresh_token"]));
     let message = format!(

@@ -2,6 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::har::Entry;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, RuleInfo};
+use crate::tokens::{bearer_token, is_json_object};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS008",
@@ -91,12 +92,7 @@ fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) 
             "Set the variable before the call (run the token request first, or select the environment that defines it).".into(),
         );
     }
-    let Some(token) = value
-        .get(..7)
-        .filter(|p| p.eq_ignore_ascii_case("bearer "))
-        .map(|_| value[7..].trim())
-        .filter(|t| !t.is_empty())
-    else {
+    let Some(token) = bearer_token(value).map(str::trim).filter(|t| !t.is_empty()) else {
         if is_json_object(value) {
             return json_token();
         }
@@ -190,11 +186,6 @@ fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) 
             .into(),
         "Check that the user is active in ScopeStack, then get a new token.".into(),
     )
-}
-
-fn is_json_object(text: &str) -> bool {
-    text.trim_start().starts_with('{')
-        && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text.trim()).is_ok()
 }
 
 fn json_token() -> (String, String) {

@@ -8,6 +8,7 @@ use crate::postman::Owner;
 use crate::postman::ScriptLine;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, Needles, RuleInfo};
+use crate::tokens::{is_json_object, strip_bearer};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "SS003",
@@ -66,7 +67,7 @@ unsafe. A variable that scripts read back with `JSON.parse(...)` is not reported
 not in the file.
 "#;
 
-use crate::rules::cure::SETTERS;
+use crate::postman::VARIABLE_SETTERS as SETTERS;
 
 const WHOLE_RESPONSE: &[&str] = &[
     "pm.response.text()",
@@ -210,11 +211,7 @@ fn json_object_tokens(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let value = cx.resolve(owner, &h.value);
             let value = value.trim();
-            let token = value
-                .get(..7)
-                .filter(|p| p.eq_ignore_ascii_case("bearer "))
-                .map_or(value, |_| &value[7..]);
-            if is_json_object(token) {
+            if is_json_object(strip_bearer(value)) {
                 let node = h.value_node.unwrap_or(h.node);
                 out.push(json_token_diagnostic(
                     cx,
@@ -228,12 +225,6 @@ fn json_object_tokens(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-fn is_json_object(text: &str) -> bool {
-    let t = text.trim();
-    t.starts_with('{')
-        && serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t).is_ok()
 }
 
 fn json_token_diagnostic(cx: &Context, owner: Owner, what: String, node: NodeId) -> Diagnostic {
@@ -299,14 +290,7 @@ fn fix(
 
 /// Variables that some script reads back as JSON: `JSON.parse(pm.environment.get("x"))`.
 fn parsed_variables(cx: &Context) -> HashSet<String> {
-    let getters = [
-        "pm.environment.get",
-        "pm.collectionVariables.get",
-        "pm.globals.get",
-        "pm.variables.get",
-        "postman.getEnvironmentVariable",
-        "postman.getGlobalVariable",
-    ];
+    let getters = crate::postman::VARIABLE_GETTERS;
     let mut names = HashSet::new();
     let json_parse = Needles::new(&["JSON.parse"]);
     for index in 0..cx.coll.scripts.len() {
@@ -318,7 +302,7 @@ fn parsed_variables(cx: &Context) -> HashSet<String> {
             let Some(arg) = parse.args.first() else {
                 continue;
             };
-            for get in crate::js::calls(arg, &getters) {
+            for get in crate::js::calls(arg, getters) {
                 if let Some(name) = get.args.first().and_then(|a| string_literal(a)) {
                     names.insert(name.to_owned());
                 }
@@ -338,11 +322,7 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let value = h.value.trim();
-        let token = value
-            .get(..7)
-            .filter(|p| p.eq_ignore_ascii_case("bearer "))
-            .map_or(value, |_| &value[7..]);
-        if !is_json_object(token) {
+        if !is_json_object(strip_bearer(value)) {
             continue;
         }
         let node = h.value_node.unwrap_or(h.node);
