@@ -17,6 +17,54 @@ pub struct HeaderSpec {
     pub accepts: fn(&str) -> bool,
 }
 
+/// Where a request stands with a required header, the same way for every such rule.
+pub enum HeaderState<'r, 'd> {
+    /// An enabled header with an accepted value: nothing to report.
+    Sent,
+    /// The first enabled header, whose value is not accepted.
+    WrongValue(&'r Header<'d>),
+    /// Only disabled headers of that name: the first.
+    Disabled(&'r Header<'d>),
+    Missing,
+}
+
+/// The header `spec` names on request `owner`, judged on its resolved value.
+pub fn triage<'r, 'd>(
+    cx: &Context,
+    owner: crate::postman::Owner,
+    req: &'r Request<'d>,
+    spec: &HeaderSpec,
+) -> HeaderState<'r, 'd> {
+    let found: Vec<&Header> = req
+        .headers
+        .list
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case(spec.name))
+        .collect();
+    let enabled: Vec<&Header> = found.iter().copied().filter(|h| h.enabled).collect();
+    if enabled
+        .iter()
+        .any(|h| (spec.accepts)(&cx.resolve(owner, &h.value)))
+    {
+        return HeaderState::Sent;
+    }
+    match (enabled.first(), found.first()) {
+        (Some(h), _) => HeaderState::WrongValue(h),
+        (None, Some(h)) => HeaderState::Disabled(h),
+        (None, None) => HeaderState::Missing,
+    }
+}
+
+/// The fix for a request's `state`.
+pub fn fix(cx: &Context, req: &Request, state: &HeaderState, spec: &HeaderSpec) -> Option<Fix> {
+    match state {
+        HeaderState::Sent => None,
+        HeaderState::WrongValue(h) => fix_value(cx, h, spec),
+        HeaderState::Disabled(h) => fix_disabled(cx, req, h, spec),
+        HeaderState::Missing => fix_missing(cx, req, spec),
+    }
+}
+
 /// An enabled header with another value: set the value. Unsafe: the value may have been
 /// chosen on purpose (to test content negotiation, say).
 pub fn fix_value(cx: &Context, h: &Header, spec: &HeaderSpec) -> Option<Fix> {

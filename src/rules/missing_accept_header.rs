@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Severity};
 
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::header_fix::{self, HeaderSpec};
+use crate::rules::header_fix::{self, HeaderSpec, HeaderState};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::{accepts_json_api, JSON_API};
 
@@ -69,39 +69,25 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let owner = Owner::Request(i);
-        let accept: Vec<_> = req
-            .headers
-            .list
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("accept"))
-            .collect();
-        let enabled: Vec<_> = accept.iter().filter(|h| h.enabled).collect();
-        if enabled
-            .iter()
-            .any(|h| accepts_json_api(&cx.resolve(owner, &h.value)))
-        {
-            continue;
-        }
+        let state = header_fix::triage(cx, owner, req, &ACCEPT);
         let everywhere = "or upsert it for every request from the collection's pre-request script";
-        let fix = match (enabled.first(), accept.first()) {
-            (Some(h), _) => header_fix::fix_value(cx, h, &ACCEPT),
-            (None, Some(h)) => header_fix::fix_disabled(cx, req, h, &ACCEPT),
-            (None, None) => header_fix::fix_missing(cx, req, &ACCEPT),
-        };
-        let (help, message, label, node, pointer) = if let Some(h) = enabled.first() {
-            let value = cx.resolve(owner, &h.value).into_owned();
-            (
-                format!("Set the `Accept` header to `{JSON_API}`, {everywhere}."),
-                format!(
+        let fix = header_fix::fix(cx, req, &state, &ACCEPT);
+        let (help, message, label, node, pointer) = match state {
+            HeaderState::Sent => continue,
+            HeaderState::WrongValue(h) => {
+                let value = cx.resolve(owner, &h.value).into_owned();
+                (
+                    format!("Set the `Accept` header to `{JSON_API}`, {everywhere}."),
+                    format!(
                     "request `{}` sends `Accept: {value}`; the ScopeStack API needs `{JSON_API}`",
                     cx.coll.label(req)
                 ),
-                format!("not {JSON_API}"),
-                h.value_node.unwrap_or(h.node),
-                Pointer::Node(h.value_node.unwrap_or(h.node)),
-            )
-        } else if let Some(h) = accept.first() {
-            (
+                    format!("not {JSON_API}"),
+                    h.value_node.unwrap_or(h.node),
+                    Pointer::Node(h.value_node.unwrap_or(h.node)),
+                )
+            }
+            HeaderState::Disabled(h) => (
                 format!(
                     "Enable the `Accept` header (and make its value `{JSON_API}`), {everywhere}."
                 ),
@@ -113,9 +99,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "disabled".to_owned(),
                 h.disabled_node.unwrap_or(h.node),
                 Pointer::Node(h.disabled_node.unwrap_or(h.node)),
-            )
-        } else {
-            (
+            ),
+            HeaderState::Missing => (
                 format!("Add the header `Accept: {JSON_API}` to this request, {everywhere}."),
                 format!(
                     "request `{}` sends no `Accept: {JSON_API}` header",
@@ -130,7 +115,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     _ => req.key_node,
                 },
                 Pointer::Node(req.headers.node.unwrap_or(req.node)),
-            )
+            ),
         };
         out.push(Diagnostic {
             rule: &RULE,

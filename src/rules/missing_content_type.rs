@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Pointer, Severity};
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::header_fix::{self, HeaderSpec};
+use crate::rules::header_fix::{self, HeaderSpec, HeaderState};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::JSON_API;
 
@@ -70,21 +70,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let owner = Owner::Request(i);
-        let found: Vec<_> = req
-            .headers
-            .list
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("content-type"))
-            .collect();
-        let enabled: Vec<_> = found.iter().filter(|h| h.enabled).collect();
-        if enabled
-            .iter()
-            .any(|h| is_json_api(&cx.resolve(owner, &h.value)))
-        {
-            continue;
-        }
-        let (message, node, pointer, fix) = if let Some(h) = enabled.first() {
-            (
+        let state = header_fix::triage(cx, owner, req, &CONTENT_TYPE);
+        let fix = header_fix::fix(cx, req, &state, &CONTENT_TYPE);
+        let (message, node, pointer) = match state {
+            HeaderState::Sent => continue,
+            HeaderState::WrongValue(h) => (
                 format!(
                     "{} `{}` sends `Content-Type: {}`; the ScopeStack API reads `{JSON_API}`",
                     req.method,
@@ -93,10 +83,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 h.value_node.unwrap_or(h.node),
                 Pointer::Node(h.value_node.unwrap_or(h.node)),
-                header_fix::fix_value(cx, h, &CONTENT_TYPE),
-            )
-        } else if let Some(h) = found.first() {
-            (
+            ),
+            HeaderState::Disabled(h) => (
                 format!(
                     "{} `{}` has its `Content-Type` header disabled",
                     req.method,
@@ -104,10 +92,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 h.disabled_node.unwrap_or(h.node),
                 Pointer::Node(h.disabled_node.unwrap_or(h.node)),
-                header_fix::fix_disabled(cx, req, h, &CONTENT_TYPE),
-            )
-        } else {
-            (
+            ),
+            HeaderState::Missing => (
                 format!(
                     "{} `{}` sends no `Content-Type: {JSON_API}` header",
                     req.method,
@@ -115,8 +101,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 req.headers.key_node.unwrap_or(req.key_node),
                 Pointer::Node(req.headers.node.unwrap_or(req.node)),
-                header_fix::fix_missing(cx, req, &CONTENT_TYPE),
-            )
+            ),
         };
         out.push(Diagnostic {
             rule: &RULE,
