@@ -92,8 +92,6 @@ pub struct PathIgnore {
 /// A validated configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// The file it came from (`None`: defaults).
-    pub file: Option<PathBuf>,
     /// Where `per-file-ignores` globs are rooted.
     dir: PathBuf,
     select: Option<Vec<Selector>>,
@@ -108,7 +106,6 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            file: None,
             dir: PathBuf::from("."),
             select: None,
             extend_select: Vec::new(),
@@ -159,7 +156,6 @@ impl Config {
                 .collect()
         };
         let mut config = Config {
-            file: Some(path.to_path_buf()),
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             select: raw.select.map(|s| selectors(Some(s))).transpose()?,
             extend_select: selectors(raw.extend_select)?,

@@ -178,10 +178,6 @@ impl Document {
         &self.text[s.start..s.end]
     }
 
-    pub fn is_null(&self, id: NodeId) -> bool {
-        self.kind(id) == Kind::Null
-    }
-
     pub fn as_bool(&self, id: NodeId) -> Option<bool> {
         let e = self.entry(id);
         (e.kind() == Kind::Bool).then_some(e.flag())
@@ -972,7 +968,7 @@ mod tests {
         assert_eq!(elems.len(), 4);
         assert_eq!(doc.raw(elems[0]), "1");
         assert_eq!(doc.as_bool(elems[1]), Some(true));
-        assert!(doc.is_null(elems[2]));
+        assert_eq!(doc.kind(elems[2]), Kind::Null);
         assert_eq!(doc.as_str(elems[3]).unwrap(), "x\"y");
         assert_eq!(doc.raw(elems[3]), r#""x\"y""#);
         let c = doc.get(doc.get(root, "b").unwrap(), "c").unwrap();

@@ -120,11 +120,6 @@ impl<'a> Editor<'a> {
         pretty.replace('\n', &continuation)
     }
 
-    /// A JSON string literal (quotes included).
-    pub fn string(s: &str) -> String {
-        serde_json::to_string(s).unwrap_or_default()
-    }
-
     /// A JSON string literal in the file's own escaping.
     pub fn string_literal(&self, s: &str) -> String {
         self.render(&Value::String(s.to_owned()), "")

@@ -96,7 +96,6 @@ pub struct Header<'d> {
 #[derive(Debug)]
 pub struct Body<'d> {
     pub mode: Cow<'d, str>,
-    pub node: NodeId,
     /// `urlencoded` / `formdata` fields.
     pub fields: Vec<Field<'d>>,
     /// The `raw` text's node (read when needed: raw JSON bodies are escaped, so reading
@@ -701,12 +700,7 @@ fn read_body(doc: &Document, node: NodeId) -> Option<Body<'_>> {
         }
     }
     let raw = doc.get(node, "raw");
-    Some(Body {
-        mode,
-        node,
-        fields,
-        raw,
-    })
+    Some(Body { mode, fields, raw })
 }
 
 impl Body<'_> {
