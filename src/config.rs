@@ -30,9 +30,10 @@ use globset::{GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::{pointer_token, Document, Span};
-use crate::rules::{RuleInfo, RULES};
+use crate::rules::RULES;
 use crate::scopestack::{Endpoint, Endpoints, DEFAULT_API_URL, DEFAULT_APP_URL};
 use crate::source::SourceFile;
 
@@ -70,7 +71,7 @@ impl Selector {
         }
     }
 
-    pub fn matches(&self, rule: &RuleInfo) -> bool {
+    pub fn matches(&self, rule: &Rule) -> bool {
         let s = self.0.as_str();
         s.eq_ignore_ascii_case("ALL")
             || rule.name == s
@@ -278,7 +279,7 @@ impl Config {
     }
 
     /// Whether `rule` runs on the file at `path`.
-    pub fn enabled(&self, rule: &RuleInfo, overrides: &Overrides, path: Option<&Path>) -> bool {
+    pub fn enabled(&self, rule: &Rule, overrides: &Overrides, path: Option<&Path>) -> bool {
         let select = overrides.select.as_ref().or(self.select.as_ref());
         let mut on = select.is_none_or(|s| s.iter().any(|sel| sel.matches(rule)));
         if self
@@ -310,7 +311,7 @@ impl Config {
         on
     }
 
-    pub fn severity(&self, rule: &RuleInfo) -> Severity {
+    pub fn severity(&self, rule: &Rule) -> Severity {
         self.severity
             .get(rule.code)
             .copied()
@@ -494,7 +495,7 @@ mod tests {
         Config::parse(Path::new("/p/scopelint.toml"), text)
     }
 
-    fn rule(code: &str) -> &'static RuleInfo {
+    fn rule(code: &str) -> &'static crate::rules::RuleInfo {
         RULES.iter().find(|r| r.code == code).unwrap()
     }
 

@@ -4,7 +4,9 @@ use serde::Serialize;
 
 use crate::fix::Fix;
 use crate::json::{NodeId, Span};
-use crate::rules::RuleInfo;
+use crate::source::SourceFile;
+use crate::text::Text;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -22,9 +24,26 @@ impl Severity {
     }
 }
 
+/// What reports say of a rule: its stable code and name, a summary, its default severity and
+/// its documentation (Markdown: what it catches, why it breaks, an example, the cure). The
+/// registry (`rules`) pairs it with the rule's checks.
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub severity: Severity,
+    pub doc: &'static str,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
-    pub rule: &'static RuleInfo,
+    pub rule: &'static Rule,
     pub severity: Severity,
     pub message: String,
     pub help: String,
@@ -92,6 +111,112 @@ pub fn resolve_pointers(doc: &crate::json::Document, diagnostics: &mut [Diagnost
     for d in diagnostics {
         if matches!(d.pointer, Pointer::Node(_)) {
             d.pointer = Pointer::Text(texts.next().unwrap_or_default());
+        }
+    }
+}
+
+/// A file that could not be read, decoded or parsed.
+#[derive(Debug, Clone)]
+pub struct FileError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Where in the file, when there is a place to point at.
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Io,
+    Encoding,
+    Json,
+    /// A fixed file could not be written back.
+    Write,
+    /// A configuration file is wrong.
+    Config,
+    /// A `*.har` file that is not a HAR capture.
+    Har,
+    /// The `--environment` or `--globals` file cannot be used.
+    Variables,
+}
+
+impl ErrorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "scopelint::io",
+            ErrorKind::Encoding => "scopelint::encoding",
+            ErrorKind::Json => "scopelint::json",
+            ErrorKind::Write => "scopelint::write",
+            ErrorKind::Config => "scopelint::config",
+            ErrorKind::Har => "scopelint::har",
+            ErrorKind::Variables => "scopelint::variables",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "unreadable-file",
+            ErrorKind::Encoding => "invalid-encoding",
+            ErrorKind::Json => "invalid-json",
+            ErrorKind::Write => "unwritable-file",
+            ErrorKind::Config => "invalid-configuration",
+            ErrorKind::Har => "not-a-har",
+            ErrorKind::Variables => "invalid-variables-file",
+        }
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "Check that the path exists and is a readable file.",
+            ErrorKind::Encoding => {
+                "Postman exports are UTF-8 JSON; export the file again or convert it to UTF-8."
+            }
+            ErrorKind::Json => {
+                "Postman exports are plain JSON; was the file cut short or edited by hand? \
+                 Export it again from Postman."
+            }
+            ErrorKind::Write => {
+                "The file is as it was. Make it writable, or run again once nothing else is \
+                 changing it; `--diff` shows what the fix would do."
+            }
+            ErrorKind::Har => {
+                "A HAR capture is `{\"log\": {\"entries\": [...]}}`; export it again from the \
+                 browser (DevTools: Network, \"Export HAR\") or the proxy."
+            }
+            ErrorKind::Variables => {
+                "No collection was checked: their {{variables}} come from this file, and \
+                 linting them without it would report problems that are not there. Export the \
+                 environment (or globals) again from Postman, or leave out --environment \
+                 (--globals)."
+            }
+            ErrorKind::Config => {
+                "Files governed by this configuration were not checked. Keys: select, \
+                 extend-select, ignore, per-file-ignores, severity, app-url, api-url \
+                 (see the README)."
+            }
+        }
+    }
+}
+
+pub struct FileReport {
+    pub source: Arc<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub error: Option<FileError>,
+}
+
+impl FileReport {
+    pub fn failed(name: &str, message: String) -> FileReport {
+        Self::failed_as(ErrorKind::Io, name, message)
+    }
+
+    pub fn failed_as(kind: ErrorKind, name: &str, message: String) -> FileReport {
+        FileReport {
+            source: Arc::new(SourceFile::new(name, Text::from(""), 0)),
+            diagnostics: Vec::new(),
+            error: Some(FileError {
+                kind,
+                message,
+                span: None,
+            }),
         }
     }
 }

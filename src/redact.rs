@@ -13,7 +13,7 @@ use crate::fix::{apply, Edit};
 use crate::json::{Document, Kind, NodeId};
 use crate::secrets::{is_code_key, names_secret};
 
-pub const PLACEHOLDER: &str = "[redacted:";
+pub use crate::secrets::PLACEHOLDER;
 
 /// Whether `value` starts with a whole placeholder, `[redacted:N]`.
 fn is_redacted(value: &str) -> bool {

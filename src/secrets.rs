@@ -6,6 +6,9 @@
 use crate::json::{Document, Kind, NodeId, Span};
 use crate::text::Text;
 
+/// How `scopelint redact` begins the placeholder it writes for a value (`[redacted:3]`).
+pub const PLACEHOLDER: &str = "[redacted:";
+
 /// `text` with every secret value replaced by `*` of the same length (for diffs of whole
 /// files); text that does not parse is masked deny by default.
 pub fn masked(text: &str) -> String {

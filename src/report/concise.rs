@@ -1,7 +1,7 @@
 //! `--format concise`: one line per problem, `path:line:col: CODE message`, as compilers and
 //! editors' problem matchers expect.
 
-use crate::lint::FileReport;
+use crate::diagnostic::FileReport;
 
 pub fn render(report: &FileReport, out: &mut String) {
     let source = &report.source;

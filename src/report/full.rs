@@ -4,10 +4,10 @@ use std::fmt;
 
 use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
+use crate::diagnostic::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
 use crate::json::Span;
-use crate::lint::FileReport;
 use crate::source::{Excerpt, SourceFile};
 
 /// Lines miette shows on each side of a label.

@@ -1,8 +1,8 @@
 //! `--format github`: GitHub Actions workflow commands, which the runner turns into
 //! annotations on the pull request (`::error file=…,line=…,col=…,title=…::message`).
 
+use crate::diagnostic::FileReport;
 use crate::diagnostic::Severity;
-use crate::lint::FileReport;
 
 pub fn render(report: &FileReport, out: &mut String) {
     let source = &report.source;

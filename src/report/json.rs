@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::lint::FileReport;
+use crate::diagnostic::FileReport;
 
 #[derive(Serialize)]
 pub struct JsonReport {

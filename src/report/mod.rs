@@ -7,7 +7,7 @@ pub mod github;
 pub mod json;
 pub mod sarif;
 
-use crate::lint::FileReport;
+use crate::diagnostic::FileReport;
 
 /// Counts for the closing summary and `--statistics`.
 #[derive(Debug, Default, Clone)]
@@ -32,7 +32,7 @@ impl Totals {
     pub fn add(&mut self, report: &FileReport) {
         match report.error.as_ref().map(|e| e.kind) {
             // Checked, but the fixed text could not be written back.
-            Some(crate::lint::ErrorKind::Write) => {
+            Some(crate::diagnostic::ErrorKind::Write) => {
                 self.unwritten_files += 1;
                 self.files += 1;
             }

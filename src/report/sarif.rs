@@ -5,9 +5,9 @@
 
 use serde_json::{json, Value};
 
+use crate::diagnostic::FileReport;
 use crate::diagnostic::Severity;
 use crate::fix::Target;
-use crate::lint::FileReport;
 use crate::rules::RULES;
 use crate::secrets::masked_fragment;
 use crate::source::SourceFile;

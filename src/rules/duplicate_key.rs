@@ -1,17 +1,19 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::json::{Document, NodeId};
 use crate::rules::har_context::HarContext;
 use crate::rules::{Checks, Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS013",
-    name: "duplicate-key",
-    summary: "A JSON object names the same key twice; Postman keeps only the last value",
-    severity: Severity::Warning,
-    doc: DOC,
+    meta: Rule {
+        code: "SS013",
+        name: "duplicate-key",
+        summary: "A JSON object names the same key twice; Postman keeps only the last value",
+        severity: Severity::Warning,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: Some(check_har),

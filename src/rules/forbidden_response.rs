@@ -1,14 +1,16 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::har::Entry;
 use crate::rules::har_context::{EntryFacts, HarContext, Place};
 use crate::rules::{Checks, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS009",
-    name: "forbidden-response",
-    summary: "A 403 from the API, and the cause the capture shows",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS009",
+        name: "forbidden-response",
+        summary: "A 403 from the API, and the cause the capture shows",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: None,
         har: Some(check_har),

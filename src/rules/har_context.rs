@@ -1,10 +1,10 @@
 //! What rules see of a HAR capture: each entry with its resolved facts, and diagnostics that
 //! label the entry's request (its URL) or its response status and name the entry.
 
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Pointer};
 use crate::har::{Entry, Har};
 use crate::json::NodeId;
-use crate::rules::RuleInfo;
 use crate::scopestack::{display_url, Endpoints, UrlParts};
 
 pub struct HarContext<'a> {
@@ -87,7 +87,7 @@ impl<'a> HarContext<'a> {
 
     pub fn diagnostic(
         &self,
-        rule: &'static RuleInfo,
+        rule: &'static Rule,
         entry: &Entry,
         place: Place,
         message: String,

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::json::{Document, Kind, NodeId};
 use crate::postman::environment;
 use crate::postman::Owner;
@@ -6,11 +6,13 @@ use crate::rules::{Checks, Context, RuleInfo};
 use crate::secrets::{is_jwt, is_literal_secret, names_secret};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS011",
-    name: "hard-coded-secret",
-    summary: "A literal secret in a collection or environment instead of a {{variable}}",
-    severity: Severity::Warning,
-    doc: DOC,
+    meta: Rule {
+        code: "SS011",
+        name: "hard-coded-secret",
+        summary: "A literal secret in a collection or environment instead of a {{variable}}",
+        severity: Severity::Warning,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: None,

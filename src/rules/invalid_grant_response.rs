@@ -1,14 +1,16 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::har::Entry;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS007",
-    name: "invalid-grant-response",
-    summary: "A token response with `invalid_grant`, and the cause the capture shows",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS007",
+        name: "invalid-grant-response",
+        summary: "A token response with `invalid_grant`, and the cause the capture shows",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: None,
         har: Some(check_har),

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
@@ -7,11 +7,13 @@ use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::{accepts_json_api, JSON_API};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS004",
-    name: "missing-accept-header",
-    summary: "An API request without `Accept: application/vnd.api+json`",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS004",
+        name: "missing-accept-header",
+        summary: "An API request without `Accept: application/vnd.api+json`",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: Some(check_har),

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::{Owner, Url};
@@ -11,11 +11,13 @@ use crate::scopestack::display_url;
 use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS005",
-    name: "missing-account-slug",
-    summary: "An API path without the account slug before /v1/",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS005",
+        name: "missing-account-slug",
+        summary: "An API path without the account slug before /v1/",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: Some(check_har),

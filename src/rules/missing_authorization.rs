@@ -1,13 +1,15 @@
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::rules::header_fix::{self, HeaderSpec};
 use crate::rules::{Checks, Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS012",
-    name: "missing-authorization",
-    summary: "An API request that sends no token",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS012",
+        name: "missing-authorization",
+        summary: "An API request that sends no token",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: None,

@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec, HeaderState};
@@ -6,11 +6,13 @@ use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::JSON_API;
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS010",
-    name: "missing-content-type",
-    summary: "A POST or PATCH to the API without `Content-Type: application/vnd.api+json`",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS010",
+        name: "missing-content-type",
+        summary: "A POST or PATCH to the API without `Content-Type: application/vnd.api+json`",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: Some(check_har),

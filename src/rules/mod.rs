@@ -23,7 +23,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use self::har_context::HarContext;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::fix::edit::Editor;
 use crate::json::{Document, NodeId, Span};
 use crate::postman::{Collection, Owner, Request};
@@ -31,15 +31,18 @@ use crate::scopestack::{Endpoints, UrlParts};
 use crate::settings::Settings;
 use crate::variables::{Resolver, VarLayer};
 
+/// A rule: what reports say of it (`Rule`, reached through `Deref`), and its checks.
 pub struct RuleInfo {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub summary: &'static str,
-    pub severity: Severity,
-    /// Markdown: what it catches, why it breaks, an example, the cure.
-    pub doc: &'static str,
+    pub meta: Rule,
     /// What the rule reads, and its check for each.
     pub checks: Checks,
+}
+
+impl std::ops::Deref for RuleInfo {
+    type Target = Rule;
+    fn deref(&self) -> &Rule {
+        &self.meta
+    }
 }
 
 /// A rule's check for each kind of input it reads; `None` where it does not apply.
@@ -66,12 +69,6 @@ impl Input<'_> {
             Input::Har(cx) => cx.har.doc,
             Input::Variables(doc) => doc,
         }
-    }
-}
-
-impl std::fmt::Debug for RuleInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.code, self.name)
     }
 }
 

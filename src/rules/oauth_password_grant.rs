@@ -1,6 +1,6 @@
 use serde_json::{json, Value};
 
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::Auth;
@@ -8,11 +8,14 @@ use crate::rules::password_helpers::PasswordHelper;
 use crate::rules::{cure, Checks, Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS001",
-    name: "oauth-password-grant",
-    summary: "Postman's OAuth 2.0 helper with the Password Credentials grant against ScopeStack",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS001",
+        name: "oauth-password-grant",
+        summary:
+            "Postman's OAuth 2.0 helper with the Password Credentials grant against ScopeStack",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: None,

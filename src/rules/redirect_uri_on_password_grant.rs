@@ -1,15 +1,17 @@
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::Fix;
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS006",
-    name: "redirect-uri-on-password-grant",
-    summary: "A password-grant token request that also sends redirect_uri",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS006",
+        name: "redirect-uri-on-password-grant",
+        summary: "A password-grant token request that also sends redirect_uri",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: Some(check_har),

@@ -1,15 +1,17 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::har::Entry;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, RuleInfo};
 use crate::tokens::{bearer_token, is_json_object};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS008",
-    name: "unauthorized-response",
-    summary: "A 401 from the API, and the cause the capture shows",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS008",
+        name: "unauthorized-response",
+        summary: "A 401 from the API, and the cause the capture shows",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: None,
         har: Some(check_har),
@@ -202,7 +204,7 @@ fn sanitised(cx: &HarContext) -> bool {
     // do not hide whether a header was sent.
     let placeholder = |v: &str| {
         let v = v
-            .replace(crate::redact::PLACEHOLDER, "")
+            .replace(crate::secrets::PLACEHOLDER, "")
             .to_ascii_lowercase();
         v.contains("redacted")
             || v.contains("[filtered]")

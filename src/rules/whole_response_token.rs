@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
 use crate::json::NodeId;
@@ -11,11 +11,13 @@ use crate::rules::{Checks, Context, Needles, RuleInfo};
 use crate::tokens::{is_json_object, strip_bearer};
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS003",
-    name: "whole-response-token",
-    summary: "A script stores the whole token response instead of its access_token",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS003",
+        name: "whole-response-token",
+        summary: "A script stores the whole token response instead of its access_token",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: Some(check_har),

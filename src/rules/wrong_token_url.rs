@@ -1,4 +1,4 @@
-use crate::diagnostic::{Diagnostic, Pointer, Severity};
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix, Target};
 use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
@@ -9,11 +9,13 @@ use crate::scopestack::{display_url, UrlParts};
 use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
-    code: "SS002",
-    name: "wrong-token-url",
-    summary: "A ScopeStack token URL that is not https://app.scopestack.io/oauth/token",
-    severity: Severity::Error,
-    doc: DOC,
+    meta: Rule {
+        code: "SS002",
+        name: "wrong-token-url",
+        summary: "A ScopeStack token URL that is not https://app.scopestack.io/oauth/token",
+        severity: Severity::Error,
+        doc: DOC,
+    },
     checks: Checks {
         collection: Some(check),
         har: Some(check_har),
