@@ -757,6 +757,11 @@ pub fn masked_fragment(text: &str) -> String {
         }
     }
     // Text inside a string literal (a script's expression, a URL): free text, as in the file.
+    masked_free_text(text)
+}
+
+/// Free text with the credentials it quotes masked (see [`embedded_secrets`]).
+pub fn masked_free_text(text: &str) -> String {
     let spans: Vec<Span> = embedded_secrets(text)
         .into_iter()
         .map(|(s, e)| Span::new(s, e))
@@ -1018,39 +1023,35 @@ mod tests {
 
     #[test]
     fn free_text_values_are_masked_whole() {
-        let masked_free = |t: &str| {
-            let spans: Vec<Span> = embedded_secrets(t)
-                .into_iter()
-                .map(|(s, e)| Span::new(s, e))
-                .collect();
-            mask_spans(t, &spans)
-        };
         // A backslash or an escaped quote does not end a quoted value.
-        let out = masked_free(r#"{"password": "ab\\Secret2\"x", "client_secret": "ok-SECRET"}"#);
+        let out =
+            masked_free_text(r#"{"password": "ab\\Secret2\"x", "client_secret": "ok-SECRET"}"#);
         assert!(!out.contains("Secret2") && !out.contains("SECRET"), "{out}");
         // A grant type followed by the `password` key: the value after the key is masked,
         // the key is not.
-        let out = masked_free(r#"{"grant_type": "password", "password": "PW-AFTER"}"#);
+        let out = masked_free_text(r#"{"grant_type": "password", "password": "PW-AFTER"}"#);
         assert!(
             out.contains(r#""password": "#) && !out.contains("PW-AFTER"),
             "{out}"
         );
         // `=`: spaces do not end a value (a hand-written form body); `name = expr` is code.
-        let out =
-            masked_free("password=correct horse EQ-SECRET staple&x=1; Authorization=Basic QUJDRA");
+        let out = masked_free_text(
+            "password=correct horse EQ-SECRET staple&x=1; Authorization=Basic QUJDRA",
+        );
         assert!(
             !out.contains("EQ-SECRET") && !out.contains("QUJDRA") && out.contains("&x=1"),
             "{out}"
         );
         let code = "const token = pm.response.text(); var password =\t'TAB-SECRET';";
-        let out = masked_free(code);
+        let out = masked_free_text(code);
         assert!(
             out.contains("const token = pm.response.text();") && !out.contains("TAB-SECRET"),
             "{out}"
         );
         // A password with an unencoded `@` and `/`; a path with an `@` is not one.
-        let out =
-            masked_free("https://pat:p@ss/w0rdX@api.scopestack.io/v1 https://h.io/users/a@b.com");
+        let out = masked_free_text(
+            "https://pat:p@ss/w0rdX@api.scopestack.io/v1 https://h.io/users/a@b.com",
+        );
         assert!(
             !out.contains("w0rdX") && out.contains("@api.scopestack.io/v1"),
             "{out}"
@@ -1111,13 +1112,6 @@ mod tests {
 
     #[test]
     fn free_text_gaps_the_review_found() {
-        let masked_free = |t: &str| {
-            let spans: Vec<Span> = embedded_secrets(t)
-                .into_iter()
-                .map(|(s, e)| Span::new(s, e))
-                .collect();
-            mask_spans(t, &spans)
-        };
         for text in [
             "{\"password\":\t\"LEAK-1\", \"client_secret\":\n\"LEAK-2\"}",
             r#"{"secret": ["LEAK-3", "LEAK-4"]}"#,
@@ -1126,11 +1120,11 @@ mod tests {
             r#"[{"name": "client_secret", "value": "LEAK-7"}]"#,
             "https://pat:it's'LEAK-8@api.scopestack.io/v1/clients",
         ] {
-            let out = masked_free(text);
+            let out = masked_free_text(text);
             assert!(!out.contains("LEAK"), "{out}");
         }
         // A port is not a password: nothing of this URL is a credential.
         let url = "https://api.scopestack.io:443/v1/users/pat@example.com/projects";
-        assert_eq!(masked_free(url), url);
+        assert_eq!(masked_free_text(url), url);
     }
 }
