@@ -209,13 +209,24 @@ impl FileReport {
     }
 
     pub fn failed_as(kind: ErrorKind, name: &str, message: String) -> FileReport {
+        let source = Arc::new(SourceFile::new(name, Text::from(""), 0));
+        Self::error_at(source, kind, message, None)
+    }
+
+    /// A file that could not be checked, with the place to point at when there is one.
+    pub fn error_at(
+        source: Arc<SourceFile>,
+        kind: ErrorKind,
+        message: String,
+        span: Option<Span>,
+    ) -> FileReport {
         FileReport {
-            source: Arc::new(SourceFile::new(name, Text::from(""), 0)),
+            source,
             diagnostics: Vec::new(),
             error: Some(FileError {
                 kind,
                 message,
-                span: None,
+                span,
             }),
         }
     }

@@ -50,17 +50,9 @@ pub fn lint_bytes(
     let decoded = match load::decode(bytes) {
         Ok(d) => d,
         Err(e) => {
-            let source = SourceFile::new(name, e.shown, 0);
-            mask_around_error(&source, e.span);
-            return Outcome::Report(FileReport {
-                source: Arc::new(source),
-                diagnostics: Vec::new(),
-                error: Some(FileError {
-                    kind: ErrorKind::Encoding,
-                    message: e.message,
-                    span: e.span,
-                }),
-            });
+            let source = Arc::new(SourceFile::new(name, e.shown, 0));
+            let report = unparsed_report(source, ErrorKind::Encoding, e.message, e.span);
+            return Outcome::Report(report);
         }
     };
     lint_text(
@@ -86,16 +78,9 @@ pub fn lint_text(
     let doc = match load::parse(&text) {
         Ok(doc) => doc,
         Err(e) => {
-            mask_around_error(&source, Some(e.span));
-            return Outcome::Report(FileReport {
-                source,
-                diagnostics: Vec::new(),
-                error: Some(FileError {
-                    kind: ErrorKind::Json,
-                    message: format!("invalid JSON: {}", e.message),
-                    span: Some(e.span),
-                }),
-            });
+            let message = format!("invalid JSON: {}", e.message);
+            let report = unparsed_report(source, ErrorKind::Json, message, Some(e.span));
+            return Outcome::Report(report);
         }
     };
     let base_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -123,15 +108,8 @@ pub fn lint_text(
                 let window = source.surrounding_lines(span, SNIPPET_LINES);
                 source.mask(&secret_spans(&doc, &[window]));
             }
-            return Outcome::Report(FileReport {
-                source,
-                diagnostics: Vec::new(),
-                error: Some(FileError {
-                    kind: ErrorKind::Har,
-                    message: why.to_owned(),
-                    span: Some(span),
-                }),
-            });
+            let report = FileReport::error_at(source, ErrorKind::Har, why.to_owned(), Some(span));
+            return Outcome::Report(report);
         }
         FileKind::Other(reason) => return Outcome::Skipped(reason),
     };
@@ -156,10 +134,18 @@ pub fn lint_text(
     })
 }
 
-/// A file that did not parse has no structure to find secrets by: every value the text
-/// around the error shows is masked unless its key never holds a credential.
-pub(crate) fn mask_around_error(source: &SourceFile, span: Option<Span>) {
-    let Some(span) = span else { return };
-    let window = source.surrounding_lines(span, SNIPPET_LINES);
-    source.mask(&unparsed_secret_spans(source.text(), window));
+/// The report of a file that could not be decoded or parsed. Such a file has no structure to
+/// find secrets by: every value the text around the error shows is masked unless its key
+/// never holds a credential.
+pub(crate) fn unparsed_report(
+    source: Arc<SourceFile>,
+    kind: ErrorKind,
+    message: String,
+    span: Option<Span>,
+) -> FileReport {
+    if let Some(span) = span {
+        let window = source.surrounding_lines(span, SNIPPET_LINES);
+        source.mask(&unparsed_secret_spans(source.text(), window));
+    }
+    FileReport::error_at(source, kind, message, span)
 }

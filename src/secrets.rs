@@ -159,10 +159,10 @@ fn base64_holds_secret(text: &str) -> bool {
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => {
             let decoded = String::from_utf8_lossy(&bytes);
-            !secrets_in_raw_text(&decoded).is_empty()
+            !embedded_secrets(&decoded).is_empty()
         }
         // A base64 flag on plain text: judge the text itself.
-        Err(_) => !secrets_in_raw_text(text).is_empty(),
+        Err(_) => !embedded_secrets(text).is_empty(),
     }
 }
 
@@ -508,11 +508,6 @@ fn member_value(b: &[u8], at: usize, len: usize) -> Option<(usize, usize)> {
     Some((start, end.min(b.len())))
 }
 
-/// Secrets in free text (a decoded base64 body), by the names they follow.
-fn secrets_in_raw_text(text: &str) -> Vec<(usize, usize)> {
-    embedded_secrets(text)
-}
-
 /// Keys whose string values never hold a credential, shown in a snippet of a file that did not
 /// parse (every other string there is masked). URL-valued keys are shown only when the value
 /// is a plain URL, with its user information and credential parameters masked.
@@ -554,41 +549,32 @@ pub fn unparsed_secret_spans(text: &str, window: Span) -> Vec<Span> {
     // The key governing each open container's values (an array inherits its member's key).
     let mut keys: Vec<Option<String>> = vec![None];
     let mut i = window.start.min(end);
+    // Where the text stops being JSON as it stands (see below), if it does.
+    let mut poisoned_at = None;
     while i < end {
-        if poisoned(b, i, end) {
-            // The quotes no longer pair up as JSON's would (a stray `"`, a raw line break in
-            // a string, junk): what looks like a key or a shown value may be inside a string.
-            // Everything from here on is masked but the punctuation.
-            mask_all(b, i, end, &mut out);
-            break;
-        }
         match b[i] {
             b'"' => {
                 let close = literal_end(b, i, end);
                 let closed = close > i + 1 && close <= end && b[close - 1] == b'"';
-                // Unterminated (the file was cut in it): everything to the end of the line.
-                let content = if closed {
-                    Span::new(i + 1, close - 1)
-                } else {
-                    Span::new(i + 1, close.min(end))
-                };
                 let next = b[close.min(end)..end]
                     .iter()
-                    .position(|c| !c.is_ascii_whitespace())
-                    .map(|k| b[close + k]);
-                if next == Some(b':') {
-                    let key = decode_literal(&text[content.start..content.end]);
-                    if let Some(k) = keys.last_mut() {
-                        *k = Some(key);
-                    }
-                } else if !closed {
-                    // A value cut short cannot be judged (a URL cut before its `@`).
-                    out.push(content);
-                } else {
-                    let key = keys.last().cloned().flatten();
-                    out.extend(masked_value(text, content, key.as_deref()));
+                    .find(|c| !c.is_ascii_whitespace());
+                // Not closed on its line, or followed by what no JSON string is followed by.
+                if !closed || next.is_some_and(|c| !matches!(c, b':' | b',' | b'}' | b']')) {
+                    poisoned_at = Some(i);
+                    break;
                 }
-                i = close.max(i + 1);
+                let content = Span::new(i + 1, close - 1);
+                let literal = &text[content.start..content.end];
+                if next == Some(&b':') {
+                    if let Some(k) = keys.last_mut() {
+                        *k = Some(decode_literal(literal));
+                    }
+                } else {
+                    let key = keys.last().and_then(|k| k.as_deref());
+                    out.extend(masked_value(text, content, key));
+                }
+                i = close;
             }
             b'{' => {
                 keys.push(None);
@@ -608,7 +594,6 @@ pub fn unparsed_secret_spans(text: &str, window: Span) -> Vec<Span> {
             }
             c if c.is_ascii_whitespace() || c == b':' || c == b',' => i += 1,
             _ => {
-                // A bare value: numbers and junk are masked, `true`, `false` and `null` shown.
                 let start = i;
                 while i < end
                     && !matches!(b[i], b'"' | b'{' | b'}' | b'[' | b']' | b':' | b',')
@@ -617,51 +602,30 @@ pub fn unparsed_secret_spans(text: &str, window: Span) -> Vec<Span> {
                     i += 1;
                 }
                 let word = &b[start..i];
-                let key = keys.last().cloned().flatten();
-                let shown = matches!(word, b"true" | b"false" | b"null")
-                    || key.as_deref().is_some_and(|k| SHOWN_KEYS.contains(&k));
-                if !shown {
+                let literal = matches!(word, b"true" | b"false" | b"null");
+                let number = word
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'));
+                // Junk: what is neither a number nor a literal.
+                if !(literal || number) {
+                    poisoned_at = Some(start);
+                    break;
+                }
+                // A number is masked unless its key never holds a credential.
+                let key = keys.last().and_then(|k| k.as_deref());
+                if !literal && !key.is_some_and(|k| SHOWN_KEYS.contains(&k)) {
                     out.push(Span::new(start, i));
                 }
             }
         }
     }
-    out
-}
-
-/// Whether the token at `i` shows that the text is not JSON as it stands: a string not closed
-/// on its line, a string followed by anything but `:`, `,`, `}` or `]`, or a bare word that is
-/// neither a number nor `true`, `false` or `null`.
-fn poisoned(b: &[u8], i: usize, end: usize) -> bool {
-    let next_token = |from: usize| {
-        b[from.min(end)..end]
-            .iter()
-            .find(|c| !c.is_ascii_whitespace())
-    };
-    match b[i] {
-        b'"' => {
-            let close = literal_end(b, i, end);
-            let closed = close > i + 1 && close <= end && b[close - 1] == b'"';
-            !closed || next_token(close).is_some_and(|c| !matches!(c, b':' | b',' | b'}' | b']'))
-        }
-        c if c.is_ascii_whitespace() || matches!(c, b'{' | b'}' | b'[' | b']' | b':' | b',') => {
-            false
-        }
-        _ => {
-            let len = b[i..end]
-                .iter()
-                .position(|&c| {
-                    matches!(c, b'"' | b'{' | b'}' | b'[' | b']' | b':' | b',')
-                        || c.is_ascii_whitespace()
-                })
-                .unwrap_or(end - i);
-            let word = &b[i..i + len];
-            let number = word
-                .iter()
-                .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'));
-            !(number || matches!(word, b"true" | b"false" | b"null"))
-        }
+    // The quotes no longer pair up as JSON's would (a stray `"`, a raw line break in a string,
+    // junk, a string cut short): what looks like a key or a shown value may be inside a
+    // string. Everything from there on is masked but the punctuation.
+    if let Some(at) = poisoned_at {
+        mask_all(b, at, end, &mut out);
     }
+    out
 }
 
 /// Masks every run of bytes from `i` to `end` but blanks and JSON punctuation.
@@ -950,7 +914,7 @@ mod tests {
         let text = r#"{"auth": {"bearer": [{"key": "token", "value": "BEARERLEAK", "type": "string"}]},
           "x": {"password": "PWLEAK"}, "item": [,]}"#;
         let mut bytes = text.as_bytes().to_vec();
-        for (s, e) in secrets_in_raw_text(text) {
+        for (s, e) in embedded_secrets(text) {
             bytes[s..e].fill(b'*');
         }
         let out = String::from_utf8(bytes).unwrap();

@@ -12,7 +12,7 @@ use crate::config::{Config, ConfigStore, Lookup, Overrides, Selector};
 use crate::discover::{discover, io_message, Input};
 use crate::fix::fixer::fix_text;
 use crate::lint::{
-    lint_bytes, mask_around_error, ErrorKind, FileError, FileReport, Outcome, RuleOptions,
+    lint_bytes, unparsed_report, ErrorKind, FileError, FileReport, Outcome, RuleOptions,
 };
 use crate::load::{self, has_postman_suffix, may_be_postman, FileKind};
 use crate::report::full::FullRenderer;
@@ -185,15 +185,7 @@ fn overrides(args: &CheckArgs) -> Result<Overrides, String> {
 }
 
 fn config_report(e: crate::config::ConfigError) -> FileReport {
-    FileReport {
-        source: e.source,
-        diagnostics: Vec::new(),
-        error: Some(FileError {
-            kind: ErrorKind::Config,
-            message: e.message,
-            span: e.span,
-        }),
-    }
+    FileReport::error_at(e.source, ErrorKind::Config, e.message, e.span)
 }
 
 /// The `--environment` and `--globals` files; a report of the first that cannot be used.
@@ -203,17 +195,8 @@ fn load_settings(args: &CheckArgs) -> Result<Settings, FileReport> {
         let bytes = std::fs::read(path)
             .map_err(|e| FileReport::failed_as(ErrorKind::Variables, &name, io_message(&e)))?;
         VariablesFile::read(&name, bytes, what).map_err(|e| {
-            let source = SourceFile::new(name.as_str(), e.text, e.bom_len);
-            mask_around_error(&source, e.span);
-            FileReport {
-                source: std::sync::Arc::new(source),
-                diagnostics: Vec::new(),
-                error: Some(FileError {
-                    kind: ErrorKind::Variables,
-                    message: e.message,
-                    span: e.span,
-                }),
-            }
+            let source = std::sync::Arc::new(SourceFile::new(name.as_str(), e.text, e.bom_len));
+            unparsed_report(source, ErrorKind::Variables, e.message, e.span)
         })
     };
     Ok(Settings {
