@@ -90,24 +90,7 @@ impl Entry {
     }
 }
 
-/// A byte range `[start, end)` in the source text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
-    pub fn is_empty(&self) -> bool {
-        self.start == self.end
-    }
-}
+pub use crate::source::Span;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {

@@ -4,6 +4,7 @@
 //! Data flows one way: [`discover`] → [`load`] (decode, [`json`] parse with spans, classify)
 //! → [`postman`] model → [`variables`] → [`rules`] → [`diagnostic`]s → [`report`].
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -2,11 +2,10 @@
 //! files. The environment file is kept parsed, so that a fix can edit a wrong value where it
 //! is defined.
 
-use crate::fix::Target;
 use crate::json::Document;
-use crate::json::Span;
 use crate::load;
 use crate::postman::environment;
+use crate::source::{FileId, Span};
 use crate::text::Text;
 use crate::variables::VarLayer;
 
@@ -20,7 +19,7 @@ pub struct VariablesFile {
     /// The text as it was read, before any fix.
     pub original: Text,
     what: &'static str,
-    target: Option<Target>,
+    target: Option<FileId>,
 }
 
 /// Why an environment or globals file could not be used, with the text to show around the
@@ -52,7 +51,7 @@ impl VariablesFile {
             text: e.shown,
             bom_len: 0,
         })?;
-        let target = (what == "environment").then_some(Target::Environment);
+        let target = (what == "environment").then_some(FileId::ENVIRONMENT);
         let file = Self::from_text(name, decoded.text.clone(), decoded.bom_len, what, target)?;
         Ok(VariablesFile {
             original: decoded.text,
@@ -65,7 +64,7 @@ impl VariablesFile {
         text: Text,
         bom_len: usize,
         what: &'static str,
-        target: Option<Target>,
+        target: Option<FileId>,
     ) -> Result<VariablesFile, VariablesError> {
         let doc = load::parse(&text).map_err(|e| VariablesError {
             message: format!("invalid JSON: {}", e.message),

@@ -8,7 +8,37 @@ use std::sync::OnceLock;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::json::Span;
+/// A byte range `[start, end)` in a file's text (without its byte-order mark).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// Which of the files a check reads a span, finding or edit belongs to. A Postman v2 export
+/// is one file; the `--environment` file is read beside it, and a fix may correct a value
+/// there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(u16);
+
+impl FileId {
+    /// The file being checked.
+    pub const LINTED: FileId = FileId(0);
+    /// The `--environment` file.
+    pub const ENVIRONMENT: FileId = FileId(1);
+}
 
 pub struct SourceFile {
     /// The name shown in diagnostics (the path as given, or `--stdin-filename`).

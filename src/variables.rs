@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::fix::Target;
 use crate::json::NodeId;
+use crate::source::FileId;
 
 /// Postman's own limit on substitution passes.
 const MAX_PASSES: usize = 19;
@@ -19,7 +19,7 @@ pub struct VarLayer {
     pub origin: String,
     values: HashMap<String, String>,
     /// The file a fix may edit to change a value, and each value's node there.
-    target: Option<Target>,
+    target: Option<FileId>,
     nodes: HashMap<String, NodeId>,
 }
 
@@ -34,7 +34,7 @@ impl VarLayer {
     }
 
     /// Values read from a file a fix may edit.
-    pub fn editable(mut self, target: Target) -> Self {
+    pub fn editable(mut self, target: FileId) -> Self {
         self.target = Some(target);
         self
     }
@@ -45,7 +45,7 @@ impl VarLayer {
     }
 
     /// The file and node holding `key`'s value, when a fix may edit it.
-    pub fn definition(&self, key: &str) -> Option<(Target, NodeId)> {
+    pub fn definition(&self, key: &str) -> Option<(FileId, NodeId)> {
         Some((self.target?, *self.nodes.get(key)?))
     }
 

@@ -75,6 +75,29 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Creates `path` holding `bytes`, atomically; fails, writing nothing, when it exists.
+pub fn create_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| {
+        format!(
+            "could not create {}: {e}; nothing was written",
+            path.display()
+        )
+    };
+    if path.symlink_metadata().is_ok() {
+        return Err(format!(
+            "{} already exists; nothing was written",
+            path.display()
+        ));
+    }
+    let tmp = synced_temp_file(dir, bytes).map_err(fail)?;
+    tmp.persist_noclobber(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
 /// `bytes` on disk in a new file in `dir`, which is deleted again if it is not persisted.
 fn synced_temp_file(dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let mut tmp = tempfile::Builder::new()
@@ -112,6 +135,31 @@ mod tests {
     use super::*;
     #[cfg(unix)]
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn creates_a_file_only_where_none_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.json");
+        create_file(&path, b"{}").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"{}");
+        let err = create_file(&path, b"[]").unwrap_err();
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), b"{}");
+        // A dangling symbolic link is a file too: not written through.
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.json");
+            std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
+            assert!(create_file(&link, b"{}").is_err());
+            assert!(!dir.path().join("nowhere").exists());
+        }
+        // No temporary file is left behind.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), if cfg!(unix) { 2 } else { 1 }, "{names:?}");
+    }
 
     #[test]
     fn replaces_content_and_keeps_permissions() {

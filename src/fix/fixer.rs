@@ -2,12 +2,14 @@
 //! result still parses, re-lint, and repeat until nothing more applies.
 
 use crate::text::Text;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use super::{apply, select, Applicability, Edit, Fix, Target};
 use crate::json::Document;
 use crate::lint::{lint_text, Outcome, RuleOptions};
 use crate::settings::{Settings, VariablesFile};
+use crate::source::FileId;
 
 /// Enough for fixes that wait on each other (a variable declared by one fix, a request
 /// another inserts at the same place); more passes would mean fixes that never converge.
@@ -25,6 +27,15 @@ pub struct Fixed {
     /// The edits to the linted file, pass by pass (each pass's edits apply to the text the
     /// previous pass produced).
     pub passes: Vec<Vec<Edit>>,
+    /// Files the fixes create, by path relative to the linted file's folder.
+    pub created: BTreeMap<Arc<str>, String>,
+}
+
+/// What one set of fixes makes of the files.
+struct Applied {
+    text: Text,
+    environment: Option<VariablesFile>,
+    created: Vec<(Arc<str>, String)>,
 }
 
 /// Fixes `text` in memory. Fixes to the `--environment` file are applied to `settings` as
@@ -42,6 +53,7 @@ pub fn fix_text(
     let mut applied = 0;
     let mut applied_to_environment = 0;
     let mut passes = Vec::new();
+    let mut created = BTreeMap::new();
     // Fixes whose result would not parse are not tried again (keyed by rule and place).
     let mut rejected: HashSet<(&'static str, String)> = HashSet::new();
     for pass in 0..=MAX_PASSES {
@@ -69,13 +81,14 @@ pub fn fix_text(
                 applied,
                 applied_to_environment,
                 passes,
+                created,
             };
         }
         let chosen = select(candidates.iter().map(|(f, _)| *f));
-        let progress = try_apply(&text, settings, &chosen);
+        let progress = try_apply(&text, settings, &created, &chosen);
         if progress
             .as_ref()
-            .is_some_and(|(new_text, env)| **new_text == *text && env.is_none())
+            .is_some_and(|a| *a.text == *text && a.environment.is_none() && a.created.is_empty())
         {
             // Edits that change nothing would repeat forever: those fixes cannot work here.
             for (_, key) in &candidates {
@@ -83,20 +96,22 @@ pub fn fix_text(
             }
             continue;
         }
-        if let Some((new_text, env)) = progress {
-            text = new_text;
-            settings.environment = env.or(settings.environment.take());
+        if let Some(done) = progress {
+            text = done.text;
+            settings.environment = done.environment.or(settings.environment.take());
+            created.extend(done.created);
             applied += chosen.len();
             applied_to_environment += chosen.iter().filter(|f| touches_environment(f)).count();
             passes.push(linted_edits(&chosen));
             continue;
         }
-        // Together they broke the file: apply them one at a time, dropping the culprits.
+        // Together they broke a file: apply them one at a time, dropping the culprits.
         for fix in chosen {
-            match try_apply(&text, settings, &[fix]) {
-                Some((new_text, env)) => {
-                    text = new_text;
-                    settings.environment = env.or(settings.environment.take());
+            match try_apply(&text, settings, &created, &[fix]) {
+                Some(done) => {
+                    text = done.text;
+                    settings.environment = done.environment.or(settings.environment.take());
+                    created.extend(done.created);
                     applied += 1;
                     applied_to_environment += usize::from(touches_environment(fix));
                     passes.push(linted_edits(&[fix]));
@@ -113,42 +128,131 @@ pub fn fix_text(
 }
 
 fn touches_environment(fix: &Fix) -> bool {
-    fix.edits.iter().any(|e| e.target == Target::Environment)
+    const ENVIRONMENT: Target = Target::File(FileId::ENVIRONMENT);
+    fix.edits.iter().any(|e| e.target == ENVIRONMENT)
 }
 
 fn linted_edits(fixes: &[&Fix]) -> Vec<Edit> {
+    const LINTED: Target = Target::File(FileId::LINTED);
     let mut seen = HashSet::new();
     fixes
         .iter()
         .flat_map(|f| f.edits.iter())
-        .filter(|e| e.target == Target::Linted && seen.insert(*e))
+        .filter(|e| e.target == LINTED && seen.insert(*e))
         .cloned()
         .collect()
 }
 
-/// The text with `fixes` applied (and the environment file, when they touch it), or `None`
-/// when a result would not parse.
+/// The files with `fixes` applied, or `None` when a result would not parse (or a fix would
+/// create a file already created).
 fn try_apply(
     text: &str,
     settings: &Settings,
+    created: &BTreeMap<Arc<str>, String>,
     fixes: &[&Fix],
-) -> Option<(Text, Option<VariablesFile>)> {
-    let edits = |target: Target| -> Vec<&Edit> {
-        fixes
-            .iter()
-            .flat_map(|f| f.edits.iter())
-            .filter(|e| e.target == target)
-            .collect()
+) -> Option<Applied> {
+    let mut by_target: BTreeMap<&Target, Vec<&Edit>> = BTreeMap::new();
+    for e in fixes.iter().flat_map(|f| f.edits.iter()) {
+        by_target.entry(&e.target).or_default().push(e);
+    }
+    let mut done = Applied {
+        text: Text::from(text),
+        environment: None,
+        created: Vec::new(),
     };
-    // Shared with the parse, not copied for it (126 MB on the largest benchmark file).
-    let new_text = Text::from(apply(text, &edits(Target::Linted)));
-    Document::parse(new_text.clone()).ok()?;
-    let env_edits = edits(Target::Environment);
-    let env = if env_edits.is_empty() {
-        None
-    } else {
-        let file = settings.environment.as_ref()?;
-        Some(file.with_text(apply(file.text(), &env_edits)).ok()?)
-    };
-    Some((new_text, env))
+    for (target, edits) in by_target {
+        match target {
+            Target::File(FileId::LINTED) => {
+                // Shared with the parse, not copied for it (126 MB on the largest benchmark
+                // file).
+                done.text = Text::from(apply(text, &edits));
+                Document::parse(done.text.clone()).ok()?;
+            }
+            Target::File(FileId::ENVIRONMENT) => {
+                let file = settings.environment.as_ref()?;
+                done.environment = Some(file.with_text(apply(file.text(), &edits)).ok()?);
+            }
+            Target::File(_) => return None,
+            Target::New(path) => {
+                if created.contains_key(path) {
+                    return None;
+                }
+                let content = apply("", &edits);
+                parses_as_its_kind(path, &content).then_some(())?;
+                done.created.push((path.clone(), content));
+            }
+        }
+    }
+    Some(done)
+}
+
+/// Whether a file to create parses as what its name says it is. Only JSON files can be
+/// checked so far, so only JSON files are created.
+fn parses_as_its_kind(path: &str, content: &str) -> bool {
+    path.ends_with(".json") && Document::parse(Text::from(content)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Span;
+
+    fn environment() -> Settings {
+        let text = br#"{"name": "E", "values": [{"key": "u", "value": "x"}]}"#;
+        Settings {
+            environment: Some(VariablesFile::read("e.json", text.to_vec(), "environment").unwrap()),
+            globals: None,
+        }
+    }
+
+    #[test]
+    fn one_set_of_fixes_edits_every_file_it_names_and_creates_files() {
+        let settings = environment();
+        let env_value = settings
+            .environment
+            .as_ref()
+            .unwrap()
+            .text()
+            .find("\"x\"")
+            .unwrap();
+        let fix = Fix::safe(
+            "t",
+            vec![
+                Edit::replace(Span::new(1, 2), "2"),
+                Edit::replace(Span::new(env_value, env_value + 3), "\"y\"")
+                    .in_file(FileId::ENVIRONMENT),
+                Edit::create("token.json", "{\"a\": "),
+                Edit::create("token.json", "1}\n"),
+            ],
+        );
+        let done = try_apply("[1]", &settings, &BTreeMap::new(), &[&fix]).unwrap();
+        assert_eq!(&*done.text, "[2]");
+        assert!(done.environment.unwrap().text().contains("\"y\""));
+        assert_eq!(
+            done.created,
+            [("token.json".into(), "{\"a\": 1}\n".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_file_is_created_only_once_and_only_when_it_parses() {
+        let settings = Settings::default();
+        let create = |path: &str, text: &str| Fix::safe("t", vec![Edit::create(path, text)]);
+        let ok = create("a.json", "{}");
+        assert!(try_apply("[]", &settings, &BTreeMap::new(), &[&ok]).is_some());
+        let made = BTreeMap::from([(Arc::from("a.json"), "{}".to_owned())]);
+        assert!(try_apply("[]", &settings, &made, &[&ok]).is_none());
+        assert!(try_apply("[]", &settings, &BTreeMap::new(), &[&create("b.json", "{")]).is_none());
+        // No parser to check it with yet: not created.
+        assert!(try_apply(
+            "[]",
+            &settings,
+            &BTreeMap::new(),
+            &[&create("c.yaml", "a: 1")]
+        )
+        .is_none());
+        // An edit to the environment without an environment file cannot apply.
+        let env = Fix::safe("t", vec![Edit::insert(0, " ").in_file(FileId::ENVIRONMENT)]);
+        assert!(try_apply("[]", &settings, &BTreeMap::new(), &[&env]).is_none());
+    }
 }

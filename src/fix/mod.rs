@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use crate::json::Span;
+use std::sync::Arc;
+
+use crate::source::{FileId, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -22,12 +24,13 @@ pub enum Applicability {
 }
 
 /// Which file an edit applies to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
-    /// The file being linted.
-    Linted,
-    /// The `--environment` file, where a variable's wrong value is defined.
-    Environment,
+    /// A file the check read (the checked file, or the `--environment` file).
+    File(FileId),
+    /// A file the fix creates, named by its path relative to the checked file's folder; its
+    /// edits insert at 0. Writing it fails, and changes nothing, when the path exists.
+    New(Arc<str>),
 }
 
 /// Replace `span` of `target` with `content` (an insertion when the span is empty).
@@ -41,7 +44,7 @@ pub struct Edit {
 impl Edit {
     pub fn replace(span: Span, content: impl Into<String>) -> Edit {
         Edit {
-            target: Target::Linted,
+            target: Target::File(FileId::LINTED),
             span,
             content: content.into(),
         }
@@ -51,9 +54,28 @@ impl Edit {
         Edit::replace(Span::new(at, at), content)
     }
 
-    pub fn in_environment(mut self) -> Edit {
-        self.target = Target::Environment;
+    /// A new file at `path` (relative to the checked file's folder) holding `content`.
+    pub fn create(path: &str, content: impl Into<String>) -> Edit {
+        Edit {
+            target: Target::New(path.into()),
+            span: Span::new(0, 0),
+            content: content.into(),
+        }
+    }
+
+    /// The same edit in another file the check read.
+    pub fn in_file(mut self, file: FileId) -> Edit {
+        self.target = Target::File(file);
         self
+    }
+}
+
+/// The name of a file a fix creates at `path`, beside the checked file named `name` (as
+/// reports and diffs show it).
+pub fn beside(name: &str, path: &str) -> String {
+    match name.rfind(['/', '\\']) {
+        Some(i) => format!("{}/{path}", &name[..i]),
+        None => path.to_owned(),
     }
 }
 
@@ -109,8 +131,8 @@ pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
     // one fix's insertions share a place), so an edit can only clash with those starting
     // inside it and the last one starting before it: a lookup, not a scan of every edit
     // chosen so far (20k fixes made that quadratic).
-    let mut edits: BTreeMap<(bool, usize), Vec<&Edit>> = BTreeMap::new();
-    let key = |e: &Edit, at: usize| (e.target == Target::Environment, at);
+    let mut edits: BTreeMap<(&Target, usize), Vec<&Edit>> = BTreeMap::new();
+    let key = |e: &'a Edit, at: usize| (&e.target, at);
     for fix in fixes {
         let clash = fix.edits.iter().any(|e| {
             let before = edits.range(..key(e, e.span.start)).next_back();
@@ -223,7 +245,11 @@ mod tests {
     fn targets_do_not_conflict_with_each_other() {
         let a = fix(&[(2, 5, "a")]);
         let mut b = fix(&[(2, 5, "b")]);
-        b.edits[0].target = Target::Environment;
-        assert_eq!(select([&a, &b]).len(), 2);
+        b.edits[0].target = Target::File(FileId::ENVIRONMENT);
+        let c = Fix::safe("c", vec![Edit::create("new.yaml", "x")]);
+        let d = Fix::safe("d", vec![Edit::create("new.yaml", "y")]);
+        let e = Fix::safe("e", vec![Edit::create("other.yaml", "z")]);
+        // Two fixes creating one file clash like two insertions at one place.
+        assert_eq!(select([&a, &b, &c, &d, &e]), [&a, &b, &c, &e]);
     }
 }

@@ -513,7 +513,7 @@ fn read_vars(doc: &Document, node: NodeId, origin: impl FnOnce() -> String) -> V
                 if let Some(text) = doc.scalar_text(value) {
                     let layer = layer.get_or_insert_with(|| {
                         let origin = origin.take().map(|f| f()).unwrap_or_default();
-                        VarLayer::new(origin).editable(crate::fix::Target::Linted)
+                        VarLayer::new(origin).editable(crate::source::FileId::LINTED)
                     });
                     layer.insert(key.clone().into_owned(), text.into_owned());
                     layer.set_node(&key, value);
@@ -521,7 +521,7 @@ fn read_vars(doc: &Document, node: NodeId, origin: impl FnOnce() -> String) -> V
             }
         }
     }
-    layer.unwrap_or_else(|| VarLayer::new(String::new()).editable(crate::fix::Target::Linted))
+    layer.unwrap_or_else(|| VarLayer::new(String::new()).editable(crate::source::FileId::LINTED))
 }
 
 /// A `url` value (under the key node `key`): a string, or an object with `raw` or its parts.

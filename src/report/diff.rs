@@ -35,6 +35,29 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     }
 }
 
+/// A unified diff creating `path` with `text`, as git writes one (`--- /dev/null`).
+pub fn created(path: &str, text: &str, color: bool) -> String {
+    let text = masked(text);
+    let path = path.trim_start_matches("./").trim_start_matches('/');
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = format!(
+        "--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{} @@\n",
+        lines.len()
+    );
+    for line in lines {
+        out.push('+');
+        out.push_str(line);
+        if !line.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    }
+    if color {
+        colorize(&out)
+    } else {
+        out
+    }
+}
+
 fn colorize(diff: &str) -> String {
     diff.split_inclusive('\n')
         .map(|line| {
@@ -91,6 +114,34 @@ mod tests {
             let expected = usize::from(!old.ends_with('\n')) + usize::from(!new.ends_with('\n'));
             // A context line shared by both sides is marked once.
             assert!(marks >= 1 && marks <= expected, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_created_file_diffs_from_dev_null_and_git_applies_it() {
+        let text = "{\n\t\"password\": \"hunter2\",\n\t\"a\": 1\n}";
+        let d = created("./x/new.json", text, false);
+        assert!(
+            d.starts_with("--- /dev/null\n+++ b/x/new.json\n@@ -0,0 +1,4 @@\n+{\n"),
+            "{d}"
+        );
+        assert!(d.ends_with("+}\n\\ No newline at end of file\n"), "{d}");
+        assert!(!d.contains("hunter2"), "{d}");
+        // The real `git apply` makes the file from it (masked, as the diff shows it).
+        let dir = tempfile::tempdir().unwrap();
+        let patch = dir.path().join("p.diff");
+        std::fs::write(&patch, &d).unwrap();
+        let status = std::process::Command::new("git")
+            .args(["apply", "--unsafe-paths", "p.diff"])
+            .current_dir(dir.path())
+            .status();
+        match status {
+            Ok(s) => {
+                assert!(s.success());
+                let made = std::fs::read_to_string(dir.path().join("x/new.json")).unwrap();
+                assert_eq!(made, crate::secrets::masked(text));
+            }
+            Err(e) => assert!(std::env::var_os("CI").is_none(), "git is missing: {e}"),
         }
     }
 }

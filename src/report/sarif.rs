@@ -10,7 +10,7 @@ use crate::diagnostic::Severity;
 use crate::fix::Target;
 use crate::rules::RULES;
 use crate::secrets::masked_fragment;
-use crate::source::SourceFile;
+use crate::source::{FileId, SourceFile};
 
 #[derive(Default)]
 pub struct SarifReport {
@@ -60,15 +60,21 @@ impl SarifReport {
                     .iter()
                     .any(|e| masked_fragment(&e.content) != e.content);
                 if !shows_secret {
-                    let changes: Vec<Value> = [Target::Linted, Target::Environment]
+                    let mut targets: Vec<&Target> = fix.edits.iter().map(|e| &e.target).collect();
+                    targets.sort();
+                    targets.dedup();
+                    let changes: Vec<Value> = targets
                         .into_iter()
                         .filter_map(|target| {
+                            let shift = match target {
+                                Target::File(FileId::LINTED) => source.bom_len(),
+                                _ => 0,
+                            };
                             let replacements: Vec<Value> = fix
                                 .edits
                                 .iter()
-                                .filter(|e| e.target == target)
+                                .filter(|e| e.target == *target)
                                 .map(|e| {
-                                    let shift = if target == Target::Linted { source.bom_len() } else { 0 };
                                     json!({
                                         "deletedRegion": {
                                             "byteOffset": e.span.start + shift,
@@ -79,12 +85,12 @@ impl SarifReport {
                                 })
                                 .collect();
                             let file = match target {
-                                Target::Linted => uri.clone(),
-                                Target::Environment => environment.map(self::uri)?,
+                                Target::File(FileId::LINTED) => uri.clone(),
+                                Target::File(FileId::ENVIRONMENT) => environment.map(self::uri)?,
+                                Target::File(_) => return None,
+                                Target::New(path) => self::uri(&crate::fix::beside(source.name(), path)),
                             };
-                            (!replacements.is_empty()).then(|| {
-                                json!({"artifactLocation": {"uri": file}, "replacements": replacements})
-                            })
+                            Some(json!({"artifactLocation": {"uri": file}, "replacements": replacements}))
                         })
                         .collect();
                     result["fixes"] = json!([{

@@ -1,11 +1,12 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
-use crate::fix::{Edit, Fix, Target};
+use crate::fix::{Edit, Fix};
 use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
 use crate::postman::Url;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::{display_url, UrlParts};
+use crate::source::FileId;
 use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -190,11 +191,12 @@ fn fix_variable(cx: &Context, owner: Owner, written: &str) -> Option<Fix> {
     let token_url = cx.endpoints.token_url();
     let value = cx.editor.string_literal(&token_url);
     let edit = match target {
-        Target::Linted => Edit::replace(cx.span(node), value),
-        Target::Environment => {
+        FileId::LINTED => Edit::replace(cx.span(node), value),
+        FileId::ENVIRONMENT => {
             let env = cx.settings.environment.as_ref()?;
-            Edit::replace(env.doc.span(node), value).in_environment()
+            Edit::replace(env.doc.span(node), value).in_file(FileId::ENVIRONMENT)
         }
+        _ => return None,
     };
     let message = format!("Set `{{{{{name}}}}}` in {} to `{token_url}`", layer.origin);
     // A value built from other variables loses them; a URL on another ScopeStack host

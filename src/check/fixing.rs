@@ -1,0 +1,299 @@
+//! `--fix`, `--diff` and `--show-files`: one file after another, as a fix may change the
+//! environment file the next one reads. A fix run's changes — the checked file, files the
+//! fixes create, the `--environment` file — are each a [`Change`]: diffed, then written
+//! atomically, never over a file that changed since it was read.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::input::{load_input, Loaded, LoadedFile};
+use super::output::Output;
+use super::plan::{FilePlan, Planner};
+use super::{write_failed, Mode, Options};
+use crate::commands::Status;
+use crate::discover::Input;
+use crate::fix::fixer::{fix_text, Fixed};
+use crate::lint::{lint_bytes, ErrorKind, FileError, FileReport, Outcome, RuleOptions};
+use crate::load::{self, FileKind};
+use crate::report::diff;
+use crate::settings::{Settings, VariablesFile};
+use crate::write::{create_file, replace_file, Stamp};
+
+pub(crate) fn fix_inputs(
+    inputs: &[Input],
+    options: &Options,
+    planner: &Planner,
+    mut settings: Settings,
+    mut output: Output,
+) -> io::Result<Status> {
+    let fixing = matches!(options.mode, Mode::Fix { .. });
+    // Fixes that changed the `--environment` file (undone if writing it fails).
+    let mut environment_fixes = 0;
+    for input in inputs {
+        // The reader has gone: a check or a diff stops there and exits with the status of
+        // what was found so far; `--fix` goes on fixing files, reporting nothing more.
+        if output.closed && !fixing {
+            break;
+        }
+        let file = match load_input(input, options) {
+            Loaded::Bytes(file) => file,
+            Loaded::Report(report) => {
+                output.add(report)?;
+                continue;
+            }
+            Loaded::Skip => continue,
+        };
+        let plan = match planner.plan(&file) {
+            FilePlan::Ready(plan) => plan,
+            FilePlan::Report(report) => {
+                if let Some(report) = report {
+                    output.add(report)?;
+                }
+                continue;
+            }
+        };
+        if options.mode == Mode::ShowFiles {
+            show_file(&file, &mut output)?;
+        } else {
+            let run = FixRun {
+                options,
+                rules: plan.rule_options(),
+            };
+            environment_fixes += run.fix_file(file, &mut settings, &mut output)?;
+        }
+    }
+    if let Some(env) = settings.environment.as_ref().filter(|e| e.changed()) {
+        if let Err(message) = environment_change(env).commit(options.mode, &mut output)? {
+            // Those fixes did not happen after all.
+            output.uncount_fixes(environment_fixes);
+            output.add(write_failed(&env.name, message))?;
+        }
+    }
+    output.finish()
+}
+
+/// `--show-files`: the file is listed when scopelint would lint it.
+fn show_file(file: &LoadedFile, output: &mut Output) -> io::Result<()> {
+    let doc = load::decode(file.bytes.clone())
+        .ok()
+        .and_then(|d| load::parse(&d.text).ok());
+    let base = file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name);
+    // A file that does not decode or parse would be linted, and reported.
+    let listed = doc.is_none_or(|doc| {
+        !matches!(
+            load::classify(&doc, base, file.explicit),
+            FileKind::Other(_)
+        )
+    });
+    if listed {
+        output.write(&format!("{}\n", file.name))?;
+    }
+    Ok(())
+}
+
+struct FixRun<'a> {
+    options: &'a Options,
+    rules: RuleOptions<'a>,
+}
+
+impl FixRun<'_> {
+    fn lint(&self, file: &LoadedFile, settings: &Settings) -> Outcome {
+        lint_bytes(
+            &file.name,
+            file.bytes.clone(),
+            file.explicit,
+            settings,
+            self.rules,
+        )
+    }
+
+    /// Fixes one file in memory, then prints its diffs and/or writes its changes, and
+    /// reports what remains. Returns how many of its fixes changed the environment file.
+    fn fix_file(
+        &self,
+        file: LoadedFile,
+        settings: &mut Settings,
+        output: &mut Output,
+    ) -> io::Result<usize> {
+        // `--fix -` writes the text to stdout whatever happens, so `--fix - <in >out` never
+        // loses it.
+        let echo = matches!(self.options.mode, Mode::Fix { .. }) && file.path.is_none();
+        let decoded = match load::decode(file.bytes.clone()) {
+            Ok(d) => d,
+            // Not text: the plain lint reports it.
+            Err(_) => {
+                if echo {
+                    write_raw_stdout(&file.bytes)?;
+                }
+                match self.lint(&file, settings) {
+                    Outcome::Report(report) => output.add(report)?,
+                    Outcome::Skipped(reason) => output.note_skipped(&file, &reason),
+                }
+                return Ok(0);
+            }
+        };
+        let original = decoded.text.clone();
+        let fixed = fix_text(
+            &file.name,
+            decoded.text,
+            decoded.bom_len,
+            file.explicit,
+            settings,
+            self.rules,
+            self.options.unsafe_fixes,
+        );
+        let Fixed {
+            outcome,
+            text,
+            applied,
+            applied_to_environment,
+            created,
+            ..
+        } = fixed;
+        let report = match outcome {
+            Outcome::Report(report) => report,
+            Outcome::Skipped(reason) => {
+                if echo {
+                    write_raw_stdout(&file.bytes)?;
+                }
+                output.note_skipped(&file, &reason);
+                return Ok(0);
+            }
+        };
+        let folder = file.path.as_deref().and_then(Path::parent);
+        let mut changes: Vec<Change> = created
+            .iter()
+            .map(|(path, content)| Change {
+                name: crate::fix::beside(&file.name, path),
+                path: Some(folder.unwrap_or(Path::new(".")).join(&**path)),
+                before: None,
+                after: content.as_bytes().to_vec(),
+                after_text: content,
+                stamp: None,
+            })
+            .collect();
+        // Files a fix creates come first: if one cannot be made, the file that would refer
+        // to it is left as it was.
+        if *text != *original {
+            let mut bytes = file.bytes[..decoded.bom_len].to_vec();
+            bytes.extend_from_slice(text.as_bytes());
+            changes.push(Change {
+                name: file.name.clone(),
+                path: file.path.clone(),
+                before: Some(&original),
+                after: bytes,
+                after_text: &text,
+                stamp: file.stamp,
+            });
+        } else if echo {
+            write_raw_stdout(&file.bytes)?;
+        }
+        let mut written = Vec::new();
+        for change in &changes {
+            match change.commit(self.options.mode, output)? {
+                Ok(()) => written.push(change),
+                Err(message) => {
+                    // Nothing changed: undo what was written, and report what the file still
+                    // has, and why.
+                    for done in written.iter().filter(|c| c.before.is_none()) {
+                        if let Some(path) = &done.path {
+                            let _ = std::fs::remove_file(path);
+                        }
+                    }
+                    let mut report = match self.lint(&file, settings) {
+                        Outcome::Report(r) => r,
+                        Outcome::Skipped(_) => FileReport::failed(&file.name, String::new()),
+                    };
+                    report.error = Some(FileError {
+                        kind: ErrorKind::Write,
+                        message,
+                        span: None,
+                    });
+                    output.add(report)?;
+                    return Ok(0);
+                }
+            }
+        }
+        output.count_fixes(applied);
+        output.add(report)?;
+        Ok(applied_to_environment)
+    }
+}
+
+/// The `--environment` file's change, once every collection has been fixed.
+fn environment_change(env: &VariablesFile) -> Change<'_> {
+    let mut bytes = if env.bom_len > 0 {
+        "\u{feff}".as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
+    bytes.extend_from_slice(env.text().as_bytes());
+    let path = PathBuf::from(&env.name);
+    // The environment was read before any collection; it must still be as read.
+    let unchanged = std::fs::read(&path)
+        .ok()
+        .and_then(|b| load::decode(b).ok())
+        .is_some_and(|d| *d.text == *env.original);
+    Change {
+        name: env.name.clone(),
+        stamp: if unchanged {
+            Stamp::of(&path).ok()
+        } else {
+            None
+        },
+        path: Some(path),
+        before: Some(&env.original),
+        after: bytes,
+        after_text: env.text(),
+    }
+}
+
+/// One file a fix run changes or creates.
+struct Change<'a> {
+    /// As shown in diffs and reports.
+    name: String,
+    /// `None`: standard input, whose fixed text goes to standard output.
+    path: Option<PathBuf>,
+    /// The text before (`None`: the file is created).
+    before: Option<&'a str>,
+    /// The bytes to write (with the original's byte-order mark), and their text.
+    after: Vec<u8>,
+    after_text: &'a str,
+    /// What the file looked like when read (`None` for an existing file: it changed since).
+    stamp: Option<Stamp>,
+}
+
+impl Change<'_> {
+    /// Prints the diff (`--diff`) and writes the change (`--fix`). `Err` says why the file
+    /// could not be written; nothing was.
+    fn commit(&self, mode: Mode, output: &mut Output) -> io::Result<Result<(), String>> {
+        if matches!(mode, Mode::Diff | Mode::Fix { diff: true }) {
+            let text = match self.before {
+                Some(before) => diff::unified(&self.name, before, self.after_text, output.color),
+                None => diff::created(&self.name, self.after_text, output.color),
+            };
+            output.diff(&text)?;
+        }
+        if !matches!(mode, Mode::Fix { .. }) {
+            return Ok(Ok(()));
+        }
+        Ok(match (&self.path, self.before, self.stamp) {
+            (None, _, _) => {
+                write_raw_stdout(&self.after)?;
+                Ok(())
+            }
+            (Some(path), None, _) => create_file(path, &self.after),
+            (Some(path), Some(_), Some(stamp)) => replace_file(path, &self.after, stamp),
+            (Some(_), Some(_), None) => {
+                Err("the file changed while it was being fixed; nothing was written".to_owned())
+            }
+        })
+    }
+}
+
+/// Bytes to stdout as they are (a fixed file need not be valid UTF-8 to be echoed).
+fn write_raw_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
