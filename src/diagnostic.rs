@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::fix::Fix;
 use crate::json::{NodeId, Span};
-use crate::source::SourceFile;
+use crate::source::{FileId, SourceFile};
 use crate::text::Text;
 use std::sync::Arc;
 
@@ -54,6 +54,8 @@ pub struct Diagnostic {
     pub item: Option<String>,
     /// RFC 6901 pointer of the node the finding is about.
     pub pointer: Pointer,
+    /// The file the finding is in.
+    pub file: FileId,
     /// Bytes of the key or value at fault, relative to the text without a BOM.
     pub span: Span,
     pub fix: Option<Fix>,

@@ -1,6 +1,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::json::{Document, NodeId};
 use crate::rules::har_context::HarContext;
@@ -136,6 +137,7 @@ fn check_objects<'d>(
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
+            file: FileId::LINTED,
             message: format!(
                 "duplicate key `{key}`: Postman ignores this value and uses the one on line \
                  {winner_line}"

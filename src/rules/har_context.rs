@@ -1,6 +1,7 @@
 //! What rules see of a HAR capture: each entry with its resolved facts, and diagnostics that
 //! label the entry's request (its URL) or its response status and name the entry.
 
+use crate::source::FileId;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Pointer};
 use crate::har::{Entry, Har};
@@ -112,6 +113,7 @@ impl<'a> HarContext<'a> {
         Diagnostic {
             rule,
             severity: rule.severity,
+            file: FileId::LINTED,
             message,
             help,
             label: label.to_owned(),

@@ -1,3 +1,4 @@
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::json::{Document, Kind, NodeId};
 use crate::postman::environment;
@@ -167,6 +168,7 @@ fn diagnostic(
     Diagnostic {
         rule: &RULE,
         severity: RULE.severity,
+        file: FileId::LINTED,
         message: format!(
             "{what} in {whose} holds a hard-coded secret ({length} characters, not shown)"
         ),

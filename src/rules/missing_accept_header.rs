@@ -1,3 +1,4 @@
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 
 use crate::postman::Owner;
@@ -122,6 +123,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
+            file: FileId::LINTED,
             message,
             help,
             label,

@@ -1,5 +1,6 @@
 use serde_json::json;
 
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
@@ -75,6 +76,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
+            file: FileId::LINTED,
             message: format!(
                 "request `{}` calls `{shown}` without an account slug before `/v1/`",
                 cx.coll.label(req)

@@ -1,3 +1,4 @@
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::rules::header_fix::{self, HeaderSpec};
 use crate::rules::{Checks, Context, RuleInfo};
@@ -75,6 +76,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
+            file: FileId::LINTED,
             message: format!("request `{}` sends no token: {why}", cx.coll.label(req)),
             help: "Send `Authorization: Bearer {{access_token}}`: give the collection bearer auth \
                    with the token variable, and let requests inherit it."

@@ -1,3 +1,4 @@
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
@@ -108,6 +109,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
+            file: FileId::LINTED,
             message,
             help: format!("Send `Content-Type: {JSON_API}` with JSON:API bodies; the API answers 415 otherwise."),
             label: format!("no Content-Type: {JSON_API}"),

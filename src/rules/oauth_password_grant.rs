@@ -1,5 +1,6 @@
 use serde_json::{json, Value};
 
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
@@ -82,6 +83,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
+            file: FileId::LINTED,
             message: format!(
                 "{whose} uses Postman's OAuth 2.0 helper with the Password Credentials grant; \
                  ScopeStack answers it with `invalid_grant`"

@@ -1,3 +1,4 @@
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::Fix;
 use crate::postman::Owner;
@@ -81,6 +82,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
+            file: FileId::LINTED,
             message: format!(
                 "token request `{}` sends `redirect_uri` with a password grant; ScopeStack \
                  answers `invalid_grant`",

@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
@@ -138,6 +139,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic {
                 rule: &RULE,
                 severity: RULE.severity,
+                file: FileId::LINTED,
                 message: format!(
                     "{} stores the whole token response in `{name}`; only its `access_token` is the token",
                     script_owner(cx, script.owner, &script.listen)
@@ -233,6 +235,7 @@ fn json_token_diagnostic(cx: &Context, owner: Owner, what: String, node: NodeId)
     Diagnostic {
         rule: &RULE,
         severity: RULE.severity,
+        file: FileId::LINTED,
         message: format!("{what} is a whole JSON token response, not a token"),
         help: "Send only the `access_token` value. If a script fills this variable, store \
                `pm.response.json().access_token` instead of the whole response."

@@ -1,3 +1,4 @@
+use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::{Kind, NodeId};
@@ -6,7 +7,6 @@ use crate::postman::Url;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::{display_url, UrlParts};
-use crate::source::FileId;
 use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -294,6 +294,7 @@ fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
     Diagnostic {
         rule: &RULE,
         severity: RULE.severity,
+        file: FileId::LINTED,
         message: String::new(),
         help: format!(
             "{fix_where}. ScopeStack issues tokens only at `{token_url}`; the API host \
