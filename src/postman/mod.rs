@@ -10,12 +10,61 @@ use std::borrow::Cow;
 use crate::json::{Document, Kind, NodeId, Span};
 use crate::variables::VarLayer;
 
+use typed_index_collections::TiVec;
+
+/// Typed positions in a collection's lists, so that a request's position can never be taken
+/// for a scope's.
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident),*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u32);
+
+        impl From<usize> for $name {
+            fn from(i: usize) -> Self {
+                // Lists are bounded by the document's node count, itself under `u32::MAX`.
+                $name(i as u32)
+            }
+        }
+
+        impl From<$name> for usize {
+            fn from(id: $name) -> usize {
+                id.0 as usize
+            }
+        }
+    )*};
+}
+
+ids!(
+    /// A scope: the collection or a folder.
+    ScopeId,
+    /// A request.
+    RequestId,
+    /// An auth object (of the collection, a folder or a request).
+    AuthId,
+    /// A script (an `event`'s `exec`).
+    ScriptId
+);
+
+impl ScopeId {
+    /// The collection itself.
+    pub const COLLECTION: ScopeId = ScopeId(0);
+}
+
+/// A place in a scope's `item` list: where a request is, or where a fix inserts one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub scope: ScopeId,
+    /// The position in the scope's `item` array.
+    pub index: usize,
+}
+
 /// Who owns an auth object or a script.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
-    /// The collection (scope 0) or a folder.
-    Scope(usize),
-    Request(usize),
+    /// The collection ([`ScopeId::COLLECTION`]) or a folder.
+    Scope(ScopeId),
+    Request(RequestId),
 }
 
 // The model keeps node ids and borrows text from the document: JSON pointers, labels and
@@ -27,20 +76,20 @@ pub enum Owner {
 pub struct Scope {
     /// The collection or folder object.
     pub node: NodeId,
-    pub parent: Option<usize>,
+    pub parent: Option<ScopeId>,
     /// Folder path, e.g. `Admin / Users`; empty for the collection.
     pub path: String,
     /// `None`: inherit from the parent.
-    pub auth: Option<usize>,
+    pub auth: Option<AuthId>,
     pub vars: VarLayer,
-    pub scripts: Vec<usize>,
+    pub scripts: Vec<ScriptId>,
 }
 
 #[derive(Debug)]
 pub struct Request<'d> {
     /// The item object holding the request.
     pub item_node: NodeId,
-    pub scope: usize,
+    pub scope: ScopeId,
     /// The item's name (`item N` when it has none); [`Collection::label`] adds the folders.
     pub name: Cow<'d, str>,
     /// The `request` value (an object, or a URL string).
@@ -52,10 +101,10 @@ pub struct Request<'d> {
     pub headers: Headers<'d>,
     pub body: Option<Body<'d>>,
     /// `None`: inherit.
-    pub auth: Option<usize>,
+    pub auth: Option<AuthId>,
     /// Request variables, rare enough to be boxed: a `VarLayer` is 150 bytes.
     pub vars: Option<Box<VarLayer>>,
-    pub scripts: Vec<usize>,
+    pub scripts: Vec<ScriptId>,
 }
 
 #[derive(Debug)]
@@ -184,11 +233,11 @@ impl ScriptLine<'_> {
 pub struct Collection<'d> {
     pub doc: &'d Document,
     pub name: String,
-    /// Scope 0 is the collection.
-    pub scopes: Vec<Scope>,
-    pub requests: Vec<Request<'d>>,
-    pub auths: Vec<Auth<'d>>,
-    pub scripts: Vec<Script<'d>>,
+    /// [`ScopeId::COLLECTION`] is the collection.
+    pub scopes: TiVec<ScopeId, Scope>,
+    pub requests: TiVec<RequestId, Request<'d>>,
+    pub auths: TiVec<AuthId, Auth<'d>>,
+    pub scripts: TiVec<ScriptId, Script<'d>>,
 }
 
 /// A collection `root` (already unwrapped from `{"collection": ...}`).
@@ -205,10 +254,10 @@ pub fn read_collection(doc: &Document, root: NodeId) -> Collection<'_> {
         coll: Collection {
             doc,
             name,
-            scopes: Vec::new(),
-            requests: Vec::new(),
-            auths: Vec::new(),
-            scripts: Vec::new(),
+            scopes: TiVec::new(),
+            requests: TiVec::new(),
+            auths: TiVec::new(),
+            scripts: TiVec::new(),
         },
     };
     // Postman exports spend 1-3 KB of JSON per request: reserving for one per 600 bytes
@@ -225,9 +274,9 @@ struct Reader<'d> {
 }
 
 impl<'d> Reader<'d> {
-    fn scope(&mut self, node: NodeId, parent: Option<usize>, path: String) {
+    fn scope(&mut self, node: NodeId, parent: Option<ScopeId>, path: String) {
         let doc = self.doc;
-        let idx = self.coll.scopes.len();
+        let idx = self.coll.scopes.next_key();
         let vars = read_vars(doc, node, || {
             if parent.is_none() {
                 "the collection variables".to_owned()
@@ -280,11 +329,11 @@ impl<'d> Reader<'d> {
         item: NodeId,
         key_node: NodeId,
         node: NodeId,
-        scope: usize,
+        scope: ScopeId,
         name: Cow<'d, str>,
     ) {
         let doc = self.doc;
-        let idx = self.coll.requests.len();
+        let idx = self.coll.requests.next_key();
         let mut req = Request {
             item_node: item,
             scope,
@@ -340,7 +389,7 @@ impl<'d> Reader<'d> {
     }
 
     /// Reads `parent.auth`; `None` when it is missing, `null`, not an object, or `inherit`.
-    fn auth(&mut self, parent: NodeId, owner: Owner) -> Option<usize> {
+    fn auth(&mut self, parent: NodeId, owner: Owner) -> Option<AuthId> {
         let doc = self.doc;
         let node = doc.get(parent, "auth")?;
         if doc.kind(node) != Kind::Object {
@@ -376,18 +425,16 @@ impl<'d> Reader<'d> {
                 _ => {}
             }
         }
-        let idx = self.coll.auths.len();
-        self.coll.auths.push(Auth {
+        Some(self.coll.auths.push_and_get_key(Auth {
             owner,
             node,
             kind,
             kind_node,
             params,
-        });
-        Some(idx)
+        }))
     }
 
-    fn scripts(&mut self, parent: NodeId, owner: Owner) -> Vec<usize> {
+    fn scripts(&mut self, parent: NodeId, owner: Owner) -> Vec<ScriptId> {
         let doc = self.doc;
         let mut out = Vec::new();
         let Some(events) = doc.get(parent, "event") else {
@@ -416,7 +463,7 @@ impl<'d> Reader<'d> {
             if !matches!(doc.kind(exec), Kind::Array | Kind::String) {
                 continue;
             }
-            out.push(self.coll.scripts.len());
+            out.push(self.coll.scripts.next_key());
             self.coll.scripts.push(Script {
                 owner,
                 listen,
@@ -746,14 +793,14 @@ impl Body<'_> {
 impl Collection<'_> {
     /// The auth object (index into `auths`) in force for a request after inheritance:
     /// its own, else its nearest folder's, else the collection's; `noauth` included.
-    pub fn effective_auth(&self, request: &Request<'_>) -> Option<usize> {
+    pub fn effective_auth(&self, request: &Request<'_>) -> Option<AuthId> {
         request
             .auth
             .or_else(|| self.ancestors(request).find_map(|s| s.auth))
     }
 
     /// The auth object a request placed directly in `scope` would inherit.
-    pub fn scope_auth(&self, scope: usize) -> Option<usize> {
+    pub fn scope_auth(&self, scope: ScopeId) -> Option<AuthId> {
         let mut s = Some(scope);
         while let Some(i) = s {
             if let Some(a) = self.scopes[i].auth {
@@ -777,7 +824,7 @@ impl Collection<'_> {
     /// Words naming an owner in messages.
     pub fn describe(&self, owner: Owner) -> String {
         match owner {
-            Owner::Scope(0) => {
+            Owner::Scope(ScopeId::COLLECTION) => {
                 if self.name.is_empty() {
                     "the collection".to_owned()
                 } else {
@@ -792,7 +839,7 @@ impl Collection<'_> {
     /// The `item` field of a diagnostic: the folder path and name of what it is about.
     pub fn item_label(&self, owner: Owner) -> Option<String> {
         match owner {
-            Owner::Scope(0) => None,
+            Owner::Scope(ScopeId::COLLECTION) => None,
             Owner::Scope(s) => Some(self.scopes[s].path.clone()),
             Owner::Request(r) => Some(self.label(&self.requests[r])),
         }
@@ -815,7 +862,7 @@ mod tests {
     fn first_body_grant(text: &str) -> bool {
         let doc = collection(text);
         let coll = read_collection(&doc, doc.root());
-        coll.requests[0]
+        coll.requests[RequestId::from(0)]
             .body
             .as_ref()
             .is_some_and(|b| b.has_grant_type(&doc))
@@ -848,7 +895,7 @@ mod tests {
                 {"name": "B", "request": {"method": " get ", "url": "https://x/\u00e9"}}]}"#,
         );
         let coll = read_collection(&doc, doc.root());
-        let (a, b) = (&coll.requests[0], &coll.requests[1]);
+        let (a, b) = (&coll.requests[RequestId::from(0)], &coll.requests[RequestId::from(1)]);
         assert!(matches!(a.method, Cow::Borrowed("POST")));
         assert!(matches!(
             a.url.as_ref().unwrap().raw,
@@ -868,7 +915,7 @@ mod tests {
         );
         let coll = read_collection(&doc, doc.root());
         let texts = |i: usize| -> Vec<String> {
-            coll.scripts[i]
+            coll.scripts[ScriptId::from(i)]
                 .lines(&doc)
                 .iter()
                 .map(|l| l.text.to_string())
@@ -876,7 +923,7 @@ mod tests {
         };
         assert_eq!(texts(0), ["a();", "b(\"x\");", "c();"]);
         assert_eq!(texts(1), ["one", "two"]);
-        let lines = coll.scripts[0].lines(&doc);
+        let lines = coll.scripts[ScriptId::from(0)].lines(&doc);
         assert_eq!(
             &doc.text()[lines[0].span(&doc).start..lines[0].span(&doc).end],
             "a();"

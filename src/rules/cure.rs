@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::fix::Edit;
 use crate::json::{Kind, NodeId};
+use crate::postman::{RequestId, ScopeId, Slot};
 use crate::rules::Context;
 use crate::scopestack::JSON_API;
 
@@ -100,12 +101,12 @@ impl Context<'_> {
     /// with empty values; a disabled declaration is enabled); empty when all are defined.
     pub fn declare_variables(&self, names: &[&str]) -> Vec<Edit> {
         let doc = self.coll.doc;
-        let root = self.coll.scopes[0].node;
+        let root = self.coll.scopes[ScopeId::COLLECTION].node;
         let list = ["variable", "variables"]
             .iter()
             .find_map(|k| doc.get(root, k));
         let defined = |n: &str| {
-            self.coll.scopes[0].vars.get(n).is_some()
+            self.coll.scopes[ScopeId::COLLECTION].vars.get(n).is_some()
                 || self
                     .settings
                     .environment_layer()
@@ -143,17 +144,18 @@ impl Context<'_> {
         edits
     }
 
-    /// An edit inserting `item` into the `item` array of scope `scope` before position `index`.
-    pub fn insert_item(&self, scope: usize, index: usize, item: &Value) -> Edit {
+    /// An edit inserting `item` at `slot` (before the item there).
+    pub fn insert_item(&self, slot: Slot, item: &Value) -> Edit {
         let doc = self.coll.doc;
-        let node = self.coll.scopes[scope].node;
+        let node = self.coll.scopes[slot.scope].node;
         match doc
             .get(node, "item")
             .filter(|i| doc.kind(*i) == Kind::Array)
         {
-            Some(items) => self
-                .editor
-                .insert_elements(items, index, std::slice::from_ref(item)),
+            Some(items) => {
+                self.editor
+                    .insert_elements(items, slot.index, std::slice::from_ref(item))
+            }
             None => {
                 let last = doc.members(node).last().and_then(|(k, _)| doc.as_str(k));
                 self.editor.insert_member(
@@ -166,8 +168,8 @@ impl Context<'_> {
         }
     }
 
-    /// The scope holding request `r` and the request's position in that scope's `item` array.
-    pub fn item_position(&self, r: usize) -> (usize, usize) {
+    /// Where request `r` is.
+    pub fn slot_of(&self, r: RequestId) -> Slot {
         let doc = self.coll.doc;
         let req = &self.coll.requests[r];
         let scope = req.scope;
@@ -175,7 +177,7 @@ impl Context<'_> {
             .get(self.coll.scopes[scope].node, "item")
             .and_then(|items| doc.elements(items).position(|i| i == req.item_node))
             .unwrap_or(0);
-        (scope, index)
+        Slot { scope, index }
     }
 
     /// Whether any script stores `variable` (`pm.environment.set("variable", ...)` and the

@@ -1,11 +1,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::json::{Document, NodeId};
 use crate::rules::har_context::HarContext;
 use crate::rules::{Checks, Context, RuleInfo};
+use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {

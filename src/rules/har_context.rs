@@ -1,12 +1,12 @@
 //! What rules see of a HAR capture: each entry with its resolved facts, and diagnostics that
 //! label the entry's request (its URL) or its response status and name the entry.
 
-use crate::source::FileId;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Pointer};
 use crate::har::{Entry, Har};
 use crate::json::NodeId;
 use crate::scopestack::{display_url, Endpoints, UrlParts};
+use crate::source::FileId;
 
 pub struct HarContext<'a> {
     pub har: &'a Har<'a>,

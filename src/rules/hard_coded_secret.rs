@@ -1,10 +1,10 @@
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::json::{Document, Kind, NodeId};
 use crate::postman::environment;
 use crate::postman::Owner;
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::secrets::{is_jwt, is_literal_secret, names_secret};
+use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {
@@ -70,7 +70,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (i, req) in coll.requests.iter().enumerate() {
+    for (i, req) in coll.requests.iter_enumerated() {
         let owner = Owner::Request(i);
         for h in &req.headers.list {
             let Some(value) = h.value_node else { continue };

@@ -6,8 +6,9 @@ use serde_json::json;
 use crate::fix::{Edit, Fix};
 use crate::js::Code;
 use crate::json::Kind;
-use crate::postman::{Header, Request};
+use crate::postman::{Header, Request, ScriptId};
 use crate::rules::Context;
+use typed_index_collections::{TiSlice, TiVec};
 
 /// A header a request must send.
 pub struct HeaderSpec {
@@ -139,7 +140,7 @@ pub fn fix_missing(cx: &Context, req: &Request, spec: &HeaderSpec) -> Option<Fix
 
 /// Whether a pre-request script of the request or of any scope above it adds the header
 /// (`adds` holds, per script of the collection, whether it does).
-pub fn script_adds(cx: &Context, req: &Request, adds: &[bool]) -> bool {
+pub fn script_adds(cx: &Context, req: &Request, adds: &TiSlice<ScriptId, bool>) -> bool {
     req.scripts
         .iter()
         .chain(cx.coll.ancestors(req).flat_map(|s| s.scripts.iter()))
@@ -147,11 +148,10 @@ pub fn script_adds(cx: &Context, req: &Request, adds: &[bool]) -> bool {
 }
 
 /// Per script of the collection: whether it is a pre-request script that adds the header.
-pub fn scripts_adding(cx: &Context, spec: &HeaderSpec) -> Vec<bool> {
+pub fn scripts_adding(cx: &Context, spec: &HeaderSpec) -> TiVec<ScriptId, bool> {
     cx.coll
         .scripts
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(i, s)| s.listen == "prerequest" && adds_header(&cx.code(i), spec))
         .collect()
 }

@@ -1,5 +1,5 @@
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
+use crate::source::FileId;
 
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};

@@ -1,14 +1,14 @@
 use serde_json::json;
 
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
-use crate::postman::{Owner, Url};
+use crate::postman::{Owner, RequestId, ScopeId, Slot, Url};
 use crate::rules::cure;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::display_url;
+use crate::source::FileId;
 use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -100,12 +100,7 @@ const SLUG: &str = "{{account_slug}}";
 
 /// `{{account_slug}}` before `/v1/` in the URL (`raw` and `path` alike), the collection
 /// variable declared when nothing defines it, and a request that fills it when none does.
-fn fix(
-    cx: &Context,
-    r: usize,
-    url: &Url,
-    slug_at: &std::cell::OnceCell<(usize, usize)>,
-) -> Option<Fix> {
+fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot>) -> Option<Fix> {
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     let mut edits = Vec::new();
@@ -168,29 +163,38 @@ fn fix(
     Some(Fix::safe(format!("Insert `{SLUG}` before `/v1/`"), edits))
 }
 
-/// `(scope, index)` where the slug request goes.
-fn slug_position(cx: &Context) -> (usize, usize) {
+/// Where the slug request goes.
+fn slug_position(cx: &Context) -> Slot {
     // While a password helper still waits for its fix (SS001), aim at the place its token
     // request will go: the two fixes conflict, so this one waits a pass and then lands after
     // the new token request.
     cx.token_request_position().unwrap_or_else(|| {
-        cx.requests
-            .iter()
-            .position(|f| f.token_request)
-            .map_or((0, 0), |t| {
-                let (scope, index) = cx.item_position(t);
-                (scope, index + 1)
-            })
+        cx.facts
+            .iter_enumerated()
+            .find(|(_, f)| f.token_request)
+            .map_or(
+                Slot {
+                    scope: ScopeId::COLLECTION,
+                    index: 0,
+                },
+                |(t, _)| {
+                    let slot = cx.slot_of(t);
+                    Slot {
+                        index: slot.index + 1,
+                        ..slot
+                    }
+                },
+            )
     })
 }
 
 /// Inserts `Get ScopeStack account slug` right after the first token request (so it runs with
 /// a fresh token), or first in the collection, authenticating like the request it serves.
-fn slug_request(cx: &Context, r: usize, (scope, index): (usize, usize)) -> Edit {
+fn slug_request(cx: &Context, r: RequestId, slot: Slot) -> Edit {
     let coll = cx.coll;
     let request = &coll.requests[r];
     let wanted = coll.effective_auth(request);
-    let inherited = coll.scope_auth(scope);
+    let inherited = coll.scope_auth(slot.scope);
     let auth = match wanted {
         Some(a) if Some(a) != inherited => Some(if coll.auths[a].kind == "oauth2" {
             // What SS001's fix turns the helper into; a copy of the helper would be flagged
@@ -209,7 +213,7 @@ fn slug_request(cx: &Context, r: usize, (scope, index): (usize, usize)) -> Edit 
         .filter(|h| h.enabled && h.name.eq_ignore_ascii_case("authorization"))
         .map(|h| json!({"key": h.name, "value": h.value, "type": "text"}))
         .collect();
-    cx.insert_item(scope, index, &cure::slug_request(cx, auth, headers))
+    cx.insert_item(slot, &cure::slug_request(cx, auth, headers))
 }
 
 /// Where `/v1` starts the path of a URL as written, outside `{{variables}}`.

@@ -1,7 +1,7 @@
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::rules::header_fix::{self, HeaderSpec};
 use crate::rules::{Checks, Context, RuleInfo};
+use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {

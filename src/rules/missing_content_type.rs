@@ -1,10 +1,10 @@
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec, HeaderState};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::JSON_API;
+use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {

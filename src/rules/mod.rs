@@ -26,10 +26,11 @@ use self::har_context::HarContext;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::fix::edit::Editor;
 use crate::json::{Document, NodeId, Span};
-use crate::postman::{Collection, Owner, Request};
+use crate::postman::{AuthId, Collection, Owner, Request, RequestId, ScriptId};
 use crate::scopestack::{Endpoints, UrlParts};
 use crate::settings::Settings;
 use crate::variables::{Resolver, VarLayer};
+use typed_index_collections::TiVec;
 
 /// A rule: what reports say of it (`Rule`, reached through `Deref`), and its checks.
 pub struct RuleInfo {
@@ -130,14 +131,15 @@ pub struct Context<'a> {
     pub editor: Editor<'a>,
     /// Where ScopeStack lives (configurable).
     pub endpoints: &'a Endpoints,
-    pub requests: Vec<RequestFacts>,
+    /// What each request is (its resolved URL, whether it asks for a token, ...).
+    pub facts: TiVec<RequestId, RequestFacts>,
     /// Any resolved URL in the collection is on a ScopeStack host.
     pub calls_scopestack: bool,
     /// Per auth object: the requests that use it, directly or by inheritance.
-    auth_users: Vec<Vec<usize>>,
+    auth_users: TiVec<AuthId, Vec<RequestId>>,
     /// Pre-request scripts' scanned code, made once and shared by the rules that look for
     /// headers they add.
-    codes: Vec<std::sync::OnceLock<Box<crate::js::Code>>>,
+    codes: TiVec<ScriptId, std::sync::OnceLock<Box<crate::js::Code>>>,
     /// Names of the variables scripts store, found on first use.
     set_by_scripts: std::sync::OnceLock<HashSet<String>>,
 }
@@ -206,23 +208,26 @@ impl<'a> Context<'a> {
             environment: settings.environment_layer(),
             globals: settings.globals_layer(),
             editor: Editor::new(coll.doc),
-            requests: Vec::with_capacity(coll.requests.len()),
+            facts: TiVec::new(),
             calls_scopestack: false,
-            auth_users: vec![Vec::new(); coll.auths.len()],
+            auth_users: vec![Vec::new(); coll.auths.len()].into(),
             codes: (0..coll.scripts.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
             set_by_scripts: std::sync::OnceLock::new(),
         };
-        for (i, req) in coll.requests.iter().enumerate() {
+        for (r, req) in coll.requests.iter_enumerated() {
             if let Some(a) = coll.effective_auth(req) {
-                cx.auth_users[a].push(i);
+                cx.auth_users[a].push(r);
             }
         }
         // Independent per request.
-        cx.requests = map_in_order(coll.doc, &coll.requests, |i, req| cx.facts(i, req));
-        cx.calls_scopestack = cx.requests.iter().any(|r| r.scopestack)
-            || (0..coll.auths.len()).any(|a| {
+        cx.facts = map_in_order(coll.doc, coll.requests.as_ref(), |i, req| {
+            cx.facts_of(RequestId::from(i), req)
+        })
+        .into();
+        cx.calls_scopestack = cx.facts.iter().any(|r| r.scopestack)
+            || coll.auths.keys().any(|a| {
                 cx.resolve_auth_param(a, &["accessTokenUrl", "authUrl"])
                     .iter()
                     .any(|(_, u)| cx.endpoints.is_scopestack(&UrlParts::parse(u)))
@@ -230,12 +235,12 @@ impl<'a> Context<'a> {
         cx
     }
 
-    fn facts(&self, i: usize, req: &Request<'_>) -> RequestFacts {
+    fn facts_of(&self, r: RequestId, req: &Request<'_>) -> RequestFacts {
         let endpoints = self.endpoints;
         let doc = self.coll.doc;
         match &req.url {
             Some(url) => {
-                let resolved = self.resolve(Owner::Request(i), &url.raw).into_owned();
+                let resolved = self.resolve(Owner::Request(r), &url.raw).into_owned();
                 let parts = UrlParts::parse(&resolved);
                 let token_request = req.body.as_ref().is_some_and(|b| b.has_grant_type(doc))
                     || parts.path.trim_end_matches('/').ends_with("/oauth/token");
@@ -262,7 +267,7 @@ impl<'a> Context<'a> {
     /// An auth parameter resolved everywhere it is used: with its owner's variables, and with
     /// those of each request that inherits it (folder variables may differ). Each distinct
     /// result once, the owner's first; empty when the parameter is missing.
-    pub fn resolve_auth_param(&self, auth: usize, names: &[&str]) -> Vec<(Owner, String)> {
+    pub fn resolve_auth_param(&self, auth: AuthId, names: &[&str]) -> Vec<(Owner, String)> {
         let a = &self.coll.auths[auth];
         let Some(written) = a.param(names).and_then(|p| self.text(p.value)) else {
             return Vec::new();
@@ -323,7 +328,7 @@ impl<'a> Context<'a> {
     }
 
     /// Script `index` of the collection, scanned (comments blanked, literals located).
-    pub fn code(&self, index: usize) -> Cow<'_, crate::js::Code> {
+    pub fn code(&self, index: ScriptId) -> Cow<'_, crate::js::Code> {
         let script = &self.coll.scripts[index];
         let build = || {
             let lines = script.lines(self.coll.doc);
@@ -339,14 +344,14 @@ impl<'a> Context<'a> {
     }
 
     /// Script `index` as written in the file (JSON, escapes and all).
-    pub fn script_source(&self, index: usize) -> &'a str {
+    pub fn script_source(&self, index: ScriptId) -> &'a str {
         self.coll.doc.raw(self.coll.scripts[index].exec)
     }
 
     /// Whether script `index` may mention any of the `names`: a search of its source in the
     /// file, before any scanning. Exact, as names hold nothing JSON must escape (a script
     /// with a `\u` escape anywhere is always scanned).
-    pub fn script_mentions(&self, index: usize, names: &Needles) -> bool {
+    pub fn script_mentions(&self, index: ScriptId, names: &Needles) -> bool {
         names.any_in(self.script_source(index))
     }
 
@@ -356,7 +361,7 @@ impl<'a> Context<'a> {
         self.set_by_scripts.get_or_init(|| {
             let setters = Needles::new(crate::postman::VARIABLE_SETTERS);
             let mut names = HashSet::new();
-            for i in 0..self.coll.scripts.len() {
+            for i in self.coll.scripts.keys() {
                 if !self.script_mentions(i, &setters) {
                     continue;
                 }
@@ -380,13 +385,14 @@ impl<'a> Context<'a> {
     }
 
     /// Requests with their facts.
-    pub fn request_facts(&self) -> impl Iterator<Item = (usize, &'a Request<'a>, &RequestFacts)> {
+    pub fn request_facts(
+        &self,
+    ) -> impl Iterator<Item = (RequestId, &'a Request<'a>, &RequestFacts)> {
         self.coll
             .requests
-            .iter()
-            .zip(&self.requests)
-            .enumerate()
-            .map(|(i, (r, f))| (i, r, f))
+            .iter_enumerated()
+            .zip(&self.facts)
+            .map(|((i, r), f)| (i, r, f))
     }
 
     /// Names of variables used as a bearer token or in an `Authorization` header anywhere
@@ -499,10 +505,11 @@ mod tests {
         let (settings, endpoints) = (Settings::default(), Endpoints::default());
         let cx = Context::new(&coll, &settings, &endpoints);
         let setters = Needles::new(crate::postman::VARIABLE_SETTERS);
-        assert!(cx.script_mentions(0, &setters));
+        let [a, b, c] = [0, 1, 2].map(ScriptId::from);
+        assert!(cx.script_mentions(a, &setters));
         // Escaped, the name is not in the source text as written: scanned anyway.
-        assert!(cx.script_mentions(1, &setters));
-        assert!(!cx.script_mentions(2, &setters));
+        assert!(cx.script_mentions(b, &setters));
+        assert!(!cx.script_mentions(c, &setters));
         let set: HashSet<&str> = cx
             .variables_set_by_scripts()
             .iter()

@@ -1,12 +1,12 @@
 use serde_json::{json, Value};
 
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::Kind;
 use crate::postman::Auth;
 use crate::rules::password_helpers::PasswordHelper;
 use crate::rules::{cure, Checks, Context, RuleInfo};
+use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {
@@ -142,8 +142,7 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
         })
         .collect();
     let item = cure::token_request(cx, &fields);
-    let (scope, index) = cx.token_request_position_for(auth);
-    edits.push(cx.insert_item(scope, index, &item));
+    edits.push(cx.insert_item(cx.token_request_position_for(auth), &item));
     edits.extend(cx.declare_variables(&["access_token", "refresh_token"]));
     let message = format!(
         "Replace the helper with bearer `{{{{access_token}}}}` and add a `{}` request",

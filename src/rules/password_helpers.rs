@@ -2,7 +2,7 @@
 //! which OAuth 2.0 helpers use the password grant against ScopeStack, and where the token
 //! request that replaces them goes.
 
-use crate::postman::{Auth, AuthParam, Owner};
+use crate::postman::{Auth, AuthParam, Owner, Slot};
 use crate::rules::Context;
 use crate::scopestack::UrlParts;
 use crate::variables::has_unresolved;
@@ -21,7 +21,7 @@ impl<'a> Context<'a> {
     pub fn password_helpers(&self) -> Vec<PasswordHelper<'a>> {
         let cx = self;
         let mut out = Vec::new();
-        for (index, auth) in cx.coll.auths.iter().enumerate() {
+        for (index, auth) in cx.coll.auths.iter_enumerated() {
             if auth.kind != "oauth2" {
                 continue;
             }
@@ -54,8 +54,7 @@ impl<'a> Context<'a> {
     }
 
     /// Where the fix of the first password helper inserts its token request:
-    /// `(scope, index)`.
-    pub fn token_request_position(&self) -> Option<(usize, usize)> {
+    pub fn token_request_position(&self) -> Option<Slot> {
         self.password_helpers()
             .first()
             .map(|f| self.token_request_position_for(f.auth))
@@ -63,10 +62,10 @@ impl<'a> Context<'a> {
 
     /// Where the token request that replaces helper `auth` goes: first in the collection or
     /// folder that holds it, or just before the request that holds it.
-    pub fn token_request_position_for(&self, auth: &Auth) -> (usize, usize) {
+    pub fn token_request_position_for(&self, auth: &Auth) -> Slot {
         match auth.owner {
-            Owner::Scope(s) => (s, 0),
-            Owner::Request(r) => self.item_position(r),
+            Owner::Scope(scope) => Slot { scope, index: 0 },
+            Owner::Request(r) => self.slot_of(r),
         }
     }
 }

@@ -1,9 +1,9 @@
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::Fix;
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, RuleInfo};
+use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {

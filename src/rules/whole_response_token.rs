@@ -1,14 +1,14 @@
 use std::collections::HashSet;
 
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
 use crate::json::NodeId;
-use crate::postman::Owner;
 use crate::postman::ScriptLine;
+use crate::postman::{Owner, ScriptId};
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, Needles, RuleInfo};
+use crate::source::FileId;
 use crate::tokens::{is_json_object, strip_bearer};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -94,7 +94,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .all(|n| !n.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20));
     let names: Vec<&str> = credential_vars.iter().map(String::as_str).collect();
     let credentials = Needles::new(&names);
-    let may_store_token = |index: usize| {
+    let may_store_token = |index: ScriptId| {
         let source = cx.script_source(index);
         !plain_names
             || source
@@ -104,7 +104,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             || credentials.any_in(source)
     };
     let setters = Needles::new(SETTERS);
-    for (index, script) in cx.coll.scripts.iter().enumerate() {
+    for (index, script) in cx.coll.scripts.iter_enumerated() {
         if !cx.script_mentions(index, &setters) || !may_store_token(index) {
             continue;
         }
@@ -207,7 +207,7 @@ fn json_object_tokens(cx: &Context, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    for (i, req) in cx.coll.requests.iter().enumerate() {
+    for (i, req) in cx.coll.requests.iter_enumerated() {
         let owner = Owner::Request(i);
         for h in &req.headers.list {
             if !h.enabled || !h.name.eq_ignore_ascii_case("authorization") {
@@ -298,7 +298,7 @@ fn parsed_variables(cx: &Context) -> HashSet<String> {
     let getters = crate::postman::VARIABLE_GETTERS;
     let mut names = HashSet::new();
     let json_parse = Needles::new(&["JSON.parse"]);
-    for index in 0..cx.coll.scripts.len() {
+    for index in cx.coll.scripts.keys() {
         if !cx.script_mentions(index, &json_parse) {
             continue;
         }

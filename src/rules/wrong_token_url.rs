@@ -1,4 +1,3 @@
-use crate::source::FileId;
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::{Edit, Fix};
 use crate::json::{Kind, NodeId};
@@ -7,6 +6,7 @@ use crate::postman::Url;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::{display_url, UrlParts};
+use crate::source::FileId;
 use crate::variables::Resolver;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -62,7 +62,7 @@ variable may be meant for other requests.
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (index, auth) in cx.coll.auths.iter().enumerate() {
+    for (index, auth) in cx.coll.auths.iter_enumerated() {
         if auth.kind != "oauth2" {
             continue;
         }
