@@ -1,38 +1,51 @@
 //! scopelint: lint (and explain) ScopeStack API authentication mistakes in Postman
-//! collections.
+//! collections, environments and HAR captures.
 //!
-//! Data flows one way: [`discover`] → [`load`] (decode, [`json`] parse with spans, classify)
-//! → [`postman`] model → [`variables`] → [`rules`] → [`diagnostic`]s → [`report`].
+//! The binary parses its command line ([`Cli`]) and calls [`run`]; the tests, benchmarks and
+//! fuzz targets use the small library API ([`Checker`], [`render`] and friends). Every other
+//! module is private to the crate.
+//!
+//! Data flows one way: `commands` (flags become options) → `check` (input, plan, fixing,
+//! output, exit) → `discover` → `load` (decode, `json` parse with spans, classify) →
+//! `postman` model → `variables` → `rules` → `diagnostic`s → `fix` → `report`.
 
-pub mod check;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod diagnostic;
-pub mod discover;
-pub mod fix;
-pub mod har;
-pub mod js;
-pub mod json;
-pub mod lint;
-pub mod load;
-pub mod postman;
-pub mod redact;
-pub mod report;
-pub mod rules;
-pub mod scopestack;
-pub mod secrets;
-pub mod settings;
-pub mod source;
-pub mod text;
-pub mod tokens;
-pub mod variables;
-pub mod write;
+mod api;
+mod check;
+mod cli;
+mod commands;
+mod config;
+mod diagnostic;
+mod discover;
+mod fix;
+mod har;
+mod js;
+mod json;
+mod lint;
+mod load;
+mod postman;
+mod redact;
+mod report;
+mod rules;
+mod scopestack;
+mod secrets;
+mod settings;
+mod source;
+mod text;
+mod tokens;
+mod variables;
+mod write;
+
+pub use api::{
+    apply_edits, mask_secrets, parse_json, profile, redact, render, rules, statistics,
+    Applicability, Checker, Diagnostic, Edit, ErrorKind, FileError, FileId, Fix, Fixed, Format,
+    Outcome, Report, Severity, Span, Target,
+};
+pub use cli::Cli;
+pub use commands::Status;
 
 use std::io;
 
-use cli::{Cli, Command};
-use commands::Status;
+use cli::Command;
 
 /// Runs a parsed command line.
 pub fn run(cli: &Cli) -> Status {

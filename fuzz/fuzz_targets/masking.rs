@@ -6,12 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopelint::config::{Config, Overrides};
-use scopelint::lint::{lint_bytes, Outcome, RuleOptions, Settings};
-use scopelint::report::full::FullRenderer;
-use scopelint::report::json::JsonReport;
-use scopelint::report::sarif::SarifReport;
-use scopelint::report::{concise, github};
+use scopelint::{render, Checker, Format, Outcome};
 
 /// Planted inside every value: a hit is a leak, not a coincidence.
 const MARKER: &str = "Qz7mK9canaryXw";
@@ -67,20 +62,11 @@ fn url_encoded(s: &str) -> String {
 }
 
 fn outputs(name: &str, bytes: Vec<u8>) -> String {
-    let settings = Settings::default();
-    let (config, overrides) = (Config::default(), Overrides::default());
-    let options = RuleOptions { config: &config, overrides: &overrides, path: None, snippets: true };
     let mut out = String::new();
-    if let Outcome::Report(report) = lint_bytes(name, bytes, true, &settings, options) {
-        FullRenderer::new(false, 100).render(&report, &mut out);
-        concise::render(&report, &mut out);
-        github::render(&report, &mut out);
-        let mut json = JsonReport::new();
-        json.add(&report);
-        out.push_str(&serde_json::to_string(&json).unwrap());
-        let mut sarif = SarifReport::default();
-        sarif.add(&report, None);
-        out.push_str(&sarif.finish().to_string());
+    if let Outcome::Report(report) = Checker::new().check(name, bytes) {
+        for format in [Format::Full, Format::Concise, Format::Github, Format::Json, Format::Sarif] {
+            out.push_str(&render(&report, format, false, 100));
+        }
     }
     out
 }
@@ -115,13 +101,11 @@ fuzz_target!(|data: &[u8]| {
     let at = text.find(&planted).unwrap_or(0) + usize::from(cut) * planted.len().max(1) / 255;
     let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
     shown.push_str(&outputs(name, text[..at].as_bytes().to_vec()));
-    shown.push_str(&scopelint::secrets::masked(&text));
-    shown.push_str(&scopelint::secrets::masked(&text[..at]));
+    shown.push_str(&scopelint::mask_secrets(&text));
+    shown.push_str(&scopelint::mask_secrets(&text[..at]));
     if name.ends_with(".har") {
-        if let Ok(doc) = scopelint::json::Document::parse(text.as_str().into()) {
-            if let Some(redacted) = scopelint::redact::Redactor::default().redact(&doc) {
-                shown.push_str(&redacted);
-            }
+        if let Some(redacted) = scopelint::redact(&text) {
+            shown.push_str(&redacted);
         }
     }
     for form in [secret.clone(), json_inner(&secret), url_encoded(&secret), MARKER.to_owned()] {

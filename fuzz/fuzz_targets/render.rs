@@ -4,12 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopelint::config::{Config, Overrides};
-use scopelint::lint::{lint_bytes, Outcome, RuleOptions, Settings};
-use scopelint::report::full::FullRenderer;
-use scopelint::report::json::JsonReport;
-use scopelint::report::sarif::SarifReport;
-use scopelint::report::{concise, github, Totals};
+use scopelint::{render, Checker, Format, Outcome};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&options, rest)) = data.split_first() else { return };
@@ -21,16 +16,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let name = ["f.postman_collection.json", "f.postman_environment.json", "f.har"]
         [usize::from(options >> 1) % 3];
-    let settings = Settings::default();
-    let (config, overrides) = (Config::default(), Overrides::default());
-    let rule_options =
-        RuleOptions { config: &config, overrides: &overrides, path: None, snippets: true };
-    let Outcome::Report(report) = lint_bytes(name, bytes, true, &settings, rule_options) else {
+    let Outcome::Report(report) = Checker::new().check(name, bytes) else {
         return;
     };
     let width = [40, 100, 400][usize::from(options >> 3) % 3];
-    let mut full = String::new();
-    FullRenderer::new(options & 0x20 != 0, width).render(&report, &mut full);
+    let full = render(&report, Format::Full, options & 0x20 != 0, width);
     for line in full.lines() {
         // `  12 │ text`: a snippet line of at most 160 characters (a tab shows as 4).
         if let Some((gutter, text)) = line.split_once(" │ ") {
@@ -40,16 +30,8 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let mut out = String::new();
-    concise::render(&report, &mut out);
-    github::render(&report, &mut out);
-    let mut json = JsonReport::new();
-    json.add(&report);
-    let _ = serde_json::to_string(&json);
-    let mut sarif = SarifReport::default();
-    sarif.add(&report, None);
-    let _ = sarif.finish();
-    let mut totals = Totals::default();
-    totals.add(&report);
-    let _ = totals.statistics();
+    for format in [Format::Concise, Format::Github, Format::Json, Format::Sarif] {
+        let _ = render(&report, format, false, width);
+    }
+    let _ = scopelint::statistics(&report);
 });

@@ -895,7 +895,10 @@ mod tests {
                 {"name": "B", "request": {"method": " get ", "url": "https://x/\u00e9"}}]}"#,
         );
         let coll = read_collection(&doc, doc.root());
-        let (a, b) = (&coll.requests[RequestId::from(0)], &coll.requests[RequestId::from(1)]);
+        let (a, b) = (
+            &coll.requests[RequestId::from(0)],
+            &coll.requests[RequestId::from(1)],
+        );
         assert!(matches!(a.method, Cow::Borrowed("POST")));
         assert!(matches!(
             a.url.as_ref().unwrap().raw,

@@ -119,17 +119,6 @@ fn safe_fixes_leave_unsafe_ones_for_review() {
 /// lines stay byte for byte; the result converges.
 #[test]
 fn fixes_touch_only_the_lines_they_edit() {
-    use scopelint::config::{Config, Overrides};
-    use scopelint::fix::{apply, fixer::fix_text};
-    use scopelint::lint::RuleOptions;
-    let (config, overrides) = (Config::default(), Overrides::default());
-    let options = RuleOptions {
-        config: &config,
-        overrides: &overrides,
-        path: None,
-        snippets: true,
-    };
-    use scopelint::settings::{Settings, VariablesFile};
     let env =
         std::fs::read(repo().join("tests/fixtures/env-staging.postman_environment.json")).unwrap();
     let mut checked = 0;
@@ -139,23 +128,14 @@ fn fixes_touch_only_the_lines_they_edit() {
     {
         let text = std::fs::read_to_string(repo().join(&file)).unwrap();
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let mut settings = Settings {
-            environment: Some(VariablesFile::read("env.json", env.clone(), "environment").unwrap()),
-            globals: None,
-        };
-        let fixed = fix_text(
-            &file,
-            scopelint::text::Text::from(&text[bom..]),
-            bom,
-            true,
-            &mut settings,
-            options,
-            true,
-        );
+        let mut checker = scopelint::Checker::new()
+            .environment("env.json", env.clone())
+            .unwrap()
+            .unsafe_fixes(true);
+        let fixed = checker.fix(&file, &text[bom..]);
         let mut current = text[bom..].to_owned();
         for edits in &fixed.passes {
-            let refs: Vec<_> = edits.iter().collect();
-            let next = apply(&current, &refs);
+            let next = scopelint::apply_edits(&current, edits);
             let touched: Vec<(usize, usize)> = edits
                 .iter()
                 .map(|e| {
@@ -184,18 +164,10 @@ fn fixes_touch_only_the_lines_they_edit() {
             checked += 1;
         }
         assert_eq!(
-            current, *fixed.text,
+            current, fixed.text,
             "{file}: the passes do not add up to the result"
         );
-        let again = fix_text(
-            &file,
-            fixed.text.clone(),
-            bom,
-            true,
-            &mut settings,
-            options,
-            true,
-        );
+        let again = checker.fix(&file, &fixed.text);
         assert_eq!(again.applied, 0, "{file} is not a fixed point");
     }
     assert!(checked >= 40, "only {checked} passes checked");

@@ -36,7 +36,7 @@ fn sarif_is_valid_against_the_2_1_0_schema() {
     let run = &log["runs"][0];
     assert_eq!(
         run["tool"]["driver"]["rules"].as_array().unwrap().len(),
-        scopelint::rules::RULES.len()
+        scopelint::rules().count()
     );
     // Nine in examples/ (one more there: the staging token_url also reaches password-helper's
     // {{token_url}}), and the fixture's.

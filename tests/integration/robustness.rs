@@ -1,8 +1,7 @@
 //! Damaged input never panics: every fixture cut short at many points and with bytes
 //! overwritten, run through the same pipeline the binary uses.
 
-use scopelint::config::{Config, Overrides};
-use scopelint::lint::{lint_bytes, Outcome, RuleOptions, Settings};
+use scopelint::{Checker, Outcome};
 
 use crate::common::{collection_files, repo};
 
@@ -21,14 +20,7 @@ impl Lcg {
 
 #[test]
 fn truncated_and_corrupted_fixtures_never_panic() {
-    let settings = Settings::default();
-    let (config, overrides) = (Config::default(), Overrides::default());
-    let options = RuleOptions {
-        config: &config,
-        overrides: &overrides,
-        path: None,
-        snippets: true,
-    };
+    let checker = Checker::new();
     let junk: &[&[u8]] = &[
         b"\0",
         b"\xff",
@@ -48,7 +40,7 @@ fn truncated_and_corrupted_fixtures_never_panic() {
         let bytes = std::fs::read(repo().join(&file)).unwrap();
         let step = (bytes.len() / 40).max(1);
         for cut in (0..bytes.len()).step_by(step) {
-            let outcome = lint_bytes(&file, bytes[..cut].to_vec(), true, &settings, options);
+            let outcome = checker.check(&file, bytes[..cut].to_vec());
             if let Outcome::Report(r) = outcome {
                 assert!(
                     cut == bytes.len()
@@ -66,7 +58,7 @@ fn truncated_and_corrupted_fixtures_never_panic() {
                 let patch = junk[rng.next() % junk.len()];
                 damaged.splice(at..(at + 1).min(damaged.len()), patch.iter().copied());
             }
-            let _ = lint_bytes(&file, damaged, true, &settings, options);
+            let _ = checker.check(&file, damaged);
             runs += 1;
         }
     }
@@ -77,48 +69,24 @@ fn truncated_and_corrupted_fixtures_never_panic() {
 /// fixing them gives text that parses and a second fix that changes nothing.
 #[test]
 fn fuzzer_findings_stay_fixed() {
-    use scopelint::fix::fixer::fix_text;
-    let (config, overrides) = (Config::default(), Overrides::default());
-    let options = RuleOptions {
-        config: &config,
-        overrides: &overrides,
-        path: None,
-        snippets: true,
-    };
     let dir = repo().join("tests/fixtures/crashes");
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        let mut settings = Settings::default();
+        let mut checker = Checker::new().unsafe_fixes(true);
         for name in [
             "f.postman_collection.json",
             "f.postman_environment.json",
             "f.har",
         ] {
-            let _ = lint_bytes(name, bytes.clone(), true, &settings, options);
+            let _ = checker.check(name, bytes.clone());
         }
         let Ok(text) = std::str::from_utf8(&bytes) else {
             continue;
         };
-        let fixed = fix_text(
-            "f.postman_collection.json",
-            scopelint::text::Text::from(text),
-            0,
-            true,
-            &mut settings,
-            options,
-            true,
-        );
-        assert!(scopelint::json::Document::parse(fixed.text.clone()).is_ok());
-        let again = fix_text(
-            "f.postman_collection.json",
-            fixed.text.clone(),
-            0,
-            true,
-            &mut settings,
-            options,
-            true,
-        );
+        let fixed = checker.fix("f.postman_collection.json", text);
+        assert!(scopelint::parse_json(&fixed.text).is_some());
+        let again = checker.fix("f.postman_collection.json", &fixed.text);
         assert_eq!(again.applied, 0, "a second fix changed something");
         seen += 1;
     }
