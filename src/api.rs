@@ -4,7 +4,7 @@
 //! and private to the crate.
 
 use crate::config::{Config, Overrides};
-use crate::fix::fixer::fix_text;
+use crate::fixer::fix_text;
 use crate::lint::{lint_bytes, lint_text, RuleOptions};
 use crate::report::full::FullRenderer;
 use crate::report::json::JsonReport;

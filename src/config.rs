@@ -481,7 +481,7 @@ fn read(path: &Path) -> Result<Config, ConfigError> {
                 Text::from(""),
                 0,
             )),
-            message: crate::discover::io_message(&e),
+            message: crate::console::io_message(&e),
             span: None,
         }),
     }

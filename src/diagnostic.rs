@@ -94,7 +94,7 @@ impl Diagnostic {
         for text in texts {
             let spans = crate::secrets::secrets_in_message(text);
             if !spans.is_empty() {
-                *text = crate::secrets::mask_spans(text, &spans);
+                *text = crate::source::mask_spans(text, &spans);
             }
         }
     }

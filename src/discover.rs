@@ -1,6 +1,7 @@
 //! Which files to lint: the paths given, and under directories every JSON file (walked in
 //! name order for stable output), skipping `.git`, `target` and `node_modules`.
 
+use crate::console::io_message;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -80,15 +81,6 @@ fn is_candidate(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("har"))
-}
-
-/// An I/O error without the "(os error 13)" noise.
-pub fn io_message(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_owned(),
-        None => s,
-    }
 }
 
 #[cfg(test)]

@@ -14,9 +14,11 @@ mod check;
 mod cli;
 mod commands;
 mod config;
+mod console;
 mod diagnostic;
 mod discover;
 mod fix;
+mod fixer;
 mod har;
 mod js;
 mod json;
@@ -41,7 +43,7 @@ pub use api::{
     Outcome, Report, Severity, Span, Target,
 };
 pub use cli::Cli;
-pub use commands::Status;
+pub use console::Status;
 
 use std::io;
 
@@ -69,7 +71,7 @@ pub fn run(cli: &Cli) -> Status {
             _ => Status::Clean,
         },
         Err(e) => {
-            commands::write_stderr(&format!("error: {e}\n"));
+            console::write_stderr(&format!("error: {e}\n"));
             Status::Error
         }
     }

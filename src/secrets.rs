@@ -4,6 +4,7 @@
 //! values inside form text and scripts, and anything shaped like a JWT.
 
 use crate::json::{Document, Kind, NodeId, Span};
+use crate::source::mask_spans;
 use crate::text::Text;
 
 /// How `scopelint redact` begins the placeholder it writes for a value (`[redacted:3]`).
@@ -17,17 +18,6 @@ pub fn masked(text: &str) -> String {
         Err(_) => unparsed_secret_spans(text, Span::new(0, text.len())),
     };
     mask_spans(text, &spans)
-}
-
-/// Replaces the bytes of `spans` with `*`; whole UTF-8 sequences inside a span become runs of
-/// `*`, so the result stays valid text of the same length.
-pub fn mask_spans(text: &str, spans: &[Span]) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for s in spans {
-        let end = s.end.min(bytes.len());
-        bytes[s.start.min(end)..end].fill(b'*');
-    }
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Spans of secret values (string contents, quotes excluded) in the parts of the document

@@ -8,6 +8,17 @@ use std::sync::OnceLock;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+/// Replaces the bytes of `spans` with `*`; whole UTF-8 sequences inside a span become runs of
+/// `*`, so the result stays valid text of the same length.
+pub fn mask_spans(text: &str, spans: &[Span]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for s in spans {
+        let end = s.end.min(bytes.len());
+        bytes[s.start.min(end)..end].fill(b'*');
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// A byte range `[start, end)` in a file's text (without its byte-order mark).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Span {
@@ -265,7 +276,7 @@ impl SourceFile {
         if spans.is_empty() {
             return;
         }
-        let masked = Text::from(crate::secrets::mask_spans(&self.text, spans));
+        let masked = Text::from(mask_spans(&self.text, spans));
         let _ = self.display.set(masked);
     }
 

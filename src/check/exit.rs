@@ -1,7 +1,7 @@
 //! The exit status: 2 when a file could not be read, checked or written back, 1 when
 //! problems remain (or, with `--diff` alone, when there is anything to fix), else 0.
 
-use crate::commands::Status;
+use crate::console::Status;
 use crate::report::Totals;
 
 pub(crate) fn status(totals: &Totals, diff_only: bool, exit_zero: bool) -> Status {

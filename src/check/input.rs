@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Options;
-use crate::discover::{io_message, Input};
+use crate::console::io_message;
+use crate::discover::Input;
 use crate::lint::{unparsed_report, ErrorKind, FileReport};
 use crate::load::{self, has_postman_suffix, may_be_postman};
 use crate::settings::{Settings, VariablesFile};

@@ -17,8 +17,8 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::cli::Format;
-use crate::commands::Status;
 use crate::config::{ConfigStore, Overrides};
+use crate::console::Status;
 use crate::discover::{discover, Input};
 use crate::lint::{lint_bytes, ErrorKind, FileReport, Outcome};
 

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use super::input::LoadedFile;
 use super::{exit, Mode, Options};
 use crate::cli::Format;
-use crate::commands::{write_stderr, write_stdout, Status};
+use crate::console::{write_stderr, write_stdout, Status};
 use crate::lint::FileReport;
 use crate::report::full::FullRenderer;
 use crate::report::json::JsonReport;

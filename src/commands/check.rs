@@ -3,10 +3,10 @@
 
 use std::io::{self, IsTerminal};
 
-use super::{write_stderr, Status};
 use crate::check::{self, ConfigSource, Mode, Options, OutputOptions};
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::config::{Overrides, Selector};
+use crate::console::{write_stderr, Status};
 
 pub fn run(args: &CheckArgs) -> io::Result<Status> {
     match options(args) {

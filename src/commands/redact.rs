@@ -3,8 +3,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::{write_stderr, write_stdout, Status};
-use crate::discover::io_message;
+use crate::console::io_message;
+use crate::console::{write_stderr, write_stdout, Status};
 use crate::load;
 use crate::redact::Redactor;
 use crate::write::write_file;

@@ -2,7 +2,7 @@
 
 use std::io;
 
-use super::{write_stderr, write_stdout, Status};
+use crate::console::{write_stderr, write_stdout, Status};
 use crate::rules::{find, RULES};
 
 pub fn list() -> io::Result<Status> {

@@ -4,7 +4,6 @@
 //! next pass.
 
 pub mod edit;
-pub mod fixer;
 
 use std::collections::{BTreeMap, HashSet};
 

@@ -12,6 +12,7 @@ mod fix_cases;
 mod fixes;
 mod formats;
 mod har;
+mod layout;
 mod long_lines;
 mod mock_scopestack;
 mod newman;

@@ -5,7 +5,7 @@ use crate::text::Text;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use super::{apply, select, Applicability, Edit, Fix, Target};
+use crate::fix::{apply, select, Applicability, Edit, Fix, Target};
 use crate::json::Document;
 use crate::lint::{lint_text, Outcome, RuleOptions};
 use crate::settings::{Settings, VariablesFile};
