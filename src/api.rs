@@ -189,7 +189,7 @@ pub fn rules() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// The JSON text as scopelint's parser reads it, as a `serde_json` value; `None` when the
 /// parser rejects it.
 pub fn parse_json(text: &str) -> Option<serde_json::Value> {
-    let doc = crate::json::Document::parse(Text::from(text)).ok()?;
+    let doc = crate::document::Document::parse(Text::from(text)).ok()?;
     Some(doc.to_value(doc.root()))
 }
 
@@ -201,7 +201,7 @@ pub fn mask_secrets(text: &str) -> String {
 /// What `scopelint redact` writes for a JSON document: `None` when it is not JSON or
 /// holds nothing to redact.
 pub fn redact(text: &str) -> Option<String> {
-    let doc = crate::json::Document::parse(Text::from(text)).ok()?;
+    let doc = crate::document::Document::parse(Text::from(text)).ok()?;
     crate::redact::Redactor::default().redact(&doc)
 }
 

@@ -32,7 +32,7 @@ use toml::Spanned;
 
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::json::{pointer_token, Document, Span};
+use crate::document::{pointer_token, Document, Span};
 use crate::rules::RULES;
 use crate::scopestack::{Endpoint, Endpoints, DEFAULT_API_URL, DEFAULT_APP_URL};
 use crate::source::SourceFile;

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
+use crate::document::{NodeId, Span};
 use crate::fix::Fix;
-use crate::json::{NodeId, Span};
 use crate::source::{FileId, SourceFile};
 use crate::text::Text;
 use std::sync::Arc;
@@ -101,7 +101,7 @@ impl Diagnostic {
 }
 
 /// Turns every `Pointer::Node` into its text.
-pub fn resolve_pointers(doc: &crate::json::Document, diagnostics: &mut [Diagnostic]) {
+pub fn resolve_pointers(doc: &crate::document::Document, diagnostics: &mut [Diagnostic]) {
     let nodes: Vec<NodeId> = diagnostics
         .iter()
         .filter_map(|d| match d.pointer {

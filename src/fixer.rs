@@ -5,8 +5,8 @@ use crate::text::Text;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+use crate::document::Document;
 use crate::fix::{apply, select, Applicability, Edit, Fix, Target};
-use crate::json::Document;
 use crate::lint::{lint_text, Outcome, RuleOptions};
 use crate::settings::{Settings, VariablesFile};
 use crate::source::FileId;
@@ -195,7 +195,7 @@ fn parses_as_its_kind(path: &str, content: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Span;
+    use crate::document::Span;
 
     fn environment() -> Settings {
         let text = br#"{"name": "E", "values": [{"key": "u", "value": "x"}]}"#;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::config::{Config, Overrides};
 
 pub use crate::diagnostic::{ErrorKind, FileError, FileReport};
-use crate::json::Span;
+use crate::document::Span;
 use crate::load::{self, FileKind};
 use crate::postman;
 use crate::rules::har_context::HarContext;

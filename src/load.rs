@@ -1,7 +1,7 @@
 //! Bytes to a parsed document: encoding checks (BOM, UTF-16, invalid UTF-8), the parse, and
 //! what kind of Postman file it is.
 
-use crate::json::{Document, Kind, NodeId, ParseError, Span};
+use crate::document::{Document, Kind, NodeId, ParseError, Span};
 use crate::postman::environment;
 use crate::text::Text;
 

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use base64::Engine;
 
+use crate::document::{Document, Kind, NodeId};
 use crate::fix::{apply, Edit};
-use crate::json::{Document, Kind, NodeId};
 use crate::secrets::{is_code_key, names_secret};
 
 pub use crate::secrets::PLACEHOLDER;
@@ -355,7 +355,7 @@ impl Redactor {
         let mut edits = Vec::new();
         for (start, end) in ranges {
             if let Some(p) = self.placeholder(kind, &text[start..end]) {
-                edits.push(Edit::replace(crate::json::Span::new(start, end), p));
+                edits.push(Edit::replace(crate::document::Span::new(start, end), p));
             }
         }
         if edits.is_empty() {

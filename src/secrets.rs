@@ -3,7 +3,7 @@
 //! `{key, value}` pairs whose key names one or that are marked `"type": "secret"`, credential
 //! values inside form text and scripts, and anything shaped like a JWT.
 
-use crate::json::{Document, Kind, NodeId, Span};
+use crate::document::{Document, Kind, NodeId, Span};
 use crate::source::mask_spans;
 use crate::text::Text;
 

@@ -2,7 +2,7 @@
 //! files. The environment file is kept parsed, so that a fix can edit a wrong value where it
 //! is defined.
 
-use crate::json::Document;
+use crate::document::Document;
 use crate::load;
 use crate::postman::environment;
 use crate::source::{FileId, Span};
@@ -72,6 +72,11 @@ impl VariablesFile {
             text: text.clone(),
             bom_len,
         })?;
+        // The environment is a file a fix may edit; globals are not.
+        let doc = match target {
+            Some(file) => doc.in_file(file),
+            None => doc,
+        };
         if environment::values_node(&doc).is_none() {
             let root = doc.span(doc.root());
             return Err(VariablesError {
@@ -86,8 +91,8 @@ impl VariablesFile {
             _ => format!("the {what} file `{name}`"),
         };
         let mut layer = environment::read_layer(&doc, origin);
-        if let Some(t) = target {
-            layer = layer.editable(t);
+        if target.is_some() {
+            layer = layer.editable(doc.file());
         }
         Ok(VariablesFile {
             name: name.to_owned(),

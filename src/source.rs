@@ -47,8 +47,8 @@ pub struct FileId(u16);
 impl FileId {
     /// The file being checked.
     pub const LINTED: FileId = FileId(0);
-    /// The `--environment` file.
-    pub const ENVIRONMENT: FileId = FileId(1);
+    /// The `--environment` file (the last id: a check's own files count up from 0).
+    pub const ENVIRONMENT: FileId = FileId(u16::MAX);
 }
 
 pub struct SourceFile {

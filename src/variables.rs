@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::json::NodeId;
+use crate::document::NodeId;
 use crate::source::FileId;
 
 /// Postman's own limit on substitution passes.

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::Edit;
-use crate::json::{Document, Kind, NodeId, Span};
+use crate::document::{Document, Kind, NodeId, Span};
 
 /// How a file is laid out.
 #[derive(Clone, Debug, PartialEq, Eq)]

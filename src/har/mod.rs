@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use base64::Engine;
 
-use crate::json::{Document, Kind, NodeId};
+use crate::document::{Document, Kind, NodeId};
 
 pub struct Har<'d> {
     pub doc: &'d Document,

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::json::{Document, Kind, NodeId};
+use crate::document::{Document, Kind, NodeId};
 use crate::variables::VarLayer;
 
 /// The `values` array of an environment/globals export, or the root of a bare array.

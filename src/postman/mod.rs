@@ -7,7 +7,7 @@ pub mod environment;
 
 use std::borrow::Cow;
 
-use crate::json::{Document, Kind, NodeId, Span};
+use crate::document::{Document, Kind, NodeId, Span};
 use crate::variables::VarLayer;
 
 use typed_index_collections::TiVec;
@@ -560,7 +560,7 @@ fn read_vars(doc: &Document, node: NodeId, origin: impl FnOnce() -> String) -> V
                 if let Some(text) = doc.scalar_text(value) {
                     let layer = layer.get_or_insert_with(|| {
                         let origin = origin.take().map(|f| f()).unwrap_or_default();
-                        VarLayer::new(origin).editable(crate::source::FileId::LINTED)
+                        VarLayer::new(origin).editable(doc.file())
                     });
                     layer.insert(key.clone().into_owned(), text.into_owned());
                     layer.set_node(&key, value);
@@ -568,7 +568,7 @@ fn read_vars(doc: &Document, node: NodeId, origin: impl FnOnce() -> String) -> V
             }
         }
     }
-    layer.unwrap_or_else(|| VarLayer::new(String::new()).editable(crate::source::FileId::LINTED))
+    layer.unwrap_or_else(|| VarLayer::new(String::new()).editable(doc.file()))
 }
 
 /// A `url` value (under the key node `key`): a string, or an object with `raw` or its parts.
@@ -770,8 +770,7 @@ impl Body<'_> {
         // Reading an escaped raw body means a copy, and a JSON one a parse: most bodies are
         // not token requests, and say so without `grant_type` in their source text (a body
         // spelling it with `\u` escapes goes the long way).
-        let source = doc.raw(node);
-        if !source.contains("grant_type") && !source.contains("\\u") {
+        if !doc.may_contain_str(node, "grant_type") {
             return false;
         }
         let Some(raw) = doc.scalar_text(node) else {

@@ -6,8 +6,8 @@ use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTh
 
 use crate::diagnostic::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Span;
 use crate::fix::Applicability;
-use crate::json::Span;
 use crate::source::{Excerpt, SourceFile};
 
 /// Lines miette shows on each side of a label.

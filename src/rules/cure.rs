@@ -5,8 +5,8 @@
 
 use serde_json::{json, Value};
 
+use crate::document::{Kind, NodeId};
 use crate::fix::Edit;
-use crate::json::{Kind, NodeId};
 use crate::postman::{RequestId, ScopeId, Slot};
 use crate::rules::Context;
 use crate::scopestack::JSON_API;

@@ -2,7 +2,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
-use crate::json::{Document, NodeId};
+use crate::document::{Document, NodeId};
 use crate::rules::har_context::HarContext;
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::source::FileId;

@@ -3,8 +3,8 @@
 
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Pointer};
+use crate::document::NodeId;
 use crate::har::{Entry, Har};
-use crate::json::NodeId;
 use crate::scopestack::{display_url, Endpoints, UrlParts};
 use crate::source::FileId;
 

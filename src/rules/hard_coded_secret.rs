@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
-use crate::json::{Document, Kind, NodeId};
+use crate::document::{Document, Kind, NodeId};
 use crate::postman::environment;
 use crate::postman::Owner;
 use crate::rules::{Checks, Context, RuleInfo};

@@ -3,9 +3,9 @@
 
 use serde_json::json;
 
+use crate::document::Kind;
 use crate::fix::{Edit, Fix};
 use crate::js::Code;
-use crate::json::Kind;
 use crate::postman::{Header, Request, ScriptId};
 use crate::rules::Context;
 use typed_index_collections::{TiSlice, TiVec};

@@ -135,7 +135,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn is_short(cx: &Context, node: crate::json::NodeId) -> bool {
+fn is_short(cx: &Context, node: crate::document::NodeId) -> bool {
     let text = cx.coll.doc.raw(node);
     text.len() <= 40 && !text.contains('\n')
 }

@@ -1,8 +1,8 @@
 use serde_json::json;
 
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
+use crate::document::Kind;
 use crate::fix::{Edit, Fix};
-use crate::json::Kind;
 use crate::postman::{Owner, RequestId, ScopeId, Slot, Url};
 use crate::rules::cure;
 use crate::rules::har_context::{HarContext, Place};

@@ -24,11 +24,12 @@ use std::collections::HashSet;
 
 use self::har_context::HarContext;
 use crate::diagnostic::{Diagnostic, Rule};
+use crate::document::{Document, Needles, NodeId, Span};
 use crate::fix::edit::Editor;
-use crate::json::{Document, NodeId, Span};
 use crate::postman::{AuthId, Collection, Owner, Request, RequestId, ScriptId};
 use crate::scopestack::{Endpoints, UrlParts};
 use crate::settings::Settings;
+use crate::source::FileId;
 use crate::variables::{Resolver, VarLayer};
 use typed_index_collections::TiVec;
 
@@ -77,14 +78,14 @@ impl Input<'_> {
 /// splitting costs more than it saves, and a run over many files keeps the cores busy with
 /// one file each (2,000 small files: 1.9x faster on two cores with files split only this
 /// way, 1.3x when every file's rules were split too).
-pub fn worth_splitting(doc: &crate::json::Document) -> bool {
+pub fn worth_splitting(doc: &crate::document::Document) -> bool {
     doc.text().len() >= 1 << 20
 }
 
 /// `f` over `items` with their indices, results in order: on every core when the file is
 /// [worth splitting](worth_splitting), else one after another.
 fn map_in_order<T: Sync, R: Send>(
-    doc: &crate::json::Document,
+    doc: &crate::document::Document,
     items: &[T],
     f: impl Fn(usize, &T) -> R + Sync + Send,
 ) -> Vec<R> {
@@ -142,25 +143,6 @@ pub struct Context<'a> {
     codes: TiVec<ScriptId, std::sync::OnceLock<Box<crate::js::Code>>>,
     /// Names of the variables scripts store, found on first use.
     set_by_scripts: std::sync::OnceLock<HashSet<String>>,
-}
-
-/// Names to look for in many scripts' sources, each with its searcher built once (building
-/// one costs more than running it over a 200-byte script). `\u` is always among them:
-/// a JSON escape could spell any name.
-pub struct Needles(Vec<memchr::memmem::Finder<'static>>);
-
-impl Needles {
-    pub fn new(names: &[&str]) -> Needles {
-        let all = names.iter().copied().chain(["\\u"]);
-        Needles(
-            all.map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
-                .collect(),
-        )
-    }
-
-    pub fn any_in(&self, haystack: &str) -> bool {
-        self.0.iter().any(|f| f.find(haystack.as_bytes()).is_some())
-    }
 }
 
 /// A request's resolved URL and what it is.
@@ -349,17 +331,21 @@ impl<'a> Context<'a> {
     }
 
     /// Whether script `index` may mention any of the `names`: a search of its source in the
-    /// file, before any scanning. Exact, as names hold nothing JSON must escape (a script
-    /// with a `\u` escape anywhere is always scanned).
+    /// file, before any scanning.
     pub fn script_mentions(&self, index: ScriptId, names: &Needles) -> bool {
-        names.any_in(self.script_source(index))
+        self.coll.doc.may_contain(self.coll.scripts[index].exec, names)
+    }
+
+    /// Searchers for `names` in the collection's sources (see [`Context::script_mentions`]).
+    pub fn needles(&self, names: &[&str]) -> Needles {
+        self.coll.doc.needles(names)
     }
 
     /// Names of the variables any script stores (`pm.environment.set("name", ...)` and the
     /// other setters; commented-out code does not count).
     pub fn variables_set_by_scripts(&self) -> &HashSet<String> {
         self.set_by_scripts.get_or_init(|| {
-            let setters = Needles::new(crate::postman::VARIABLE_SETTERS);
+            let setters = self.needles(crate::postman::VARIABLE_SETTERS);
             let mut names = HashSet::new();
             for i in self.coll.scripts.keys() {
                 if !self.script_mentions(i, &setters) {
@@ -374,6 +360,15 @@ impl<'a> Context<'a> {
             }
             names
         })
+    }
+
+    /// The document of one of the check's files: the collection's, or the `--environment`
+    /// file's (where a fix may correct a variable).
+    pub fn document(&self, file: FileId) -> Option<&'a Document> {
+        let env = self.settings.environment.as_ref().map(|e| &e.doc);
+        std::iter::once(self.coll.doc)
+            .chain(env)
+            .find(|d| d.file() == file)
     }
 
     pub fn text(&self, node: NodeId) -> Option<Cow<'a, str>> {
@@ -500,11 +495,11 @@ mod tests {
             {"listen": "test", "script": {"exec": ["pm.environment.set(\"token\", pm.response.json());"]}},
             {"listen": "test", "script": {"exec": ["pm.environment\u002eset(\"token2\", 1);"]}},
             {"listen": "test", "script": {"exec": ["console.log(1);"]}}]}"#;
-        let doc = crate::json::Document::parse(text.into()).unwrap();
+        let doc = crate::document::Document::parse(text.into()).unwrap();
         let coll = crate::postman::read_collection(&doc, doc.root());
         let (settings, endpoints) = (Settings::default(), Endpoints::default());
         let cx = Context::new(&coll, &settings, &endpoints);
-        let setters = Needles::new(crate::postman::VARIABLE_SETTERS);
+        let setters = cx.needles(crate::postman::VARIABLE_SETTERS);
         let [a, b, c] = [0, 1, 2].map(ScriptId::from);
         assert!(cx.script_mentions(a, &setters));
         // Escaped, the name is not in the source text as written: scanned anyway.

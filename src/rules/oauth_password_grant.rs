@@ -1,8 +1,8 @@
 use serde_json::{json, Value};
 
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
+use crate::document::Kind;
 use crate::fix::{Edit, Fix};
-use crate::json::Kind;
 use crate::postman::Auth;
 use crate::rules::password_helpers::PasswordHelper;
 use crate::rules::{cure, Checks, Context, RuleInfo};

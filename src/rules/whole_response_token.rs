@@ -1,13 +1,13 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
+use crate::document::NodeId;
 use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
-use crate::json::NodeId;
 use crate::postman::ScriptLine;
 use crate::postman::{Owner, ScriptId};
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{Checks, Context, Needles, RuleInfo};
+use crate::rules::{Checks, Context, RuleInfo};
 use crate::source::FileId;
 use crate::tokens::{is_json_object, strip_bearer};
 
@@ -87,13 +87,13 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let credential_vars = cx.credential_variables();
     let parsed_later = parsed_variables(cx);
     // A finding needs a setter storing a name that holds a token: `...token...` in any case,
-    // or a variable sent as a credential. Names JSON does not escape appear in the script's
-    // source as written, so most scripts are passed over without scanning them.
+    // or a variable sent as a credential. Names the file's syntax does not escape appear in
+    // the script's source as written, so most scripts are passed over without scanning them.
     let plain_names = credential_vars
         .iter()
-        .all(|n| !n.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20));
+        .all(|n| cx.coll.doc.spelled_as_is(n));
     let names: Vec<&str> = credential_vars.iter().map(String::as_str).collect();
-    let credentials = Needles::new(&names);
+    let credentials = cx.needles(&names);
     let may_store_token = |index: ScriptId| {
         let source = cx.script_source(index);
         !plain_names
@@ -101,9 +101,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .as_bytes()
                 .windows(5)
                 .any(|w| w.eq_ignore_ascii_case(b"token"))
-            || credentials.any_in(source)
+            || cx.script_mentions(index, &credentials)
     };
-    let setters = Needles::new(SETTERS);
+    let setters = cx.needles(SETTERS);
     for (index, script) in cx.coll.scripts.iter_enumerated() {
         if !cx.script_mentions(index, &setters) || !may_store_token(index) {
             continue;
@@ -297,7 +297,7 @@ fn fix(
 fn parsed_variables(cx: &Context) -> HashSet<String> {
     let getters = crate::postman::VARIABLE_GETTERS;
     let mut names = HashSet::new();
-    let json_parse = Needles::new(&["JSON.parse"]);
+    let json_parse = cx.needles(&["JSON.parse"]);
     for index in cx.coll.scripts.keys() {
         if !cx.script_mentions(index, &json_parse) {
             continue;
@@ -350,7 +350,7 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Document;
+    use crate::document::Document;
     use crate::scopestack::Endpoints;
     use crate::settings::Settings;
 

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
+use crate::document::{Kind, NodeId};
 use crate::fix::{Edit, Fix};
-use crate::json::{Kind, NodeId};
 use crate::postman::Owner;
 use crate::postman::Url;
 use crate::rules::har_context::{HarContext, Place};
@@ -187,17 +187,11 @@ fn fix_variable(cx: &Context, owner: Owner, written: &str) -> Option<Fix> {
     let name = whole_variable(written)?;
     let layers = cx.layers(owner);
     let (_, layer) = Resolver::new(&layers).lookup(name)?;
-    let (target, node) = layer.definition(name)?;
+    let (file, node) = layer.definition(name)?;
     let token_url = cx.endpoints.token_url();
     let value = cx.editor.string_literal(&token_url);
-    let edit = match target {
-        FileId::LINTED => Edit::replace(cx.span(node), value),
-        FileId::ENVIRONMENT => {
-            let env = cx.settings.environment.as_ref()?;
-            Edit::replace(env.doc.span(node), value).in_file(FileId::ENVIRONMENT)
-        }
-        _ => return None,
-    };
+    let doc = cx.document(file)?;
+    let edit = Edit::replace(doc.span(node), value).in_file(file);
     let message = format!("Set `{{{{{name}}}}}` in {} to `{token_url}`", layer.origin);
     // A value built from other variables loses them; a URL on another ScopeStack host
     // (staging, a custom port) moves the credentials to another server: both need review.

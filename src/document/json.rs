@@ -1,4 +1,5 @@
-//! A strict JSON parser that keeps the byte range of every value and key.
+//! A strict JSON parser that reads a text into a [`Document`], keeping the byte range of
+//! every value and key.
 //!
 //! Why not a crate: the span-aware parsers available, measured on a 60 MB collection
 //! (`jsonc-parser`'s AST: ~158 MB/s and ~5× the file size in memory), cannot meet the
@@ -8,120 +9,12 @@
 //! and rejects everything RFC 8259 rejects (comments, trailing commas, NaN, control characters).
 //! Tests compare it with `serde_json` on every corpus file.
 
+use super::{Document, Entry, Kind, ParseError, Span, Syntax, MAX_DEPTH, MAX_NODES};
+use crate::source::FileId;
 use crate::text::Text;
-use std::borrow::Cow;
-use std::fmt;
-
-/// Deeper nesting than this is rejected; Postman exports stay far below it, and every walker
-/// over the tree may then recurse without risking the stack.
-pub const MAX_DEPTH: usize = 512;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Null,
-    Bool,
-    Number,
-    String,
-    Array,
-    Object,
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Kind::Null => "null",
-            Kind::Bool => "a boolean",
-            Kind::Number => "a number",
-            Kind::String => "a string",
-            Kind::Array => "an array",
-            Kind::Object => "an object",
-        })
-    }
-}
-
-/// A value (or object key) in a parsed [`Document`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeId(u32);
-
-/// One value or key: 12 bytes, the tape's whole cost per node (6.9 M nodes in the 126 MB
-/// benchmark file).
-#[derive(Clone, Copy, Debug)]
-struct Entry {
-    start: u32,
-    end: u32,
-    /// Low 28 bits: index of the first entry after this value's subtree. High 4 bits: the
-    /// kind (3 bits) and a flag (strings: contains a backslash escape; booleans: the value).
-    next_kind: u32,
-}
-
-const NEXT_BITS: u32 = 28;
-const NEXT_MASK: u32 = (1 << NEXT_BITS) - 1;
-/// More values than this do not fit the tape (a file of over 256 M values).
-const MAX_NODES: usize = NEXT_MASK as usize;
-const KINDS: [Kind; 6] = [
-    Kind::Null,
-    Kind::Bool,
-    Kind::Number,
-    Kind::String,
-    Kind::Array,
-    Kind::Object,
-];
-
-impl Entry {
-    fn new(kind: Kind, start: usize, end: usize, next: u32, flag: bool) -> Entry {
-        let tag = (kind as u32) << 1 | flag as u32;
-        Entry {
-            start: start as u32,
-            end: end as u32,
-            next_kind: tag << NEXT_BITS | next,
-        }
-    }
-    fn kind(&self) -> Kind {
-        KINDS[(self.next_kind >> (NEXT_BITS + 1)) as usize]
-    }
-    fn flag(&self) -> bool {
-        self.next_kind >> NEXT_BITS & 1 == 1
-    }
-    fn next(&self) -> u32 {
-        self.next_kind & NEXT_MASK
-    }
-    fn set_next(&mut self, next: u32) {
-        self.next_kind = self.next_kind & !NEXT_MASK | next;
-    }
-}
-
-pub use crate::source::Span;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    pub message: String,
-    pub span: Span,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
-
-/// A parsed JSON text. The root is [`Document::root`].
-pub struct Document {
-    text: Text,
-    entries: Vec<Entry>,
-}
-
-impl fmt::Debug for Document {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Document")
-            .field("len", &self.text.len())
-            .field("nodes", &self.entries.len())
-            .finish()
-    }
-}
 
 impl Document {
+    /// Parses a JSON text (as the checked file, [`FileId::LINTED`]).
     pub fn parse(text: Text) -> Result<Document, ParseError> {
         if text.len() >= u32::MAX as usize {
             return Err(ParseError {
@@ -130,310 +23,18 @@ impl Document {
             });
         }
         let entries = Parser::new(text.as_bytes()).parse()?;
-        Ok(Document { text, entries })
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    pub fn root(&self) -> NodeId {
-        NodeId(0)
-    }
-
-    fn entry(&self, id: NodeId) -> &Entry {
-        &self.entries[id.0 as usize]
-    }
-
-    pub fn kind(&self, id: NodeId) -> Kind {
-        self.entry(id).kind()
-    }
-
-    /// The value's bytes in the source, quotes included for strings.
-    pub fn span(&self, id: NodeId) -> Span {
-        let e = self.entry(id);
-        Span::new(e.start as usize, e.end as usize)
-    }
-
-    /// The value's source text as written.
-    pub fn raw(&self, id: NodeId) -> &str {
-        let s = self.span(id);
-        &self.text[s.start..s.end]
-    }
-
-    pub fn as_bool(&self, id: NodeId) -> Option<bool> {
-        let e = self.entry(id);
-        (e.kind() == Kind::Bool).then_some(e.flag())
-    }
-
-    pub fn as_str(&self, id: NodeId) -> Option<Cow<'_, str>> {
-        let e = self.entry(id);
-        if e.kind() != Kind::String {
-            return None;
-        }
-        let inner = &self.text[e.start as usize + 1..e.end as usize - 1];
-        Some(if e.flag() {
-            Cow::Owned(unescape(inner))
-        } else {
-            Cow::Borrowed(inner)
+        Ok(Document {
+            text,
+            entries,
+            syntax: Syntax::Json,
+            file: FileId::LINTED,
         })
-    }
-
-    /// A scalar as text the way JavaScript would stringify it into a URL or header: strings
-    /// unescaped, numbers and booleans as written. `None` for null, arrays and objects.
-    pub fn scalar_text(&self, id: NodeId) -> Option<Cow<'_, str>> {
-        match self.kind(id) {
-            Kind::String => self.as_str(id),
-            Kind::Number | Kind::Bool => Some(Cow::Borrowed(self.raw(id))),
-            _ => None,
-        }
-    }
-
-    /// Compares a string node with `want` without allocating when it has no escapes.
-    pub fn str_eq(&self, id: NodeId, want: &str) -> bool {
-        let e = self.entry(id);
-        if e.kind() != Kind::String {
-            return false;
-        }
-        let inner = &self.text[e.start as usize + 1..e.end as usize - 1];
-        if e.flag() {
-            unescape(inner) == want
-        } else {
-            inner == want
-        }
-    }
-
-    /// The member `key` of an object. With duplicate keys the last one wins, as in
-    /// JavaScript's `JSON.parse`, which is what Postman and newman use.
-    pub fn get(&self, obj: NodeId, key: &str) -> Option<NodeId> {
-        self.members(obj)
-            .filter(|&(k, _)| self.str_eq(k, key))
-            .last()
-            .map(|(_, v)| v)
-    }
-
-    /// `(key, value)` pairs of an object; empty for anything else.
-    pub fn members(&self, obj: NodeId) -> Members<'_> {
-        let e = self.entry(obj);
-        let (cur, end) = if e.kind() == Kind::Object {
-            (obj.0 + 1, e.next())
-        } else {
-            (0, 0)
-        };
-        Members {
-            doc: self,
-            cur,
-            end,
-        }
-    }
-
-    /// Elements of an array; empty for anything else.
-    pub fn elements(&self, arr: NodeId) -> Elements<'_> {
-        let e = self.entry(arr);
-        let (cur, end) = if e.kind() == Kind::Array {
-            (arr.0 + 1, e.next())
-        } else {
-            (0, 0)
-        };
-        Elements {
-            doc: self,
-            cur,
-            end,
-        }
-    }
-
-    /// Converts a subtree to a `serde_json::Value` (duplicate keys: last wins).
-    pub fn to_value(&self, id: NodeId) -> serde_json::Value {
-        use serde_json::Value;
-        match self.kind(id) {
-            Kind::Null => Value::Null,
-            Kind::Bool => Value::Bool(self.entry(id).flag()),
-            Kind::Number => serde_json::from_str(self.raw(id)).unwrap_or(Value::Null),
-            Kind::String => Value::String(self.as_str(id).unwrap_or_default().into_owned()),
-            Kind::Array => Value::Array(self.elements(id).map(|c| self.to_value(c)).collect()),
-            Kind::Object => {
-                let mut map = serde_json::Map::new();
-                for (k, v) in self.members(id) {
-                    map.insert(
-                        self.as_str(k).unwrap_or_default().into_owned(),
-                        self.to_value(v),
-                    );
-                }
-                Value::Object(map)
-            }
-        }
-    }
-
-    /// Maps a byte range of a string's *unescaped* value back to its bytes in the source, so a
-    /// label can point at one line inside a string such as a single-string script.
-    pub fn string_subspan(&self, id: NodeId, start: usize, end: usize) -> Span {
-        let e = self.entry(id);
-        let base = e.start as usize + 1;
-        if e.kind() != Kind::String {
-            return self.span(id);
-        }
-        if !e.flag() {
-            return Span::new(base + start, base + end);
-        }
-        let raw = &self.text.as_bytes()[base..e.end as usize - 1];
-        let (mut i, mut decoded) = (0, 0);
-        let mut raw_start = None;
-        while i < raw.len() {
-            if raw_start.is_none() && decoded >= start {
-                raw_start = Some(i);
-            }
-            if decoded >= end {
-                break;
-            }
-            let (raw_len, decoded_len) = escape_lengths(&raw[i..]);
-            i += raw_len;
-            decoded += decoded_len;
-        }
-        Span::new(base + raw_start.unwrap_or(i), base + i)
-    }
-
-    /// The objects among nodes `range` (of `0..node_count()`), in source order.
-    pub fn objects_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = NodeId> + '_ {
-        let start = range.start;
-        self.entries[range]
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.kind() == Kind::Object)
-            .map(move |(i, _)| NodeId((start + i) as u32))
-    }
-
-    /// The RFC 6901 pointer of a value, found by descending from the root (a value's subtree
-    /// is the tape range up to its `next`, so each step picks one child): one at a time, the
-    /// oracle `pointers_of` is tested against.
-    #[cfg(test)]
-    pub fn pointer_of(&self, target: NodeId) -> String {
-        let mut pointer = String::new();
-        let mut cur = self.root();
-        let within = |v: NodeId| v.0 <= target.0 && target.0 < self.entry(v).next();
-        while cur != target {
-            let next = match self.kind(cur) {
-                Kind::Object => self.members(cur).find(|&(_, v)| within(v)).map(|(k, v)| {
-                    let key = self.as_str(k).unwrap_or_default();
-                    pointer.push('/');
-                    pointer.push_str(&pointer_token(&key));
-                    v
-                }),
-                Kind::Array => self
-                    .elements(cur)
-                    .enumerate()
-                    .find(|&(_, v)| within(v))
-                    .map(|(i, v)| {
-                        pointer.push_str(&format!("/{i}"));
-                        v
-                    }),
-                _ => None,
-            };
-            // None: `target` is a key, and its object's pointer is as near as a pointer gets.
-            let Some(next) = next else { break };
-            cur = next;
-        }
-        pointer
-    }
-
-    /// The RFC 6901 pointers of `targets` (same order; a key gets its object's pointer), in one
-    /// walk down the tree that visits each container on the way to a target once: a flat
-    /// array of 100,000 items costs one pass, not one pass per finding.
-    pub fn pointers_of(&self, targets: &[NodeId]) -> Vec<String> {
-        let mut order: Vec<usize> = (0..targets.len()).collect();
-        order.sort_by_key(|&i| targets[i]);
-        let mut out = vec![String::new(); targets.len()];
-        // (container, its pointer, the slice of `order` inside it)
-        let mut stack = vec![(self.root(), String::new(), 0, order.len())];
-        while let Some((node, pointer, lo, hi)) = stack.pop() {
-            let mut i = lo;
-            // Targets that are the container itself (or one of its keys) get its pointer.
-            let mut assign_until = |until: NodeId, i: &mut usize| {
-                while *i < hi && targets[order[*i]] < until {
-                    out[order[*i]] = pointer.clone();
-                    *i += 1;
-                }
-            };
-            let children: Box<dyn Iterator<Item = (NodeId, Option<NodeId>, usize)>> = match self
-                .kind(node)
-            {
-                Kind::Object => Box::new(self.members(node).map(|(k, v)| (v, Some(k), 0))),
-                Kind::Array => Box::new(self.elements(node).enumerate().map(|(j, v)| (v, None, j))),
-                _ => Box::new(std::iter::empty()),
-            };
-            for (child, key, index) in children {
-                if i >= hi {
-                    break;
-                }
-                assign_until(child, &mut i);
-                let end = NodeId(self.entry(child).next());
-                let start = i;
-                while i < hi && targets[order[i]] < end {
-                    i += 1;
-                }
-                if start == i {
-                    continue;
-                }
-                let mut child_pointer = pointer.clone();
-                child_pointer.push('/');
-                match key {
-                    Some(k) => {
-                        child_pointer.push_str(&pointer_token(&self.as_str(k).unwrap_or_default()))
-                    }
-                    None => child_pointer.push_str(&index.to_string()),
-                }
-                stack.push((child, child_pointer, start, i));
-            }
-            assign_until(NodeId(u32::MAX), &mut i);
-        }
-        out
-    }
-
-    /// Number of tape entries (values plus keys); a measure of document size.
-    pub fn node_count(&self) -> usize {
-        self.entries.len()
-    }
-}
-
-pub struct Members<'a> {
-    doc: &'a Document,
-    cur: u32,
-    end: u32,
-}
-
-impl Iterator for Members<'_> {
-    type Item = (NodeId, NodeId);
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.cur >= self.end {
-            return None;
-        }
-        let key = NodeId(self.cur);
-        let value = NodeId(self.cur + 1);
-        self.cur = self.doc.entry(value).next();
-        Some((key, value))
-    }
-}
-
-pub struct Elements<'a> {
-    doc: &'a Document,
-    cur: u32,
-    end: u32,
-}
-
-impl Iterator for Elements<'_> {
-    type Item = NodeId;
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.cur >= self.end {
-            return None;
-        }
-        let id = NodeId(self.cur);
-        self.cur = self.doc.entry(id).next();
-        Some(id)
     }
 }
 
 /// Decodes the JSON escapes of a string's inner text (already validated by the parser).
 /// A lone surrogate becomes U+FFFD, as a lenient JavaScript consumer would display it.
-pub fn unescape(inner: &str) -> String {
+pub(super) fn unescape(inner: &str) -> String {
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.char_indices();
     let bytes = inner.as_bytes();
@@ -840,19 +441,29 @@ fn utf8_len(first: u8) -> usize {
         _ => 1,
     }
 }
-
-/// Escapes one RFC 6901 reference token.
-pub fn pointer_token(token: &str) -> Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
-    } else {
-        Cow::Borrowed(token)
+/// Where bytes `start..end` of an escaped string's decoded text lie in its raw text.
+pub(super) fn decoded_range_in_source(raw: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let (mut i, mut decoded) = (0, 0);
+    let mut raw_start = None;
+    while i < raw.len() {
+        if raw_start.is_none() && decoded >= start {
+            raw_start = Some(i);
+        }
+        if decoded >= end {
+            break;
+        }
+        let (raw_len, decoded_len) = escape_lengths(&raw[i..]);
+        i += raw_len;
+        decoded += decoded_len;
     }
+    (raw_start.unwrap_or(i), i)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::{pointer_token, NodeId};
+    use std::borrow::Cow;
 
     fn parse(s: &str) -> Result<Document, ParseError> {
         Document::parse(s.into())
