@@ -178,7 +178,12 @@ impl Document {
     /// [`Document::may_contain`] for one name, without a searcher.
     pub fn may_contain_str(&self, id: NodeId, name: &str) -> bool {
         let source = self.raw(id);
-        source.contains(name) || self.syntax.char_escapes().iter().any(|e| source.contains(e))
+        source.contains(name)
+            || self
+                .syntax
+                .char_escapes()
+                .iter()
+                .any(|e| source.contains(e))
     }
 
     /// Whether `text` is written as it reads inside a string of this document, so that a

@@ -57,6 +57,11 @@ pub struct Editor<'a> {
 }
 
 impl<'a> Editor<'a> {
+    /// An edit to this editor's document (whichever of the check's files it is).
+    fn here(&self, edit: Edit) -> Edit {
+        edit.in_file(self.doc.file())
+    }
+
     pub fn new(doc: &'a Document) -> Editor<'a> {
         Editor {
             doc,
@@ -121,7 +126,7 @@ impl<'a> Editor<'a> {
     }
 
     /// A JSON string literal in the file's own escaping.
-    pub fn string_literal(&self, s: &str) -> String {
+    fn string_literal(&self, s: &str) -> String {
         self.render(&Value::String(s.to_owned()), "")
     }
 
@@ -150,7 +155,7 @@ impl<'a> Editor<'a> {
     pub fn replace_value(&self, node: NodeId, value: &Value) -> Edit {
         let span = self.doc.span(node);
         let indent = self.line_indent(span.start).to_owned();
-        Edit::replace(span, self.render(value, &indent))
+        self.here(Edit::replace(span, self.render(value, &indent)))
     }
 
     /// Inserts `values` into `array` before element `index` (at the end when `index` is past
@@ -209,9 +214,12 @@ impl<'a> Editor<'a> {
         .to_owned();
         let rendered = join(&indent, &gap);
         if before {
-            Edit::insert(pos, format!("{rendered},{gap}"))
+            self.here(Edit::insert(pos, format!("{rendered},{gap}")))
         } else {
-            Edit::insert(doc.span(anchor).end, format!(",{gap}{rendered}"))
+            self.here(Edit::insert(
+                doc.span(anchor).end,
+                format!(",{gap}{rendered}"),
+            ))
         }
     }
 
@@ -243,13 +251,16 @@ impl<'a> Editor<'a> {
                 let key_pos = doc.span(k).start;
                 let indent = self.child_indent(object, Some(key_pos));
                 let gap = self.gap_before(key_pos).to_owned();
-                Edit::insert(doc.span(v).end, format!(",{gap}{}", member(&indent)))
+                self.here(Edit::insert(
+                    doc.span(v).end,
+                    format!(",{gap}{}", member(&indent)),
+                ))
             }
             None => {
                 let first = doc.span(members[0].0).start;
                 let indent = self.child_indent(object, Some(first));
                 let gap = self.gap_before(first).to_owned();
-                Edit::insert(first, format!("{},{gap}", member(&indent)))
+                self.here(Edit::insert(first, format!("{},{gap}", member(&indent))))
             }
         }
     }
@@ -265,13 +276,13 @@ impl<'a> Editor<'a> {
             ('{', '}')
         };
         if self.style.compact {
-            return Edit::replace(span, format!("{open}{}{close}", child("")));
+            return self.here(Edit::replace(span, format!("{open}{}{close}", child(""))));
         }
         let nl = self.style.newline;
-        Edit::replace(
+        self.here(Edit::replace(
             span,
             format!("{open}{nl}{inner}{}{nl}{outer}{close}", child(&inner)),
-        )
+        ))
     }
 
     /// Removes member `key` from `object` with its comma.
@@ -285,9 +296,9 @@ impl<'a> Editor<'a> {
         } else if i > 0 {
             Span::new(doc.span(members[i - 1].1).end, doc.span(v).end)
         } else {
-            return Some(Edit::replace(doc.span(object), "{}"));
+            return Some(self.here(Edit::replace(doc.span(object), "{}")));
         };
-        Some(Edit::replace(span, ""))
+        Some(self.here(Edit::replace(span, "")))
     }
 
     /// Removes element `index` of `array` with its comma.
@@ -302,9 +313,9 @@ impl<'a> Editor<'a> {
         } else if let Some(before) = before {
             Span::new(doc.span(before).end, doc.span(el).end)
         } else {
-            return Some(Edit::replace(doc.span(array), "[]"));
+            return Some(self.here(Edit::replace(doc.span(array), "[]")));
         };
-        Some(Edit::replace(span, ""))
+        Some(self.here(Edit::replace(span, "")))
     }
 
     /// Replaces bytes `start..end` of a string's *unescaped* value with `replacement`.
@@ -317,12 +328,29 @@ impl<'a> Editor<'a> {
     ) -> Edit {
         let span = self.doc.string_subspan(node, start, end);
         let escaped = self.string_literal(replacement);
-        Edit::replace(span, escaped[1..escaped.len() - 1].to_owned())
+        self.here(Edit::replace(
+            span,
+            escaped[1..escaped.len() - 1].to_owned(),
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn edits_name_the_file_of_the_editors_document() {
+        use crate::fix::Target;
+        use crate::source::FileId;
+        let doc = Document::parse("{\"a\": 1}".into()).unwrap();
+        let a = doc.get(doc.root(), "a").unwrap();
+        let edit = Editor::new(&doc).replace_value(a, &Value::from("x"));
+        assert_eq!(edit.target, Target::File(FileId::LINTED));
+        let env = doc.in_file(FileId::ENVIRONMENT);
+        let edit = Editor::new(&env).replace_value(a, &Value::from("x"));
+        assert_eq!(edit.target, Target::File(FileId::ENVIRONMENT));
+        assert_eq!(edit.content, "\"x\"");
+    }
+
     use super::*;
     use crate::fix::apply;
     use serde_json::json;

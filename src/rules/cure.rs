@@ -122,7 +122,7 @@ impl Context<'_> {
                 })
             });
             match disabled.and_then(|v| doc.get(v, "disabled")) {
-                Some(flag) => edits.push(Edit::replace(doc.span(flag), "false")),
+                Some(flag) => edits.push(self.editor.replace_value(flag, &Value::Bool(false))),
                 None => missing.push(json!({"key": name, "value": "", "type": "string"})),
             }
         }

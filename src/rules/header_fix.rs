@@ -1,10 +1,10 @@
 //! Fixes and script checks for a required header (`Accept`, `Content-Type`): add it, enable
 //! it, correct it, and see whether a pre-request script already sets it.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::document::Kind;
-use crate::fix::{Edit, Fix};
+use crate::fix::Fix;
 use crate::js::Code;
 use crate::postman::{Header, Request, ScriptId};
 use crate::rules::Context;
@@ -72,10 +72,7 @@ pub fn fix_value(cx: &Context, h: &Header, spec: &HeaderSpec) -> Option<Fix> {
     let node = h.value_node?;
     Some(Fix::unsafe_(
         format!("Set the `{}` header to `{}`", spec.name, spec.value),
-        vec![Edit::replace(
-            cx.span(node),
-            cx.editor.string_literal(spec.value),
-        )],
+        vec![cx.editor.replace_value(node, &Value::from(spec.value))],
     ))
 }
 
@@ -85,13 +82,10 @@ pub fn fix_disabled(cx: &Context, req: &Request, h: &Header, spec: &HeaderSpec) 
         // A `//Name: ...` line in a header string: add a working line instead.
         return fix_missing(cx, req, spec);
     };
-    let mut edits = vec![Edit::replace(cx.span(disabled), "false")];
+    let mut edits = vec![cx.editor.replace_value(disabled, &Value::Bool(false))];
     if let Some(value) = h.value_node {
         if !cx.text(value).is_some_and(|v| (spec.accepts)(&v)) {
-            edits.push(Edit::replace(
-                cx.span(value),
-                cx.editor.string_literal(spec.value),
-            ));
+            edits.push(cx.editor.replace_value(value, &Value::from(spec.value)));
         }
     }
     Some(Fix::safe(

@@ -333,7 +333,9 @@ impl<'a> Context<'a> {
     /// Whether script `index` may mention any of the `names`: a search of its source in the
     /// file, before any scanning.
     pub fn script_mentions(&self, index: ScriptId, names: &Needles) -> bool {
-        self.coll.doc.may_contain(self.coll.scripts[index].exec, names)
+        self.coll
+            .doc
+            .may_contain(self.coll.scripts[index].exec, names)
     }
 
     /// Searchers for `names` in the collection's sources (see [`Context::script_mentions`]).

@@ -2,7 +2,7 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::Kind;
-use crate::fix::{Edit, Fix};
+use crate::fix::Fix;
 use crate::postman::Auth;
 use crate::rules::password_helpers::PasswordHelper;
 use crate::rules::{cure, Checks, Context, RuleInfo};
@@ -111,7 +111,7 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     let kind_node = auth.kind_node?;
-    let mut edits = vec![Edit::replace(cx.span(kind_node), "\"bearer\"")];
+    let mut edits = vec![cx.editor.replace_value(kind_node, &Value::from("bearer"))];
     // The `oauth2` parameters stay in the auth object (Postman keeps the settings of other
     // auth types there too): nothing of the helper is lost.
     let v20 = doc

@@ -89,9 +89,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // A finding needs a setter storing a name that holds a token: `...token...` in any case,
     // or a variable sent as a credential. Names the file's syntax does not escape appear in
     // the script's source as written, so most scripts are passed over without scanning them.
-    let plain_names = credential_vars
-        .iter()
-        .all(|n| cx.coll.doc.spelled_as_is(n));
+    let plain_names = credential_vars.iter().all(|n| cx.coll.doc.spelled_as_is(n));
     let names: Vec<&str> = credential_vars.iter().map(String::as_str).collect();
     let credentials = cx.needles(&names);
     let may_store_token = |index: ScriptId| {

@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::{Kind, NodeId};
+use crate::fix::edit::Editor;
 use crate::fix::{Edit, Fix};
 use crate::postman::Owner;
 use crate::postman::Url;
@@ -8,6 +9,7 @@ use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::{display_url, UrlParts};
 use crate::source::FileId;
 use crate::variables::Resolver;
+use serde_json::Value;
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {
@@ -189,9 +191,7 @@ fn fix_variable(cx: &Context, owner: Owner, written: &str) -> Option<Fix> {
     let (_, layer) = Resolver::new(&layers).lookup(name)?;
     let (file, node) = layer.definition(name)?;
     let token_url = cx.endpoints.token_url();
-    let value = cx.editor.string_literal(&token_url);
-    let doc = cx.document(file)?;
-    let edit = Edit::replace(doc.span(node), value).in_file(file);
+    let edit = Editor::new(cx.document(file)?).replace_value(node, &Value::from(token_url.clone()));
     let message = format!("Set `{{{{{name}}}}}` in {} to `{token_url}`", layer.origin);
     // A value built from other variables loses them; a URL on another ScopeStack host
     // (staging, a custom port) moves the credentials to another server: both need review.
@@ -216,10 +216,9 @@ fn corrected(cx: &Context, written: &str) -> String {
 
 /// Replaces a URL string. Unsafe when it held variables, whose indirection is lost.
 fn replace_string(cx: &Context, owner: Owner, node: NodeId, written: &str) -> Fix {
-    let edit = Edit::replace(
-        cx.span(node),
-        cx.editor.string_literal(&corrected(cx, written)),
-    );
+    let edit = cx
+        .editor
+        .replace_value(node, &Value::from(corrected(cx, written)));
     fix_of(cx, owner, written, vec![edit])
 }
 
@@ -254,10 +253,10 @@ fn fix_request_url(cx: &Context, owner: Owner, url: &Url) -> Option<Fix> {
         .get(url.node, "raw")
         .filter(|r| doc.kind(*r) == Kind::String)
     {
-        edits.push(Edit::replace(
-            cx.span(raw),
-            cx.editor.string_literal(&corrected(cx, &url.raw)),
-        ));
+        edits.push(
+            cx.editor
+                .replace_value(raw, &Value::from(corrected(cx, &url.raw))),
+        );
     }
     let mut previous = "raw";
     for (key, value) in cx.endpoints.app.url_parts("/oauth/token") {

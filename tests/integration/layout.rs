@@ -125,3 +125,18 @@ fn rule_modules_are_reached_only_through_the_registry() {
     }
     assert!(reached.is_empty(), "{}", reached.join("\n"));
 }
+
+/// Rules say what to change (a value, a member, an element) and the editor writes it in the
+/// file's own syntax and layout: no rule writes an edit's text itself.
+#[test]
+fn rules_edit_through_the_editor() {
+    let mut raw = Vec::new();
+    for (rel, text) in sources() {
+        if rel.starts_with("rules/")
+            && (text.contains("Edit::replace(") || text.contains("Edit::insert("))
+        {
+            raw.push(format!("src/{rel}"));
+        }
+    }
+    assert!(raw.is_empty(), "edits written by hand in {raw:?}");
+}
