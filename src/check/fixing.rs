@@ -297,3 +297,72 @@ fn write_raw_stdout(bytes: &[u8]) -> io::Result<()> {
     out.write_all(bytes)?;
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{ConfigSource, OutputOptions};
+    use crate::cli::Format;
+    use crate::config::Overrides;
+
+    fn options(report: &Path) -> Options {
+        Options {
+            paths: Vec::new(),
+            stdin_name: "<stdin>".to_owned(),
+            environment: None,
+            globals: None,
+            mode: Mode::Fix { diff: false },
+            unsafe_fixes: false,
+            config: ConfigSource::Isolated,
+            overrides: Overrides::default(),
+            output: OutputOptions {
+                format: Format::Concise,
+                file: Some(report.to_owned()),
+                color: false,
+                statistics: false,
+                quiet: true,
+                summary: false,
+                exit_zero: false,
+            },
+            threads: 1,
+            max_file_size_mib: 1,
+        }
+    }
+
+    #[test]
+    fn a_created_file_is_written_only_where_none_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = options(&dir.path().join("report.txt"));
+        let mut output = Output::new(&options).unwrap();
+        let path = dir.path().join("new.json");
+        let change = Change {
+            name: "new.json".to_owned(),
+            path: Some(path.clone()),
+            before: None,
+            after: b"{}\n".to_vec(),
+            after_text: "{}\n",
+            stamp: None,
+        };
+        assert_eq!(change.commit(options.mode, &mut output).unwrap(), Ok(()));
+        assert_eq!(std::fs::read(&path).unwrap(), b"{}\n");
+        // A second run finds the file there: nothing is overwritten.
+        std::fs::write(&path, "mine").unwrap();
+        let err = change
+            .commit(options.mode, &mut output)
+            .unwrap()
+            .unwrap_err();
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"mine");
+        // An existing file that changed since it was read (no stamp) is left alone.
+        let changed = Change {
+            before: Some("{}\n"),
+            ..change
+        };
+        let err = changed
+            .commit(options.mode, &mut output)
+            .unwrap()
+            .unwrap_err();
+        assert!(err.contains("changed while it was being fixed"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"mine");
+    }
+}
