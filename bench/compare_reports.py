@@ -10,17 +10,13 @@ format, plus `--statistics` and `--diff`, and prints each file and format whose 
 exit status differs. Exits 1 when anything differs. Meant for refactors that must not change
 behaviour.
 """
-import os, subprocess, sys, tempfile
+import os, subprocess, sys
+
+from revisions import builds
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODES = [["--format", f] for f in ("full", "concise", "json", "sarif", "github")] + [
     ["--statistics"], ["--diff"]]
-
-
-def build(src, target):
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--target-dir", target],
-                   cwd=src, check=True)
-    return os.path.join(target, "release", "scopelint")
 
 
 def files(paths):
@@ -46,24 +42,15 @@ def main():
     rev = sys.argv[1]
     paths = sys.argv[2:] or [p for p in ("examples", "tests/fixtures", "../shared/corpus")
                              if os.path.exists(os.path.join(ROOT, p))]
-    with tempfile.TemporaryDirectory(prefix="scopelint-compare-") as tmp:
-        tree = os.path.join(tmp, "rev")
-        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", tree, rev], cwd=ROOT,
-                       check=True)
-        try:
-            old = build(tree, os.path.join(ROOT, "target", "compare"))
-            new = build(ROOT, os.path.join(ROOT, "target"))
-            compared, differ = 0, 0
-            for path in files(os.path.join(ROOT, p) if not os.path.isabs(p) else p
-                              for p in paths):
-                rel = os.path.relpath(path, ROOT)
-                for mode in MODES:
-                    compared += 1
-                    if run(old, mode, rel) != run(new, mode, rel):
-                        differ += 1
-                        print(f"differs: {rel} {' '.join(mode)}")
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", tree], cwd=ROOT)
+    with builds(rev) as (old, new):
+        compared, differ = 0, 0
+        for path in files(os.path.join(ROOT, p) if not os.path.isabs(p) else p for p in paths):
+            rel = os.path.relpath(path, ROOT)
+            for mode in MODES:
+                compared += 1
+                if run(old, mode, rel) != run(new, mode, rel):
+                    differ += 1
+                    print(f"differs: {rel} {' '.join(mode)}")
     print(f"{compared} reports compared, {differ} differ ({rev} vs the working tree)")
     sys.exit(1 if differ else 0)
 

@@ -14,14 +14,10 @@ prints the median of each and their ratio per input, and the median of the per-r
 """
 import os, statistics, subprocess, sys, tempfile, time
 
+from revisions import builds
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "..", "shared", "corpus")
-
-
-def build(src, target):
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--target-dir", target],
-                   cwd=src, check=True)
-    return os.path.join(target, "release", "scopelint")
 
 
 def once(binary, path):
@@ -48,15 +44,7 @@ def main():
         sys.exit(__doc__)
     rev = sys.argv[1]
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 11
-    with tempfile.TemporaryDirectory(prefix="scopelint-speed-") as tmp:
-        tree = os.path.join(tmp, "rev")
-        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", tree, rev], cwd=ROOT,
-                       check=True)
-        try:
-            old = build(tree, os.path.join(ROOT, "target", "compare"))
-            new = build(ROOT, os.path.join(ROOT, "target"))
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", tree], cwd=ROOT)
+    with builds(rev) as (old, new), tempfile.TemporaryDirectory(prefix="scopelint-speed-") as tmp:
         gen = os.path.join(tmp, "gen")
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen.py"), gen], check=True,
                        stdout=subprocess.DEVNULL)

@@ -12,49 +12,52 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     }
     let (old, new) = (masked(old), masked(new));
     // `a/` and `b/` prefix a relative path, as git writes it.
-    let path = path.trim_start_matches("./").trim_start_matches('/');
+    let path = relative(path);
     let diff = TextDiff::from_lines(&old, &new);
     let mut text = format!("--- a/{path}\n+++ b/{path}\n");
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         text.push_str(&format!("{}\n", hunk.header()));
         for change in hunk.iter_changes() {
-            text.push_str(&change.tag().to_string());
-            let line = change.to_string_lossy();
-            text.push_str(&line);
-            // As git prints it: the marker on its own line, so nothing runs into the text
-            // that follows (`}Would fix 1 problem.`).
-            if !line.ends_with('\n') {
-                text.push_str("\n\\ No newline at end of file\n");
-            }
+            push_line(&mut text, &change.tag().to_string(), &change.to_string_lossy());
         }
     }
-    if color {
-        colorize(&text)
-    } else {
-        text
-    }
+    painted(text, color)
 }
 
 /// A unified diff creating `path` with `text`, as git writes one (`--- /dev/null`).
 pub fn created(path: &str, text: &str, color: bool) -> String {
     let text = masked(text);
-    let path = path.trim_start_matches("./").trim_start_matches('/');
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = format!(
-        "--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{} @@\n",
+        "--- /dev/null\n+++ b/{}\n@@ -0,0 +1,{} @@\n",
+        relative(path),
         lines.len()
     );
     for line in lines {
-        out.push('+');
-        out.push_str(line);
-        if !line.ends_with('\n') {
-            out.push_str("\n\\ No newline at end of file\n");
-        }
+        push_line(&mut out, "+", line);
     }
+    painted(out, color)
+}
+
+fn relative(path: &str) -> &str {
+    path.trim_start_matches("./").trim_start_matches('/')
+}
+
+fn push_line(text: &mut String, tag: &str, line: &str) {
+    text.push_str(tag);
+    text.push_str(line);
+    // As git prints it: the marker on its own line, so nothing runs into the text that
+    // follows (`}Would fix 1 problem.`).
+    if !line.ends_with('\n') {
+        text.push_str("\n\\ No newline at end of file\n");
+    }
+}
+
+fn painted(diff: String, color: bool) -> String {
     if color {
-        colorize(&out)
+        colorize(&diff)
     } else {
-        out
+        diff
     }
 }
 
