@@ -18,7 +18,11 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         text.push_str(&format!("{}\n", hunk.header()));
         for change in hunk.iter_changes() {
-            push_line(&mut text, &change.tag().to_string(), &change.to_string_lossy());
+            push_line(
+                &mut text,
+                &change.tag().to_string(),
+                &change.to_string_lossy(),
+            );
         }
     }
     painted(text, color)

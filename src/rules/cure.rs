@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::document::{Kind, NodeId};
+use crate::document::Kind;
 use crate::fix::Edit;
 use crate::postman::{RequestId, ScopeId, Slot};
 use crate::rules::Context;
@@ -30,7 +30,7 @@ pub fn token_request(cx: &Context, fields: &[(&str, Value)]) -> Value {
     let store = |name: &str| {
         format!(
             "{}(\"{name}\", pm.response.json().{name});",
-            cx.setter_for(name)
+            setter_for(cx, name)
         )
     };
     json!({
@@ -72,7 +72,7 @@ pub fn slug_request(cx: &Context, auth: Option<Value>, headers: Vec<Value>) -> V
             "script": {
                 "exec": [format!(
                     "{}(\"account_slug\", pm.response.json().data.attributes[\"account-slug\"]);",
-                    cx.setter_for("account_slug")
+                    setter_for(cx, "account_slug")
                 )],
                 "type": "text/javascript"
             }
@@ -82,112 +82,98 @@ pub fn slug_request(cx: &Context, auth: Option<Value>, headers: Vec<Value>) -> V
     })
 }
 
-impl Context<'_> {
-    /// Where a script should store `name`: the environment when the `--environment` file
-    /// defines it (it would shadow a collection variable), else the collection.
-    pub fn setter_for(&self, name: &str) -> &'static str {
-        if self
-            .settings
-            .environment_layer()
-            .is_some_and(|l| l.get(name).is_some())
-        {
-            "pm.environment.set"
-        } else {
-            "pm.collectionVariables.set"
-        }
+/// Where a script should store `name`: the environment when the `--environment` file
+/// defines it (it would shadow a collection variable), else the collection.
+pub fn setter_for(cx: &Context, name: &str) -> &'static str {
+    if cx
+        .settings
+        .environment_layer()
+        .is_some_and(|l| l.get(name).is_some())
+    {
+        "pm.environment.set"
+    } else {
+        "pm.collectionVariables.set"
     }
+}
 
-    /// Edits declaring those of `names` that nothing defines (in the collection's variables,
-    /// with empty values; a disabled declaration is enabled); empty when all are defined.
-    pub fn declare_variables(&self, names: &[&str]) -> Vec<Edit> {
-        let doc = self.coll.doc;
-        let root = self.coll.scopes[ScopeId::COLLECTION].node;
-        let list = ["variable", "variables"]
-            .iter()
-            .find_map(|k| doc.get(root, k));
-        let defined = |n: &str| {
-            self.coll.scopes[ScopeId::COLLECTION].vars.get(n).is_some()
-                || self
-                    .settings
-                    .environment_layer()
-                    .is_some_and(|l| l.get(n).is_some())
-        };
-        let mut edits = Vec::new();
-        let mut missing = Vec::new();
-        for &name in names.iter().filter(|n| !defined(n)) {
-            let disabled = list.and_then(|l| {
-                doc.elements(l).find(|v| {
-                    doc.get(*v, "key").is_some_and(|k| doc.str_eq(k, name))
-                        && doc.get(*v, "disabled").and_then(|d| doc.as_bool(d)) == Some(true)
-                })
-            });
-            match disabled.and_then(|v| doc.get(v, "disabled")) {
-                Some(flag) => edits.push(self.editor.replace_value(flag, &Value::Bool(false))),
-                None => missing.push(json!({"key": name, "value": "", "type": "string"})),
-            }
-        }
-        if missing.is_empty() {
-            return edits;
-        }
-        edits.push(match list {
-            Some(list) if doc.kind(list) == Kind::Array => {
-                self.editor.insert_elements(list, usize::MAX, &missing)
-            }
-            // `"variable": null` and the like: replace, never add a second key.
-            Some(other) => self.editor.replace_value(other, &Value::Array(missing)),
-            None => {
-                let last = doc.members(root).last().and_then(|(k, _)| doc.as_str(k));
-                self.editor
-                    .insert_member(root, last.as_deref(), "variable", &Value::Array(missing))
-            }
+/// Edits declaring those of `names` that nothing defines (in the collection's variables,
+/// with empty values; a disabled declaration is enabled); empty when all are defined.
+pub fn declare_variables(cx: &Context, names: &[&str]) -> Vec<Edit> {
+    let doc = cx.coll.doc;
+    let root = cx.coll.scopes[ScopeId::COLLECTION].node;
+    let list = ["variable", "variables"]
+        .iter()
+        .find_map(|k| doc.get(root, k));
+    let defined = |n: &str| {
+        cx.coll.scopes[ScopeId::COLLECTION].vars.get(n).is_some()
+            || cx
+                .settings
+                .environment_layer()
+                .is_some_and(|l| l.get(n).is_some())
+    };
+    let mut edits = Vec::new();
+    let mut missing = Vec::new();
+    for &name in names.iter().filter(|n| !defined(n)) {
+        let disabled = list.and_then(|l| {
+            doc.elements(l).find(|v| {
+                doc.get(*v, "key").is_some_and(|k| doc.str_eq(k, name))
+                    && doc.get(*v, "disabled").and_then(|d| doc.as_bool(d)) == Some(true)
+            })
         });
-        edits
-    }
-
-    /// An edit inserting `item` at `slot` (before the item there).
-    pub fn insert_item(&self, slot: Slot, item: &Value) -> Edit {
-        let doc = self.coll.doc;
-        let node = self.coll.scopes[slot.scope].node;
-        match doc
-            .get(node, "item")
-            .filter(|i| doc.kind(*i) == Kind::Array)
-        {
-            Some(items) => {
-                self.editor
-                    .insert_elements(items, slot.index, std::slice::from_ref(item))
-            }
-            None => {
-                let last = doc.members(node).last().and_then(|(k, _)| doc.as_str(k));
-                self.editor.insert_member(
-                    node,
-                    last.as_deref(),
-                    "item",
-                    &Value::Array(vec![item.clone()]),
-                )
-            }
+        match disabled.and_then(|v| doc.get(v, "disabled")) {
+            Some(flag) => edits.push(cx.editor.replace_value(flag, &Value::Bool(false))),
+            None => missing.push(json!({"key": name, "value": "", "type": "string"})),
         }
     }
-
-    /// Where request `r` is.
-    pub fn slot_of(&self, r: RequestId) -> Slot {
-        let doc = self.coll.doc;
-        let req = &self.coll.requests[r];
-        let scope = req.scope;
-        let index = doc
-            .get(self.coll.scopes[scope].node, "item")
-            .and_then(|items| doc.elements(items).position(|i| i == req.item_node))
-            .unwrap_or(0);
-        Slot { scope, index }
+    if missing.is_empty() {
+        return edits;
     }
+    edits.push(match list {
+        Some(list) if doc.kind(list) == Kind::Array => {
+            cx.editor.insert_elements(list, usize::MAX, &missing)
+        }
+        // `"variable": null` and the like: replace, never add a second key.
+        Some(other) => cx.editor.replace_value(other, &Value::Array(missing)),
+        None => {
+            let last = doc.members(root).last().and_then(|(k, _)| doc.as_str(k));
+            cx.editor
+                .insert_member(root, last.as_deref(), "variable", &Value::Array(missing))
+        }
+    });
+    edits
+}
 
-    /// Whether any script stores `variable` (`pm.environment.set("variable", ...)` and the
-    /// other setters; commented-out code does not count).
-    pub fn sets_variable(&self, variable: &str) -> bool {
-        self.variables_set_by_scripts().contains(variable)
+/// An edit inserting `item` at `slot` (before the item there).
+pub fn insert_item(cx: &Context, slot: Slot, item: &Value) -> Edit {
+    let doc = cx.coll.doc;
+    let node = cx.coll.scopes[slot.scope].node;
+    match doc
+        .get(node, "item")
+        .filter(|i| doc.kind(*i) == Kind::Array)
+    {
+        Some(items) => cx
+            .editor
+            .insert_elements(items, slot.index, std::slice::from_ref(item)),
+        None => {
+            let last = doc.members(node).last().and_then(|(k, _)| doc.as_str(k));
+            cx.editor.insert_member(
+                node,
+                last.as_deref(),
+                "item",
+                &Value::Array(vec![item.clone()]),
+            )
+        }
     }
+}
 
-    /// The raw JSON of an auth object as a value, to copy it.
-    pub fn value_of(&self, node: NodeId) -> Value {
-        self.coll.doc.to_value(node)
-    }
+/// Where request `r` is.
+pub fn slot_of(cx: &Context, r: RequestId) -> Slot {
+    let doc = cx.coll.doc;
+    let req = &cx.coll.requests[r];
+    let scope = req.scope;
+    let index = doc
+        .get(cx.coll.scopes[scope].node, "item")
+        .and_then(|items| doc.elements(items).position(|i| i == req.item_node))
+        .unwrap_or(0);
+    Slot { scope, index }
 }

@@ -4,8 +4,8 @@ use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::Kind;
 use crate::fix::{Edit, Fix};
 use crate::postman::{Owner, RequestId, ScopeId, Slot, Url};
-use crate::rules::cure;
 use crate::rules::har_context::{HarContext, Place};
+use crate::rules::{cure, password_helpers};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::display_url;
 use crate::source::FileId;
@@ -150,7 +150,7 @@ fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot
     let layers = cx.layers(Owner::Request(r));
     let defined = Resolver::new(&layers).lookup("account_slug");
     if defined.is_none() {
-        edits.extend(cx.declare_variables(&["account_slug"]));
+        edits.extend(cure::declare_variables(cx, &["account_slug"]));
     }
     let has_value = defined.is_some_and(|(v, _)| !v.trim().is_empty());
     if !has_value && !cx.sets_variable("account_slug") {
@@ -168,7 +168,7 @@ fn slug_position(cx: &Context) -> Slot {
     // While a password helper still waits for its fix (SS001), aim at the place its token
     // request will go: the two fixes conflict, so this one waits a pass and then lands after
     // the new token request.
-    cx.token_request_position().unwrap_or_else(|| {
+    password_helpers::token_request_position(cx).unwrap_or_else(|| {
         cx.facts
             .iter_enumerated()
             .find(|(_, f)| f.token_request)
@@ -178,7 +178,7 @@ fn slug_position(cx: &Context) -> Slot {
                     index: 0,
                 },
                 |(t, _)| {
-                    let slot = cx.slot_of(t);
+                    let slot = cure::slot_of(cx, t);
                     Slot {
                         index: slot.index + 1,
                         ..slot
@@ -213,7 +213,7 @@ fn slug_request(cx: &Context, r: RequestId, slot: Slot) -> Edit {
         .filter(|h| h.enabled && h.name.eq_ignore_ascii_case("authorization"))
         .map(|h| json!({"key": h.name, "value": h.value, "type": "text"}))
         .collect();
-    cx.insert_item(slot, &cure::slug_request(cx, auth, headers))
+    cure::insert_item(cx, slot, &cure::slug_request(cx, auth, headers))
 }
 
 /// Where `/v1` starts the path of a URL as written, outside `{{variables}}`.

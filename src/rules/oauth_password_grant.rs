@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::Kind;
 use crate::fix::Fix;
 use crate::postman::Auth;
-use crate::rules::password_helpers::PasswordHelper;
+use crate::rules::password_helpers::{self, PasswordHelper};
 use crate::rules::{cure, Checks, Context, RuleInfo};
 use crate::source::FileId;
 
@@ -77,7 +77,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         auth,
         grant,
         on_scopestack,
-    } in cx.password_helpers()
+    } in password_helpers::find(cx)
     {
         let whose = cx.coll.describe(auth.owner);
         out.push(Diagnostic {
@@ -142,8 +142,12 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
         })
         .collect();
     let item = cure::token_request(cx, &fields);
-    edits.push(cx.insert_item(cx.token_request_position_for(auth), &item));
-    edits.extend(cx.declare_variables(&["access_token", "refresh_token"]));
+    let slot = password_helpers::token_request_position_for(cx, auth);
+    edits.push(cure::insert_item(cx, slot, &item));
+    edits.extend(cure::declare_variables(
+        cx,
+        &["access_token", "refresh_token"],
+    ));
     let message = format!(
         "Replace the helper with bearer `{{{{access_token}}}}` and add a `{}` request",
         cure::TOKEN_REQUEST_NAME

@@ -3,7 +3,7 @@
 //! request that replaces them goes.
 
 use crate::postman::{Auth, AuthParam, Owner, Slot};
-use crate::rules::Context;
+use crate::rules::{cure, Context};
 use crate::scopestack::UrlParts;
 use crate::variables::has_unresolved;
 
@@ -15,57 +15,54 @@ pub struct PasswordHelper<'a> {
     pub on_scopestack: bool,
 }
 
-impl<'a> Context<'a> {
-    /// The OAuth 2.0 helpers set to the password grant against ScopeStack (or an unresolved
-    /// token URL in a collection that calls ScopeStack).
-    pub fn password_helpers(&self) -> Vec<PasswordHelper<'a>> {
-        let cx = self;
-        let mut out = Vec::new();
-        for (index, auth) in cx.coll.auths.iter_enumerated() {
-            if auth.kind != "oauth2" {
-                continue;
-            }
-            let Some(grant) = auth.param(&["grant_type", "grantType"]) else {
-                continue;
-            };
-            let is_password = cx
-                .text(grant.value)
-                .is_some_and(|g| matches!(g.trim(), "password_credentials" | "password"));
-            if !is_password {
-                continue;
-            }
-            // Where the helper is used, its URL may resolve differently (folder variables).
-            let token_urls = cx.resolve_auth_param(index, &["accessTokenUrl"]);
-            let on_scopestack = token_urls
-                .iter()
-                .any(|(_, u)| cx.endpoints.is_scopestack(&UrlParts::parse(u)));
-            let unresolved = token_urls
-                .iter()
-                .all(|(_, u)| u.trim().is_empty() || has_unresolved(u));
-            if on_scopestack || (unresolved && cx.calls_scopestack) {
-                out.push(PasswordHelper {
-                    auth,
-                    grant,
-                    on_scopestack,
-                });
-            }
+/// The OAuth 2.0 helpers set to the password grant against ScopeStack (or an unresolved
+/// token URL in a collection that calls ScopeStack).
+pub fn find<'a>(cx: &Context<'a>) -> Vec<PasswordHelper<'a>> {
+    let mut out = Vec::new();
+    for (index, auth) in cx.coll.auths.iter_enumerated() {
+        if auth.kind != "oauth2" {
+            continue;
         }
-        out
-    }
-
-    /// Where the fix of the first password helper inserts its token request:
-    pub fn token_request_position(&self) -> Option<Slot> {
-        self.password_helpers()
-            .first()
-            .map(|f| self.token_request_position_for(f.auth))
-    }
-
-    /// Where the token request that replaces helper `auth` goes: first in the collection or
-    /// folder that holds it, or just before the request that holds it.
-    pub fn token_request_position_for(&self, auth: &Auth) -> Slot {
-        match auth.owner {
-            Owner::Scope(scope) => Slot { scope, index: 0 },
-            Owner::Request(r) => self.slot_of(r),
+        let Some(grant) = auth.param(&["grant_type", "grantType"]) else {
+            continue;
+        };
+        let is_password = cx
+            .text(grant.value)
+            .is_some_and(|g| matches!(g.trim(), "password_credentials" | "password"));
+        if !is_password {
+            continue;
         }
+        // Where the helper is used, its URL may resolve differently (folder variables).
+        let token_urls = cx.resolve_auth_param(index, &["accessTokenUrl"]);
+        let on_scopestack = token_urls
+            .iter()
+            .any(|(_, u)| cx.endpoints.is_scopestack(&UrlParts::parse(u)));
+        let unresolved = token_urls
+            .iter()
+            .all(|(_, u)| u.trim().is_empty() || has_unresolved(u));
+        if on_scopestack || (unresolved && cx.calls_scopestack) {
+            out.push(PasswordHelper {
+                auth,
+                grant,
+                on_scopestack,
+            });
+        }
+    }
+    out
+}
+
+/// Where the fix of the first password helper inserts its token request:
+pub fn token_request_position(cx: &Context) -> Option<Slot> {
+    find(cx)
+        .first()
+        .map(|f| token_request_position_for(cx, f.auth))
+}
+
+/// Where the token request that replaces helper `auth` goes: first in the collection or
+/// folder that holds it, or just before the request that holds it.
+pub fn token_request_position_for(cx: &Context, auth: &Auth) -> Slot {
+    match auth.owner {
+        Owner::Scope(scope) => Slot { scope, index: 0 },
+        Owner::Request(r) => cure::slot_of(cx, r),
     }
 }
