@@ -8,21 +8,6 @@ pub mod har_context;
 pub mod header_fix;
 pub(crate) mod password_helpers;
 
-// The rules: one file each, reached only through `RULES`.
-mod duplicate_key;
-mod forbidden_response;
-mod hard_coded_secret;
-mod invalid_grant_response;
-mod missing_accept_header;
-mod missing_account_slug;
-mod missing_authorization;
-mod missing_content_type;
-mod oauth_password_grant;
-mod redirect_uri_on_password_grant;
-mod unauthorized_response;
-mod whole_response_token;
-mod wrong_token_url;
-
 use self::har_context::HarContext;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::document::Document;
@@ -71,22 +56,32 @@ impl Input<'_> {
     }
 }
 
-/// Every rule, in code order.
-pub static RULES: &[&RuleInfo] = &[
-    &oauth_password_grant::RULE,
-    &wrong_token_url::RULE,
-    &whole_response_token::RULE,
-    &missing_accept_header::RULE,
-    &missing_account_slug::RULE,
-    &redirect_uri_on_password_grant::RULE,
-    &invalid_grant_response::RULE,
-    &unauthorized_response::RULE,
-    &forbidden_response::RULE,
-    &missing_content_type::RULE,
-    &hard_coded_secret::RULE,
-    &missing_authorization::RULE,
-    &duplicate_key::RULE,
-];
+/// Declares each rule's module and lists it in [`RULES`]: adding a rule is one line here.
+macro_rules! registry {
+    ($($rule:ident),* $(,)?) => {
+        $(mod $rule;)*
+
+        /// Every rule, in code order.
+        pub static RULES: &[&RuleInfo] = &[$(&$rule::RULE),*];
+    };
+}
+
+// The rules, in code order: one file each, reached only through `RULES`.
+registry!(
+    oauth_password_grant,           // SS001
+    wrong_token_url,                // SS002
+    whole_response_token,           // SS003
+    missing_accept_header,          // SS004
+    missing_account_slug,           // SS005
+    redirect_uri_on_password_grant, // SS006
+    invalid_grant_response,         // SS007
+    unauthorized_response,          // SS008
+    forbidden_response,             // SS009
+    missing_content_type,           // SS010
+    hard_coded_secret,              // SS011
+    missing_authorization,          // SS012
+    duplicate_key,                  // SS013
+);
 
 /// Finds a rule by code (`SS001`, any case) or name (`oauth-password-grant`).
 pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {

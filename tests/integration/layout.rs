@@ -140,3 +140,18 @@ fn rules_edit_through_the_editor() {
     }
     assert!(raw.is_empty(), "edits written by hand in {raw:?}");
 }
+
+/// README's rule table names every rule of the registry, by code and name, in code order.
+#[test]
+fn readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let mut last = 0;
+    for (code, name) in scopelint::rules() {
+        let row = format!("| {code} | `{name}` |");
+        let at = readme
+            .find(&row)
+            .unwrap_or_else(|| panic!("README's rule table has no row `{row}`"));
+        assert!(at > last, "{code} is out of order in README's rule table");
+        last = at;
+    }
+}
