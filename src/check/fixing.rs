@@ -32,7 +32,7 @@ pub(crate) fn fix_inputs(
     for input in inputs {
         // The reader has gone: a check or a diff stops there and exits with the status of
         // what was found so far; `--fix` goes on fixing files, reporting nothing more.
-        if output.closed && !fixing {
+        if output.closed() && !fixing {
             break;
         }
         let file = match load_input(input, options) {
@@ -269,8 +269,8 @@ impl Change<'_> {
     fn commit(&self, mode: Mode, output: &mut Output) -> io::Result<Result<(), String>> {
         if matches!(mode, Mode::Diff | Mode::Fix { diff: true }) {
             let text = match self.before {
-                Some(before) => diff::unified(&self.name, before, self.after_text, output.color),
-                None => diff::created(&self.name, self.after_text, output.color),
+                Some(before) => diff::unified(&self.name, before, self.after_text, output.color()),
+                None => diff::created(&self.name, self.after_text, output.color()),
             };
             output.diff(&text)?;
         }

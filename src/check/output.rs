@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::input::LoadedFile;
-use super::{exit, Mode, Options};
+use super::{exit, Mode, Options, OutputOptions};
 use crate::cli::Format;
 use crate::console::{write_stderr, write_stdout, Status};
 use crate::lint::FileReport;
@@ -14,27 +14,24 @@ use crate::report::sarif::SarifReport;
 use crate::report::{concise, github, Totals};
 
 pub(crate) struct Output {
-    totals: Totals,
-    format: Renderer,
-    writer: Box<dyn Write + Send>,
-    /// Colour in diffs (reports carry their own).
-    pub color: bool,
-    /// `--diff` alone: diffs go to stdout, the report only to an `--output-file`.
-    diff_only: bool,
-    report_silenced: bool,
-    fixing: bool,
-    statistics: bool,
-    quiet: bool,
-    summary: bool,
-    show_files: bool,
-    exit_zero: bool,
+    options: OutputOptions,
+    mode: Mode,
+    /// The `--environment` file's name (SARIF points fixes to it).
     environment: Option<String>,
+    renderer: Renderer,
+    stream: Stream,
+    totals: Totals,
+}
+
+/// Where the report goes.
+struct Stream {
+    writer: Box<dyn Write + Send>,
     /// Diffs go to stderr when stdout carries the fixed text (`--fix --diff -`).
-    diff_to_stderr: bool,
+    diffs_to_stderr: bool,
     /// The reader closed the pipe (`scopelint check | head`): nothing more is written, and
     /// the exit status still tells what was found (a linter that exits 0 then would turn a
     /// `set -o pipefail` job with problems green).
-    pub closed: bool,
+    closed: bool,
 }
 
 enum Renderer {
@@ -55,41 +52,50 @@ impl Output {
             None if stdin_fix => Box::new(io::stderr()),
             None => Box::new(io::stdout()),
         };
-        let format = match out.format {
+        let renderer = match out.format {
             Format::Full => Renderer::Full(Box::new(FullRenderer::new(out.color, width()))),
             Format::Concise => Renderer::Concise,
             Format::Json => Renderer::Json(JsonReport::new()),
             Format::Sarif => Renderer::Sarif(SarifReport::default()),
             Format::Github => Renderer::Github,
         };
-        let diff_only = options.mode == Mode::Diff;
         Ok(Output {
-            totals: Totals::default(),
-            format,
-            writer,
-            color: out.color,
-            diff_only,
-            report_silenced: diff_only && out.file.is_none(),
-            fixing: matches!(options.mode, Mode::Fix { .. }),
-            statistics: out.statistics,
-            quiet: out.quiet,
-            summary: out.summary,
-            show_files: options.mode == Mode::ShowFiles,
-            exit_zero: out.exit_zero,
+            options: out.clone(),
+            mode: options.mode,
             environment: options
                 .environment
                 .as_ref()
                 .map(|p| p.display().to_string()),
-            diff_to_stderr: stdin_fix,
-            closed: false,
+            renderer,
+            stream: Stream {
+                writer,
+                diffs_to_stderr: stdin_fix,
+                closed: false,
+            },
+            totals: Totals::default(),
         })
     }
 
+    /// Colour in diffs (reports carry their own).
+    pub fn color(&self) -> bool {
+        self.options.color
+    }
+
+    /// The reader has gone: nothing more is written.
+    pub fn closed(&self) -> bool {
+        self.stream.closed
+    }
+
+    /// `--diff` alone: diffs go to stdout, and the report only to an `--output-file`.
+    fn report_silenced(&self) -> bool {
+        self.mode == Mode::Diff && self.options.file.is_none()
+    }
+
     pub fn write(&mut self, text: &str) -> io::Result<()> {
-        if self.closed {
+        if self.stream.closed {
             return Ok(());
         }
-        let written = self.writer.write_all(text.as_bytes());
+        let written = self.stream.writer.write_all(text.as_bytes());
         self.note_closed(written)
     }
 
@@ -97,7 +103,7 @@ impl Output {
     fn note_closed(&mut self, result: io::Result<()>) -> io::Result<()> {
         match result {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                self.closed = true;
+                self.stream.closed = true;
                 Ok(())
             }
             other => other,
@@ -105,10 +111,10 @@ impl Output {
     }
 
     pub fn diff(&mut self, text: &str) -> io::Result<()> {
-        if self.diff_to_stderr {
+        if self.stream.diffs_to_stderr {
             write_stderr(text);
             Ok(())
-        } else if self.closed {
+        } else if self.stream.closed {
             Ok(())
         } else {
             let written = write_stdout(text);
@@ -117,28 +123,28 @@ impl Output {
     }
 
     pub fn note_skipped(&self, file: &LoadedFile, reason: &str) {
-        if file.explicit && !self.quiet && !self.show_files {
+        if file.explicit && !self.options.quiet && self.mode != Mode::ShowFiles {
             write_stderr(&format!("note: skipping {}: {reason}\n", file.name));
         }
     }
 
-    /// Counts fixes applied (negative: fixes undone because their file could not be
-    /// written).
+    /// Counts fixes applied.
     pub fn count_fixes(&mut self, applied: usize) {
         self.totals.fixed += applied;
     }
 
+    /// Takes back fixes whose file could not be written after all.
     pub fn uncount_fixes(&mut self, undone: usize) {
         self.totals.fixed -= undone.min(self.totals.fixed);
     }
 
     pub fn add(&mut self, report: FileReport) -> io::Result<()> {
         self.totals.add(&report);
-        if self.report_silenced || (self.statistics && report.error.is_none()) {
+        if self.report_silenced() || (self.options.statistics && report.error.is_none()) {
             return Ok(());
         }
         let mut text = String::new();
-        match &mut self.format {
+        match &mut self.renderer {
             Renderer::Full(renderer) => {
                 if report.error.is_some() || !report.diagnostics.is_empty() {
                     renderer.render(&report, &mut text);
@@ -154,47 +160,58 @@ impl Output {
 
     pub fn finish(mut self) -> io::Result<Status> {
         let t = std::mem::take(&mut self.totals);
-        if self.report_silenced {
-            if !self.quiet {
+        if self.report_silenced() {
+            if !self.options.quiet {
                 write_stderr(&format!("{}\n", t.diff_summary()));
             }
-        } else if !self.show_files {
-            let mut text = String::new();
-            if self.statistics && !matches!(self.format, Renderer::Json(_)) {
-                text.push_str(&t.statistics());
-            }
-            match &mut self.format {
-                Renderer::Full(_) | Renderer::Concise if self.summary => {
-                    let summary = if self.fixing {
-                        t.fix_summary()
-                    } else {
-                        t.summary()
-                    };
-                    text.push_str(&format!("{summary}\n"));
-                }
-                Renderer::Json(json) => {
-                    json.fixed = t.fixed;
-                    let value = if self.statistics {
-                        t.statistics_json()
-                    } else {
-                        serde_json::to_value(&*json).map_err(io::Error::other)?
-                    };
-                    text = serde_json::to_string_pretty(&value).map_err(io::Error::other)? + "\n";
-                }
-                Renderer::Sarif(sarif) => {
-                    text = serde_json::to_string_pretty(&sarif.finish())
-                        .map_err(io::Error::other)?
-                        + "\n";
-                }
-                _ => {}
-            }
+        } else if self.mode != Mode::ShowFiles {
+            let text = self.closing_text(&t)?;
             self.write(&text)?;
         }
-        if !self.closed {
-            let flushed = self.writer.flush();
+        if !self.stream.closed {
+            let flushed = self.stream.writer.flush();
             self.note_closed(flushed)?;
         }
-        Ok(exit::status(&t, self.diff_only, self.exit_zero))
+        Ok(exit::status(
+            &t,
+            self.mode == Mode::Diff,
+            self.options.exit_zero,
+        ))
+    }
+
+    /// What ends the report: statistics, the summary line, or the whole JSON or SARIF
+    /// document.
+    fn closing_text(&mut self, t: &Totals) -> io::Result<String> {
+        let mut text = String::new();
+        let statistics = self.options.statistics;
+        if statistics && !matches!(self.renderer, Renderer::Json(_)) {
+            text.push_str(&t.statistics());
+        }
+        match &mut self.renderer {
+            Renderer::Full(_) | Renderer::Concise if self.options.summary => {
+                let summary = if matches!(self.mode, Mode::Fix { .. }) {
+                    t.fix_summary()
+                } else {
+                    t.summary()
+                };
+                text.push_str(&format!("{summary}\n"));
+            }
+            Renderer::Json(json) => {
+                json.fixed = t.fixed;
+                let value = if statistics {
+                    t.statistics_json()
+                } else {
+                    serde_json::to_value(&*json).map_err(io::Error::other)?
+                };
+                text = serde_json::to_string_pretty(&value).map_err(io::Error::other)? + "\n";
+            }
+            Renderer::Sarif(sarif) => {
+                text =
+                    serde_json::to_string_pretty(&sarif.finish()).map_err(io::Error::other)? + "\n";
+            }
+            _ => {}
+        }
+        Ok(text)
     }
 }
 
