@@ -284,12 +284,7 @@ impl Document {
 
     /// `(key, value)` pairs of an object; empty for anything else.
     pub fn members(&self, obj: NodeId) -> Members<'_> {
-        let e = self.entry(obj);
-        let (cur, end) = if e.kind() == Kind::Object {
-            (obj.0 + 1, e.next())
-        } else {
-            (0, 0)
-        };
+        let (cur, end) = self.children(obj, Kind::Object);
         Members {
             doc: self,
             cur,
@@ -299,16 +294,21 @@ impl Document {
 
     /// Elements of an array; empty for anything else.
     pub fn elements(&self, arr: NodeId) -> Elements<'_> {
-        let e = self.entry(arr);
-        let (cur, end) = if e.kind() == Kind::Array {
-            (arr.0 + 1, e.next())
-        } else {
-            (0, 0)
-        };
+        let (cur, end) = self.children(arr, Kind::Array);
         Elements {
             doc: self,
             cur,
             end,
+        }
+    }
+
+    /// The tape range of a container's children when it is of `kind`; empty otherwise.
+    fn children(&self, id: NodeId, kind: Kind) -> (u32, u32) {
+        let e = self.entry(id);
+        if e.kind() == kind {
+            (id.0 + 1, e.next())
+        } else {
+            (0, 0)
         }
     }
 
