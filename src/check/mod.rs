@@ -101,6 +101,9 @@ pub fn run(options: &Options) -> io::Result<Status> {
             return output.finish();
         }
     };
+    if let Some(env) = &settings.environment {
+        output.set_environment(env);
+    }
     let configs = match &options.config {
         ConfigSource::Discovered => ConfigStore::new(None, false),
         ConfigSource::File(path) => ConfigStore::new(Some(path), false),

@@ -10,14 +10,15 @@ use crate::console::{write_stderr, write_stdout, Status};
 use crate::lint::FileReport;
 use crate::report::full::FullRenderer;
 use crate::report::json::JsonReport;
-use crate::report::sarif::SarifReport;
+use crate::report::sarif::{EnvironmentFile, SarifReport};
 use crate::report::{concise, github, Totals};
+use crate::settings::VariablesFile;
 
 pub(crate) struct Output {
     options: OutputOptions,
     mode: Mode,
-    /// The `--environment` file's name (SARIF points fixes to it).
-    environment: Option<String>,
+    /// The `--environment` file, where SARIF points fixes to it.
+    environment: Option<EnvironmentFile>,
     renderer: Renderer,
     stream: Stream,
     totals: Totals,
@@ -62,10 +63,7 @@ impl Output {
         Ok(Output {
             options: out.clone(),
             mode: options.mode,
-            environment: options
-                .environment
-                .as_ref()
-                .map(|p| p.display().to_string()),
+            environment: None,
             renderer,
             stream: Stream {
                 writer,
@@ -74,6 +72,14 @@ impl Output {
             },
             totals: Totals::default(),
         })
+    }
+
+    /// The `--environment` file, once read: fixes may edit it.
+    pub fn set_environment(&mut self, file: &VariablesFile) {
+        self.environment = Some(EnvironmentFile {
+            name: file.name.clone(),
+            bom_len: file.bom_len,
+        });
     }
 
     /// Colour in diffs (reports carry their own).
@@ -153,7 +159,7 @@ impl Output {
             Renderer::Concise => concise::render(&report, &mut text),
             Renderer::Github => github::render(&report, &mut text),
             Renderer::Json(json) => json.add(&report),
-            Renderer::Sarif(sarif) => sarif.add(&report, self.environment.as_deref()),
+            Renderer::Sarif(sarif) => sarif.add(&report, self.environment.as_ref()),
         }
         self.write(&text)
     }

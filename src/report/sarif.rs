@@ -12,6 +12,13 @@ use crate::rules::RULES;
 use crate::secrets::masked_fragment;
 use crate::source::{FileId, SourceFile};
 
+/// The `--environment` file, where a fix may correct a variable: its name, and the bytes of
+/// its byte-order mark (offsets count them, as they are in the file as stored).
+pub struct EnvironmentFile {
+    pub name: String,
+    pub bom_len: usize,
+}
+
 #[derive(Default)]
 pub struct SarifReport {
     results: Vec<Value>,
@@ -19,7 +26,7 @@ pub struct SarifReport {
 }
 
 impl SarifReport {
-    pub fn add(&mut self, report: &FileReport, environment: Option<&str>) {
+    pub fn add(&mut self, report: &FileReport, environment: Option<&EnvironmentFile>) {
         let source = &report.source;
         let uri = uri(source.name());
         if let Some(err) = &report.error {
@@ -68,6 +75,9 @@ impl SarifReport {
                         .filter_map(|target| {
                             let shift = match target {
                                 Target::File(FileId::LINTED) => source.bom_len(),
+                                Target::File(FileId::ENVIRONMENT) => {
+                                    environment.map_or(0, |e| e.bom_len)
+                                }
                                 _ => 0,
                             };
                             let replacements: Vec<Value> = fix
@@ -86,7 +96,7 @@ impl SarifReport {
                                 .collect();
                             let file = match target {
                                 Target::File(FileId::LINTED) => uri.clone(),
-                                Target::File(FileId::ENVIRONMENT) => environment.map(self::uri)?,
+                                Target::File(FileId::ENVIRONMENT) => self::uri(&environment?.name),
                                 Target::File(_) => return None,
                                 Target::New(path) => self::uri(&crate::fix::beside(source.name(), path)),
                             };

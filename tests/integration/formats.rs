@@ -237,3 +237,46 @@ fn ignore_tables_silence_a_rule_for_the_nodes_a_jsonpath_names() {
     let (report, _) = check_json(&["--isolated", path.to_str().unwrap()]);
     assert_eq!(report["diagnostics"].as_array().unwrap().len(), 2);
 }
+
+/// A fix in an `--environment` file that starts with a byte-order mark: its SARIF
+/// replacement counts the mark, as it does for the checked file (offsets are in the file as
+/// stored).
+#[test]
+fn sarif_fixes_in_an_environment_with_a_bom_are_byte_accurate() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("env.postman_environment.json");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(
+        std::fs::read(repo().join("tests/fixtures/env-staging.postman_environment.json")).unwrap(),
+    );
+    std::fs::write(&env, &bytes).unwrap();
+    let (log, _) = sarif(&[
+        "tests/fixtures/ss002-env-token-url.postman_collection.json",
+        "--environment",
+        env.to_str().unwrap(),
+    ]);
+    let changes: Vec<&Value> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["fixes"].as_array().into_iter().flatten())
+        .flat_map(|f| f["artifactChanges"].as_array().unwrap())
+        .filter(|c| {
+            c["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("env.postman_environment.json"))
+        })
+        .collect();
+    assert!(!changes.is_empty(), "no fix in the environment: {log}");
+    for change in changes {
+        for r in change["replacements"].as_array().unwrap() {
+            let at = r["deletedRegion"]["byteOffset"].as_u64().unwrap() as usize;
+            let len = r["deletedRegion"]["byteLength"].as_u64().unwrap() as usize;
+            assert_eq!(
+                &bytes[at..at + len],
+                b"\"https://api.scopestack.io/oauth/token\"",
+                "the replacement does not cover the value"
+            );
+        }
+    }
+}
