@@ -109,6 +109,25 @@ pub fn parse(text: &Text) -> Result<Document, ParseError> {
     })
 }
 
+/// Whether a file is YAML by its name (`.yaml`, `.yml`): Postman's v3 files.
+pub fn is_yaml_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+/// Parses a file's text in the syntax its name says (YAML for `.yaml` and `.yml`, else
+/// JSON), with a message that names the syntax.
+pub fn parse_named(name: &str, text: &Text) -> Result<Document, ParseError> {
+    if is_yaml_name(name) {
+        Document::parse_yaml(text.clone(), crate::source::FileId::LINTED)
+    } else {
+        parse(text).map_err(|mut e| {
+            e.message = format!("invalid JSON: {}", e.message);
+            e
+        })
+    }
+}
+
 /// A plainer cause for the two mistakes a parse error alone does not explain.
 fn what_went_wrong(text: &str) -> Option<&'static str> {
     let trimmed = text.trim_start();

@@ -66,8 +66,8 @@ impl VariablesFile {
         what: &'static str,
         target: Option<FileId>,
     ) -> Result<VariablesFile, VariablesError> {
-        let doc = load::parse(&text).map_err(|e| VariablesError {
-            message: format!("invalid JSON: {}", e.message),
+        let doc = load::parse_named(name, &text).map_err(|e| VariablesError {
+            message: e.message,
             span: Some(e.span),
             text: text.clone(),
             bom_len,

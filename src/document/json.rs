@@ -28,6 +28,7 @@ impl Document {
             entries,
             syntax: Syntax::Json,
             file: FileId::LINTED,
+            decoded: Vec::new(),
         })
     }
 }

@@ -5,6 +5,7 @@
 //! [`json`] (a strict parser, see there why not a crate).
 
 pub mod json;
+pub mod yaml;
 
 use crate::source::FileId;
 use crate::text::Text;
@@ -18,6 +19,7 @@ pub use crate::source::Span;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
     Json,
+    Yaml,
 }
 
 /// Deeper nesting than this is rejected; Postman exports stay far below it, and every walker
@@ -118,6 +120,8 @@ impl Syntax {
     fn char_escapes(self) -> &'static [&'static str] {
         match self {
             Syntax::Json => &["\\u"],
+            // Double-quoted scalars' escapes.
+            Syntax::Yaml => &["\\u", "\\x", "\\U"],
         }
     }
 
@@ -125,6 +129,10 @@ impl Syntax {
     fn spelled_as_is(self, text: &str) -> bool {
         match self {
             Syntax::Json => !text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20),
+            // Quoting doubles `'`, escapes `"` and `\`; folding turns line breaks into spaces.
+            Syntax::Yaml => !text
+                .bytes()
+                .any(|b| matches!(b, b'"' | b'\'' | b'\\') || b <= b' '),
         }
     }
 }
@@ -147,6 +155,19 @@ pub struct Document {
     syntax: Syntax,
     /// Which of the check's files this is.
     file: FileId,
+    /// YAML strings whose text is not their source (block scalars, folded lines, escapes),
+    /// decoded once by the parser, by node.
+    decoded: Vec<Decoded>,
+}
+
+/// A string's decoded text, and where its lines lie in the source.
+struct Decoded {
+    node: u32,
+    text: String,
+    /// `(offset in text, offset in the source)` at the start of each source line of the
+    /// string, in order: a decoded offset maps to its line's source start plus its distance
+    /// from that line's start.
+    anchors: Vec<(u32, u32)>,
 }
 
 impl fmt::Debug for Document {
@@ -241,11 +262,10 @@ impl Document {
         if e.kind() != Kind::String {
             return None;
         }
-        let inner = &self.text[self.inner(e)];
         Some(if e.flag() {
-            Cow::Owned(self.decode(inner))
+            self.decode(id, e)
         } else {
-            Cow::Borrowed(inner)
+            Cow::Borrowed(&self.text[self.inner(e)])
         })
     }
 
@@ -265,11 +285,10 @@ impl Document {
         if e.kind() != Kind::String {
             return false;
         }
-        let inner = &self.text[self.inner(e)];
         if e.flag() {
-            self.decode(inner) == want
+            self.decode(id, e) == want
         } else {
-            inner == want
+            self.text[self.inner(e)] == *want
         }
     }
 
@@ -346,24 +365,50 @@ impl Document {
         if !e.flag() {
             return Span::new(base + start, base + end);
         }
-        let raw = &self.text.as_bytes()[inner];
-        let (raw_start, raw_end) = match self.syntax {
-            Syntax::Json => json::decoded_range_in_source(raw, start, end),
-        };
-        Span::new(base + raw_start, base + raw_end)
-    }
-
-    /// The bytes of a string's text inside its delimiters (JSON's quotes).
-    fn inner(&self, e: &Entry) -> std::ops::Range<usize> {
         match self.syntax {
-            Syntax::Json => e.start as usize + 1..e.end as usize - 1,
+            Syntax::Json => {
+                let raw = &self.text.as_bytes()[inner];
+                let (raw_start, raw_end) = json::decoded_range_in_source(raw, start, end);
+                Span::new(base + raw_start, base + raw_end)
+            }
+            Syntax::Yaml => match self.decoded_entry(id) {
+                Some(d) => {
+                    let at = |offset: usize| {
+                        let i = d.anchors.partition_point(|&(t, _)| t as usize <= offset);
+                        let (t, s) = d.anchors.get(i.wrapping_sub(1)).copied().unwrap_or((0, 0));
+                        (s as usize + (offset - t as usize)).clamp(inner.start, inner.end)
+                    };
+                    let from = at(start);
+                    Span::new(from, at(end).max(from))
+                }
+                None => self.span(id),
+            },
         }
     }
 
-    /// A string's text decoded (escapes resolved), for one that has something to decode.
-    fn decode(&self, inner: &str) -> String {
+    fn decoded_entry(&self, id: NodeId) -> Option<&Decoded> {
+        let i = self.decoded.binary_search_by_key(&id.0, |d| d.node).ok()?;
+        Some(&self.decoded[i])
+    }
+
+    /// The bytes of a string's text inside its delimiters (quotes).
+    fn inner(&self, e: &Entry) -> std::ops::Range<usize> {
+        let (start, end) = (e.start as usize, e.end as usize);
         match self.syntax {
-            Syntax::Json => json::unescape(inner),
+            Syntax::Json => start + 1..end - 1,
+            // A plain or block scalar never starts with a quote.
+            Syntax::Yaml if matches!(self.text.as_bytes().get(start), Some(b'"' | b'\'')) => {
+                start + 1..end.saturating_sub(1).max(start + 1)
+            }
+            Syntax::Yaml => start..end,
+        }
+    }
+
+    /// A string's text decoded, for one that has something to decode.
+    fn decode(&self, id: NodeId, e: &Entry) -> Cow<'_, str> {
+        match self.syntax {
+            Syntax::Json => Cow::Owned(json::unescape(&self.text[self.inner(e)])),
+            Syntax::Yaml => Cow::Borrowed(self.decoded_entry(id).map_or("", |d| &d.text)),
         }
     }
 

@@ -275,3 +275,99 @@ fn a_variable_that_is_only_part_of_the_token_url_is_not_the_cure() {
         "{second}"
     );
 }
+
+/// Postman v12 keeps environments as YAML (`*.environment.yaml`): read like the JSON export,
+/// the same findings; `--fix` corrects the value where the YAML defines it, and nothing else.
+#[test]
+fn a_yaml_environment_reads_and_fixes_like_a_json_one() {
+    let coll = "tests/fixtures/ss002-env-token-url.postman_collection.json";
+    let findings = |env: &str| {
+        let (report, r) = check_json(&[coll, "--environment", env]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["code"].clone(), d["message"].clone(), d["line"].clone()))
+            .collect::<Vec<_>>()
+    };
+    let yaml = "tests/fixtures/env-staging.environment.yaml";
+    assert_eq!(
+        findings(yaml),
+        findings("tests/fixtures/env-staging.postman_environment.json")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("staging.environment.yaml");
+    let before = std::fs::read_to_string(repo().join(yaml)).unwrap();
+    std::fs::write(&env, &before).unwrap();
+    let copy = dir.path().join("c.postman_collection.json");
+    std::fs::copy(repo().join(coll), &copy).unwrap();
+    let r = run(&[
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        copy.to_str().unwrap(),
+        "--environment",
+        env.to_str().unwrap(),
+    ]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let after = std::fs::read_to_string(&env).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        [(
+            "    value: 'https://api.scopestack.io/oauth/token'",
+            "    value: \"https://app.scopestack.io/oauth/token\""
+        )]
+    );
+    assert_eq!(before.lines().count(), after.lines().count());
+    // The fixed file reads back, and nothing is left to fix there.
+    let (report, _) = check_json(&[
+        copy.to_str().unwrap(),
+        "--environment",
+        env.to_str().unwrap(),
+    ]);
+    assert!(
+        !report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "SS002"),
+        "{report}"
+    );
+}
+
+/// A YAML environment that does not parse: exit 2 with the place, and its secrets masked.
+#[test]
+fn a_broken_yaml_environment_is_an_error_that_shows_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("broken.environment.yaml");
+    std::fs::write(
+        &env,
+        "name: prod\nvalues:\n  - key: client_secret\n    value: hunter2-s3cr3t\n  - key: url\n    value: {{base}}/x\n",
+    )
+    .unwrap();
+    for format in ["full", "json", "concise", "sarif", "github"] {
+        let r = run(&[
+            "check",
+            "--format",
+            format,
+            "examples",
+            "--environment",
+            env.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2, "{format}");
+        let all = format!("{}{}", r.stdout, r.stderr);
+        // (GitHub's annotation title is URL-encoded.)
+        assert!(
+            all.contains("scopelint::variables") || all.contains("scopelint%3A%3Avariables"),
+            "{format}: {all}"
+        );
+        assert!(all.contains("must be quoted"), "{format}: {all}");
+        assert!(!all.contains("hunter2"), "{format} shows the secret: {all}");
+    }
+}
