@@ -131,6 +131,7 @@ pub enum ErrorKind {
     Io,
     Encoding,
     Json,
+    Yaml,
     /// A fixed file could not be written back.
     Write,
     /// A configuration file is wrong.
@@ -147,6 +148,7 @@ impl ErrorKind {
             ErrorKind::Io => "scopelint::io",
             ErrorKind::Encoding => "scopelint::encoding",
             ErrorKind::Json => "scopelint::json",
+            ErrorKind::Yaml => "scopelint::yaml",
             ErrorKind::Write => "scopelint::write",
             ErrorKind::Config => "scopelint::config",
             ErrorKind::Har => "scopelint::har",
@@ -159,6 +161,7 @@ impl ErrorKind {
             ErrorKind::Io => "unreadable-file",
             ErrorKind::Encoding => "invalid-encoding",
             ErrorKind::Json => "invalid-json",
+            ErrorKind::Yaml => "invalid-yaml",
             ErrorKind::Write => "unwritable-file",
             ErrorKind::Config => "invalid-configuration",
             ErrorKind::Har => "not-a-har",
@@ -175,6 +178,10 @@ impl ErrorKind {
             ErrorKind::Json => {
                 "Postman exports are plain JSON; was the file cut short or edited by hand? \
                  Export it again from Postman."
+            }
+            ErrorKind::Yaml => {
+                "Postman v12 keeps this file as YAML; fix the syntax at the place shown (a value \
+                 that starts with `{{` needs quotes)."
             }
             ErrorKind::Write => {
                 "The file is as it was. Make it writable, or run again once nothing else is \

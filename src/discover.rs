@@ -76,11 +76,15 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
     }
 }
 
-/// Files in a directory that may be Postman exports.
+/// Files in a directory that may be Postman exports: JSON, HAR, and Postman v12's YAML
+/// environments and globals.
 fn is_candidate(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("har"))
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    name.ends_with(".json") || name.ends_with(".har") || crate::load::is_yaml_variables_name(&name)
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@ use crate::text::Text;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use crate::document::Document;
 use crate::fix::{apply, select, Applicability, Edit, Fix, Target};
 use crate::lint::{lint_text, Outcome, RuleOptions};
 use crate::settings::{Settings, VariablesFile};
@@ -85,7 +84,7 @@ pub fn fix_text(
             };
         }
         let chosen = select(candidates.iter().map(|(f, _)| *f));
-        let progress = try_apply(&text, settings, &created, &chosen);
+        let progress = try_apply(name, &text, settings, &created, &chosen);
         if progress
             .as_ref()
             .is_some_and(|a| *a.text == *text && a.environment.is_none() && a.created.is_empty())
@@ -107,7 +106,7 @@ pub fn fix_text(
         }
         // Together they broke a file: apply them one at a time, dropping the culprits.
         for fix in chosen {
-            match try_apply(&text, settings, &created, &[fix]) {
+            match try_apply(name, &text, settings, &created, &[fix]) {
                 Some(done) => {
                     text = done.text;
                     settings.environment = done.environment.or(settings.environment.take());
@@ -146,6 +145,7 @@ fn linted_edits(fixes: &[&Fix]) -> Vec<Edit> {
 /// The files with `fixes` applied, or `None` when a result would not parse (or a fix would
 /// create a file already created).
 fn try_apply(
+    name: &str,
     text: &str,
     settings: &Settings,
     created: &BTreeMap<Arc<str>, String>,
@@ -166,7 +166,7 @@ fn try_apply(
                 // Shared with the parse, not copied for it (126 MB on the largest benchmark
                 // file).
                 done.text = Text::from(apply(text, &edits));
-                Document::parse(done.text.clone()).ok()?;
+                crate::load::parse_named(name, &done.text).ok()?;
             }
             Target::File(FileId::ENVIRONMENT) => {
                 let file = settings.environment.as_ref()?;
@@ -186,10 +186,11 @@ fn try_apply(
     Some(done)
 }
 
-/// Whether a file to create parses as what its name says it is. Only JSON files can be
-/// checked so far, so only JSON files are created.
+/// Whether a file to create parses as what its name says it is (JSON or YAML; nothing else
+/// is created).
 fn parses_as_its_kind(path: &str, content: &str) -> bool {
-    path.ends_with(".json") && Document::parse(Text::from(content)).is_ok()
+    let known = path.ends_with(".json") || crate::load::is_yaml_name(path);
+    known && crate::load::parse_named(path, &Text::from(content)).is_ok()
 }
 
 #[cfg(test)]
@@ -225,7 +226,7 @@ mod tests {
                 Edit::create("token.json", "1}\n"),
             ],
         );
-        let done = try_apply("[1]", &settings, &BTreeMap::new(), &[&fix]).unwrap();
+        let done = try_apply("f.json", "[1]", &settings, &BTreeMap::new(), &[&fix]).unwrap();
         assert_eq!(&*done.text, "[2]");
         assert!(done.environment.unwrap().text().contains("\"y\""));
         assert_eq!(
@@ -239,20 +240,27 @@ mod tests {
         let settings = Settings::default();
         let create = |path: &str, text: &str| Fix::safe("t", vec![Edit::create(path, text)]);
         let ok = create("a.json", "{}");
-        assert!(try_apply("[]", &settings, &BTreeMap::new(), &[&ok]).is_some());
+        assert!(try_apply("f.json", "[]", &settings, &BTreeMap::new(), &[&ok]).is_some());
         let made = BTreeMap::from([(Arc::from("a.json"), "{}".to_owned())]);
-        assert!(try_apply("[]", &settings, &made, &[&ok]).is_none());
-        assert!(try_apply("[]", &settings, &BTreeMap::new(), &[&create("b.json", "{")]).is_none());
-        // No parser to check it with yet: not created.
+        assert!(try_apply("f.json", "[]", &settings, &made, &[&ok]).is_none());
         assert!(try_apply(
+            "f.json",
             "[]",
             &settings,
             &BTreeMap::new(),
-            &[&create("c.yaml", "a: 1")]
+            &[&create("b.json", "{")]
         )
         .is_none());
+        // YAML is checked with the YAML parser; a kind without a parser is never created.
+        let none = BTreeMap::new();
+        let try_create = |path: &str, text: &str| {
+            try_apply("f.json", "[]", &settings, &none, &[&create(path, text)]).is_some()
+        };
+        assert!(try_create("c.yaml", "a: 1"));
+        assert!(!try_create("c.yaml", "a: {{b}}"));
+        assert!(!try_create("c.txt", "a"));
         // An edit to the environment without an environment file cannot apply.
         let env = Fix::safe("t", vec![Edit::insert(0, " ").in_file(FileId::ENVIRONMENT)]);
-        assert!(try_apply("[]", &settings, &BTreeMap::new(), &[&env]).is_none());
+        assert!(try_apply("f.json", "[]", &settings, &BTreeMap::new(), &[&env]).is_none());
     }
 }

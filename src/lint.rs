@@ -75,11 +75,15 @@ pub fn lint_text(
     options: RuleOptions,
 ) -> Outcome {
     let source = Arc::new(SourceFile::new(name, text.clone(), bom_len));
-    let doc = match load::parse(&text) {
+    let doc = match load::parse_named(name, &text) {
         Ok(doc) => doc,
         Err(e) => {
-            let message = format!("invalid JSON: {}", e.message);
-            let report = unparsed_report(source, ErrorKind::Json, message, Some(e.span));
+            let kind = if load::is_yaml_name(name) {
+                ErrorKind::Yaml
+            } else {
+                ErrorKind::Json
+            };
+            let report = unparsed_report(source, kind, e.message, Some(e.span));
             return Outcome::Report(report);
         }
     };

@@ -109,6 +109,17 @@ pub fn parse(text: &Text) -> Result<Document, ParseError> {
     })
 }
 
+/// Postman v12's environments and globals: `*.environment.yaml` and `*.globals.yaml` (`.yml`
+/// too).
+pub fn is_yaml_variables_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".environment.", ".globals."].iter().any(|kind| {
+        [".yaml", ".yml"]
+            .iter()
+            .any(|ext| lower.ends_with(&format!("{}{}", kind.trim_end_matches('.'), ext)))
+    })
+}
+
 /// Whether a file is YAML by its name (`.yaml`, `.yml`): Postman's v3 files.
 pub fn is_yaml_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -177,6 +188,7 @@ pub fn has_postman_suffix(name: &str) -> bool {
     ]
     .iter()
     .any(|s| lower.ends_with(s))
+        || is_yaml_variables_name(&lower)
 }
 
 /// A cheap test on raw bytes before parsing a `*.json` file found in a directory walk: only
@@ -239,6 +251,10 @@ pub fn classify(doc: &Document, file_name: &str, explicit: bool) -> FileKind {
             Some("globals") => return FileKind::Globals,
             _ if lower.ends_with(ENVIRONMENT_SUFFIX) => return FileKind::Environment,
             _ if lower.ends_with(GLOBALS_SUFFIX) => return FileKind::Globals,
+            _ if is_yaml_variables_name(&lower) && lower.contains(".environment.") => {
+                return FileKind::Environment
+            }
+            _ if is_yaml_variables_name(&lower) => return FileKind::Globals,
             _ => {}
         }
     }

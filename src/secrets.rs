@@ -67,8 +67,7 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
                 // A base64 body (HAR `content`): decoded, a credential inside hides the whole.
                 if base64 && key == "text" && doc.kind(v) == Kind::String {
                     if base64_holds_secret(&doc.as_str(v).unwrap_or_default()) {
-                        let span = doc.span(v);
-                        out.push(Span::new(span.start + 1, span.end - 1));
+                        out.push(doc.text_span(v));
                     }
                     continue;
                 }
@@ -174,8 +173,7 @@ pub fn is_code_key(key: &str) -> bool {
 fn mask_literal(doc: &Document, node: NodeId, out: &mut Vec<Span>) {
     let text = doc.as_str(node).unwrap_or_default();
     if is_literal_secret(&text) {
-        let span = doc.span(node);
-        out.push(Span::new(span.start + 1, span.end - 1));
+        out.push(doc.text_span(node));
     }
 }
 

@@ -353,6 +353,17 @@ impl Document {
         }
     }
 
+    /// The bytes of a string's text: inside its quotes, or the whole of a plain or block
+    /// scalar (what to mask when the value is a secret).
+    pub fn text_span(&self, id: NodeId) -> Span {
+        let e = self.entry(id);
+        if e.kind() != Kind::String {
+            return self.span(id);
+        }
+        let inner = self.inner(e);
+        Span::new(inner.start, inner.end)
+    }
+
     /// Maps a byte range of a string's *decoded* value back to its bytes in the source, so a
     /// label can point at one line inside a string such as a single-string script.
     pub fn string_subspan(&self, id: NodeId, start: usize, end: usize) -> Span {

@@ -115,4 +115,23 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
     git(dir, &["add", "."]);
     let out = pre_commit(dir, &home);
     assert!(out.status.success(), "{}", text(&out));
+
+    // Postman v12's YAML environments are hooked too, and their secrets stay unprinted.
+    let envs = dir.join("postman/environments");
+    std::fs::create_dir_all(&envs).unwrap();
+    std::fs::write(
+        envs.join("prod.environment.yaml"),
+        "name: prod\nvalues:\n  - key: client_secret\n    value: Zq8v2LwX4tN9pR3sK7mB1cY6\n",
+    )
+    .unwrap();
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("SS011"), "{}", text(&out));
+    assert!(
+        text(&out).contains("prod.environment.yaml"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains("Zq8v2LwX"), "{}", text(&out));
 }

@@ -371,3 +371,89 @@ fn a_broken_yaml_environment_is_an_error_that_shows_no_secret() {
         assert!(!all.contains("hunter2"), "{format} shows the secret: {all}");
     }
 }
+
+/// Postman v12's environments and globals in a repository (`postman/environments/*.yaml`,
+/// `postman/globals/*.yaml`) are found in a directory walk and judged like JSON exports, at
+/// the exact line and column of the YAML, with secrets masked in the snippets.
+#[test]
+fn yaml_environments_and_globals_in_a_tree_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let envs = dir.path().join("postman/environments");
+    let globals = dir.path().join("postman/globals");
+    std::fs::create_dir_all(&envs).unwrap();
+    std::fs::create_dir_all(&globals).unwrap();
+    std::fs::write(
+        envs.join("prod.environment.yaml"),
+        "name: prod\nvalues:\n  - key: base_url\n    value: https://api.scopestack.io\n  - key: client_secret\n    value: Zq8v2LwX4tN9pR3sK7mB1cY6\n",
+    )
+    .unwrap();
+    std::fs::write(
+        globals.join("workspace.globals.yml"),
+        "name: Globals\nvalues:\n  - key: a\n    value: '1'\n    value: '2'\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.yaml"), "a: {{b}}\n").unwrap();
+    let (report, r) = check_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found: Vec<(String, String, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["path"].as_str().unwrap();
+            let base = file.rsplit('/').next().unwrap().to_owned();
+            (
+                base,
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("prod.environment.yaml".into(), "SS011".into(), 6, 12)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("workspace.globals.yml".into(), "SS013".into(), 4, 5)),
+        "{found:?}"
+    );
+    // Other YAML is not ours: `notes.yaml` is neither read nor reported.
+    assert!(!found.iter().any(|f| f.0 == "notes.yaml"), "{found:?}");
+    let full = run(&["check", dir.path().to_str().unwrap()]);
+    assert!(
+        full.stdout.contains("prod.environment.yaml:6:12"),
+        "{}",
+        full.stdout
+    );
+    // The whole plain scalar is masked (no quotes to leave out).
+    assert!(!full.stdout.contains("Zq8v2LwX"), "{}", full.stdout);
+    assert!(
+        full.stdout.contains(&format!("value: {}", "*".repeat(24))),
+        "{}",
+        full.stdout
+    );
+    let listed = run(&["check", "--show-files", dir.path().to_str().unwrap()]);
+    assert_eq!(listed.stdout.lines().count(), 2, "{}", listed.stdout);
+}
+
+/// A v12 environment that is not valid YAML: exit 2, `scopelint::yaml`, at the place.
+#[test]
+fn an_invalid_yaml_environment_is_an_error_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("x.environment.yaml");
+    std::fs::write(
+        &env,
+        "name: x\nvalues:\n  - key: url\n    value: {{base}}/v1\n",
+    )
+    .unwrap();
+    let (report, r) = check_json(&[env.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "scopelint::yaml", "{report}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(12))
+    );
+    assert!(d["message"].as_str().unwrap().contains("must be quoted"));
+}
