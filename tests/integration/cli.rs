@@ -90,11 +90,17 @@ fn directories_are_walked_and_other_json_is_skipped_silently() {
     });
     let environments = count(".", |text| text.contains("_postman_variable_scope"));
     assert_eq!(environments, 2);
+    // Postman v12's YAML environments, by name.
+    let yaml_environments = crate::common::files_in(&fixtures)
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with(".environment.yaml"))
+        .count();
+    assert_eq!(yaml_environments, 1);
     // Every collection (fix/ holds more), HAR, environment and crash finding, and
     // walk/sub/api.json.
     assert_eq!(
         report["files"].as_u64().unwrap() as usize,
-        collections + in_fix + hars + crashes + environments + 1
+        collections + in_fix + hars + crashes + environments + yaml_environments + 1
     );
     let errors: Vec<_> = report["diagnostics"]
         .as_array()
