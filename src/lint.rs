@@ -12,7 +12,7 @@ use crate::load::{self, FileKind};
 use crate::postman;
 use crate::rules::har_context::HarContext;
 use crate::rules::{self, Context, Input};
-use crate::secrets::{secret_spans, unparsed_secret_spans};
+use crate::secrets::{secret_spans, unparsed_secret_spans, unparsed_yaml_secret_spans};
 pub use crate::settings::Settings;
 use crate::source::SourceFile;
 
@@ -75,6 +75,35 @@ pub fn lint_text(
     options: RuleOptions,
 ) -> Outcome {
     let source = Arc::new(SourceFile::new(name, text.clone(), bom_len));
+    let enabled = |rule: &rules::RuleInfo| {
+        options
+            .config
+            .enabled(rule, options.overrides, options.path)
+    };
+    if load::is_yaml_name(name) {
+        // What keeps Postman from reading the file at all is all there is to say about it.
+        let mut found = rules::run(&Input::YamlText(&text), enabled);
+        if !found.is_empty() {
+            for d in &mut found {
+                d.severity = options.config.severity(d.rule);
+                d.mask_quoted_secrets();
+            }
+            if options.snippets {
+                let windows = found
+                    .iter()
+                    .map(|d| source.surrounding_lines(d.span, SNIPPET_LINES));
+                let spans: Vec<Span> = windows
+                    .flat_map(|w| unparsed_yaml_secret_spans(source.text(), w))
+                    .collect();
+                source.mask(&spans);
+            }
+            return Outcome::Report(FileReport {
+                source,
+                diagnostics: found,
+                error: None,
+            });
+        }
+    }
     let doc = match load::parse_named(name, &text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -88,11 +117,6 @@ pub fn lint_text(
         }
     };
     let base_name = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let enabled = |rule: &rules::RuleInfo| {
-        options
-            .config
-            .enabled(rule, options.overrides, options.path)
-    };
     let mut diagnostics = match load::classify(&doc, base_name, explicit) {
         FileKind::Collection { root, .. } => {
             let coll = postman::read_collection(&doc, root);
@@ -149,7 +173,12 @@ pub(crate) fn unparsed_report(
 ) -> FileReport {
     if let Some(span) = span {
         let window = source.surrounding_lines(span, SNIPPET_LINES);
-        source.mask(&unparsed_secret_spans(source.text(), window));
+        let spans = if load::is_yaml_name(source.name()) {
+            unparsed_yaml_secret_spans(source.text(), window)
+        } else {
+            unparsed_secret_spans(source.text(), window)
+        };
+        source.mask(&spans);
     }
     FileReport::error_at(source, kind, message, span)
 }

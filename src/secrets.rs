@@ -10,6 +10,100 @@ use crate::text::Text;
 /// How `scopelint redact` begins the placeholder it writes for a value (`[redacted:3]`).
 pub const PLACEHOLDER: &str = "[redacted:";
 
+/// A YAML file's text with every value masked that could hold a secret, line by line, without
+/// parsing it (a file Postman cannot read, or both sides of a diff, masked alike): keys, list
+/// markers, `{{variable}}` references and the values of keys that never hold credentials are
+/// shown; every other value, the text of block scalars and comments are masked.
+pub fn masked_yaml(text: &str) -> String {
+    mask_spans(
+        text,
+        &unparsed_yaml_secret_spans(text, Span::new(0, text.len())),
+    )
+}
+
+/// The spans [`masked_yaml`] masks, in the lines that overlap `window`.
+pub fn unparsed_yaml_secret_spans(text: &str, window: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    // The indentation of the line that opened a block scalar: deeper lines are its text.
+    let mut block: Option<usize> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+        let in_window = start < window.end && at > window.start;
+        if let Some(open) = block {
+            if body.trim().is_empty() || indent > open {
+                if in_window {
+                    out.push(Span::new(start + indent, start + body.len()));
+                }
+                continue;
+            }
+            block = None;
+        }
+        let mut pos = indent;
+        while body[pos..].starts_with("- ") {
+            pos += 2;
+            pos += body[pos..].len() - body[pos..].trim_start_matches(' ').len();
+        }
+        let mut key = None;
+        if let Some(colon) = yaml_key_end(&body[pos..]) {
+            key = Some(body[pos..pos + colon].trim_matches(['"', '\'']));
+            pos += colon + 1;
+            pos += body[pos..].len() - body[pos..].trim_start_matches([' ', '\t']).len();
+        }
+        let value = &body[pos..];
+        if value.starts_with(['|', '>']) {
+            block = Some(indent);
+            // The header (and a comment after it) shows nothing.
+            continue;
+        }
+        if !in_window || value.is_empty() {
+            continue;
+        }
+        if key.is_some_and(|k| SHOWN_KEYS.contains(&k) || URL_KEYS.contains(&k)) {
+            // A comment after a shown value may still say anything.
+            if let Some(c) = value.find(" #") {
+                out.push(Span::new(start + pos + c + 2, start + body.len()));
+            }
+            continue;
+        }
+        // Everything but `{{variable}}` references.
+        let mut i = 0;
+        while i < value.len() {
+            match value[i..].find("{{") {
+                Some(0) => match value[i..].find("}}") {
+                    Some(close) => i += close + 2,
+                    None => {
+                        out.push(Span::new(start + pos + i, start + body.len()));
+                        break;
+                    }
+                },
+                Some(open) => {
+                    out.push(Span::new(start + pos + i, start + pos + i + open));
+                    i += open;
+                }
+                None => {
+                    out.push(Span::new(start + pos + i, start + body.len()));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where a YAML line's `key:` ends (the colon), for a plain or quoted key.
+fn yaml_key_end(s: &str) -> Option<usize> {
+    let colon = match s.as_bytes().first()? {
+        q @ (b'"' | b'\'') => s[1..].find(*q as char)? + 2,
+        b'{' | b'[' | b'#' => return None,
+        _ => s.find(": ").or_else(|| s.strip_suffix(':').map(str::len))?,
+    };
+    s[colon..].starts_with(':').then_some(colon)
+}
+
 /// `text` with every secret value replaced by `*` of the same length (for diffs of whole
 /// files); text that does not parse is masked deny by default.
 pub fn masked(text: &str) -> String {
@@ -783,6 +877,25 @@ fn jwt_end(b: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unparsed_yaml_shows_keys_names_and_variables_only() {
+        let text = "name: Prod # owner: hunter2\nvalues:\n  - key: client_secret\n    value: s3cr3tvalue\n  - key: url\n    value: {{base}}/x?token=abc123\n  - key: body\n    value: |-\n      {\"password\": \"pw123\"}\n    type: secret\n";
+        let shown = masked_yaml(text);
+        assert_eq!(shown.len(), text.len());
+        for secret in ["hunter2", "s3cr3tvalue", "abc123", "pw123", "password"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        for visible in [
+            "name: Prod",
+            "- key: client_secret",
+            "{{base}}",
+            "value: |-",
+            "type: secret",
+        ] {
+            assert!(shown.contains(visible), "{visible} not in {shown}");
+        }
+    }
 
     fn masked(text: &str) -> String {
         let doc = Document::parse(Text::from(text)).unwrap();

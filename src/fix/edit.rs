@@ -335,6 +335,18 @@ impl<'a> Editor<'a> {
     }
 }
 
+/// An edit that quotes the plain YAML scalar `written` at `span`: single quotes, or double
+/// quotes with escapes when it holds a `'`; YAML then reads the same text.
+pub fn quote_yaml_scalar(span: Span, written: &str) -> Edit {
+    let quoted = if written.contains('\'') {
+        let escaped = written.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("\"{escaped}\"")
+    } else {
+        format!("'{written}'")
+    };
+    Edit::replace(span, quoted)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -529,5 +541,20 @@ mod tests {
             out,
             r#"["a\tb https://api.scopestack.io/{{account_slug}}/v1/x \"q\""]"#
         );
+    }
+
+    #[test]
+    fn quotes_so_that_yaml_reads_the_same_text() {
+        for value in ["{{a}}/x", "{{a}} it's", "{{a}} \"q\" \\"] {
+            let quoted = quote_yaml_scalar(Span::new(0, 0), value).content;
+            let yaml = format!("v: {quoted}\n");
+            let doc = crate::document::Document::parse_yaml(
+                crate::text::Text::from(yaml.as_str()),
+                crate::source::FileId::LINTED,
+            )
+            .unwrap();
+            let v = doc.get(doc.root(), "v").unwrap();
+            assert_eq!(doc.as_str(v).unwrap(), value);
+        }
     }
 }

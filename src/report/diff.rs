@@ -3,14 +3,20 @@
 
 use similar::TextDiff;
 
-use crate::secrets::masked;
+use crate::secrets::{masked, masked_yaml};
 
 /// A unified diff of `old` → `new` for `path` with three lines of context; empty when equal.
 pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     if old == new {
         return String::new();
     }
-    let (old, new) = (masked(old), masked(new));
+    // Both sides of a YAML file alike, line by line: one side may not parse (SS014).
+    let mask = if crate::load::is_yaml_name(path) {
+        masked_yaml
+    } else {
+        masked
+    };
+    let (old, new) = (mask(old), mask(new));
     // `a/` and `b/` prefix a relative path, as git writes it.
     let path = relative(path);
     let diff = TextDiff::from_lines(&old, &new);
@@ -30,7 +36,11 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
 
 /// A unified diff creating `path` with `text`, as git writes one (`--- /dev/null`).
 pub fn created(path: &str, text: &str, color: bool) -> String {
-    let text = masked(text);
+    let text = if crate::load::is_yaml_name(path) {
+        masked_yaml(text)
+    } else {
+        masked(text)
+    };
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = format!(
         "--- /dev/null\n+++ b/{}\n@@ -0,0 +1,{} @@\n",

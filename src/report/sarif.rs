@@ -9,7 +9,7 @@ use crate::diagnostic::FileReport;
 use crate::diagnostic::Severity;
 use crate::fix::Target;
 use crate::rules::RULES;
-use crate::secrets::masked_fragment;
+use crate::secrets::{masked_fragment, masked_yaml};
 use crate::source::{FileId, SourceFile};
 
 /// The `--environment` file, where a fix may correct a variable: its name, and the bytes of
@@ -62,10 +62,16 @@ impl SarifReport {
             });
             if let Some(fix) = &d.fix {
                 // Inserted text is judged as the file's own would be: a copied credential is still one.
-                let shows_secret = fix
-                    .edits
-                    .iter()
-                    .any(|e| masked_fragment(&e.content) != e.content);
+                let shows_secret = fix.edits.iter().any(|e| {
+                    // Text for a YAML file is judged as YAML (SS014 quotes a whole value).
+                    let yaml = crate::load::is_yaml_name(source.name());
+                    let shown = if yaml {
+                        masked_yaml(&e.content)
+                    } else {
+                        masked_fragment(&e.content)
+                    };
+                    shown != e.content
+                });
                 if !shows_secret {
                     let mut targets: Vec<&Target> = fix.edits.iter().map(|e| &e.target).collect();
                     targets.sort();

@@ -18,6 +18,7 @@ pub static RULE: RuleInfo = RuleInfo {
         collection: Some(check),
         har: None,
         variables: Some(check_variables_file),
+        yaml_text: None,
     },
 };
 

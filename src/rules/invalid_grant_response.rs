@@ -15,6 +15,7 @@ pub static RULE: RuleInfo = RuleInfo {
         collection: None,
         har: Some(check_har),
         variables: None,
+        yaml_text: None,
     },
 };
 

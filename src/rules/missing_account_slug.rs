@@ -23,6 +23,7 @@ pub static RULE: RuleInfo = RuleInfo {
         collection: Some(check),
         har: Some(check_har),
         variables: None,
+        yaml_text: None,
     },
 };
 

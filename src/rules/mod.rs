@@ -37,6 +37,9 @@ pub struct Checks {
     pub har: Option<fn(&HarContext, &mut Vec<Diagnostic>)>,
     /// Postman environment and globals exports, read as documents.
     pub variables: Option<fn(&Document, &mut Vec<Diagnostic>)>,
+    /// The text of a YAML file, before it is parsed: what keeps Postman from reading the file
+    /// at all (the other rules judge only files that parse).
+    pub yaml_text: Option<fn(&str, &mut Vec<Diagnostic>)>,
 }
 
 /// One linted file, as the rules read it.
@@ -44,14 +47,17 @@ pub enum Input<'a> {
     Collection(&'a Context<'a>),
     Har(&'a HarContext<'a>),
     Variables(&'a Document),
+    /// A YAML file's text, unparsed.
+    YamlText(&'a str),
 }
 
 impl Input<'_> {
-    fn doc(&self) -> &Document {
+    fn doc(&self) -> Option<&Document> {
         match self {
-            Input::Collection(cx) => cx.coll.doc,
-            Input::Har(cx) => cx.har.doc,
-            Input::Variables(doc) => doc,
+            Input::Collection(cx) => Some(cx.coll.doc),
+            Input::Har(cx) => Some(cx.har.doc),
+            Input::Variables(doc) => Some(doc),
+            Input::YamlText(_) => None,
         }
     }
 }
@@ -81,6 +87,7 @@ registry!(
     hard_coded_secret,              // SS011
     missing_authorization,          // SS012
     duplicate_key,                  // SS013
+    unquoted_variable,              // SS014
 );
 
 /// Finds a rule by code (`SS001`, any case) or name (`oauth-password-grant`).
@@ -123,9 +130,18 @@ pub fn run(input: &Input, enabled: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic
             }
             out
         }
+        Input::YamlText(text) => {
+            let mut out = Vec::new();
+            for check in rules.iter().filter_map(|r| r.checks.yaml_text) {
+                check(text, &mut out);
+            }
+            out
+        }
     };
     out.sort_by_key(|d| (d.span.start, d.rule.code));
-    crate::diagnostic::resolve_pointers(input.doc(), &mut out);
+    if let Some(doc) = input.doc() {
+        crate::diagnostic::resolve_pointers(doc, &mut out);
+    }
     out
 }
 

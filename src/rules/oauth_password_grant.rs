@@ -21,6 +21,7 @@ pub static RULE: RuleInfo = RuleInfo {
         collection: Some(check),
         har: None,
         variables: None,
+        yaml_text: None,
     },
 };
 

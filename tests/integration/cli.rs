@@ -95,7 +95,7 @@ fn directories_are_walked_and_other_json_is_skipped_silently() {
         .iter()
         .filter(|p| p.to_string_lossy().ends_with(".environment.yaml"))
         .count();
-    assert_eq!(yaml_environments, 1);
+    assert_eq!(yaml_environments, 3);
     // Every collection (fix/ holds more), HAR, environment and crash finding, and
     // walk/sub/api.json.
     assert_eq!(

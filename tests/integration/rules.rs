@@ -442,18 +442,54 @@ fn yaml_environments_and_globals_in_a_tree_are_checked() {
 fn an_invalid_yaml_environment_is_an_error_with_its_place() {
     let dir = tempfile::tempdir().unwrap();
     let env = dir.path().join("x.environment.yaml");
-    std::fs::write(
-        &env,
-        "name: x\nvalues:\n  - key: url\n    value: {{base}}/v1\n",
-    )
-    .unwrap();
+    std::fs::write(&env, "name: x\nvalues:\n  - key: url\n    value: [a, b\n").unwrap();
     let (report, r) = check_json(&[env.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     let d = &report["diagnostics"][0];
     assert_eq!(d["code"], "scopelint::yaml", "{report}");
-    assert_eq!(
-        (d["line"].as_u64(), d["column"].as_u64()),
-        (Some(4), Some(12))
+    assert_eq!(d["line"].as_u64(), Some(5), "{report}");
+    assert!(
+        d["message"].as_str().unwrap().starts_with("invalid YAML"),
+        "{report}"
     );
-    assert!(d["message"].as_str().unwrap().contains("must be quoted"));
+}
+
+/// SS014's fix quotes exactly the values at fault; the file then reads, and nothing is left.
+#[test]
+fn unquoted_variables_are_quoted_by_the_fix_and_nothing_else_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join("staging.environment.yaml");
+    let fixture = "tests/fixtures/ss014-unquoted-variable.environment.yaml";
+    let before = std::fs::read_to_string(repo().join(fixture)).unwrap();
+    std::fs::write(&env, &before).unwrap();
+    let diff = run(&["check", "--diff", env.to_str().unwrap()]);
+    assert_eq!(diff.code, 1);
+    assert!(
+        diff.stdout
+            .contains("+    value: *{{app_url}}*************\n"),
+        "{}",
+        diff.stdout
+    );
+    let r = run(&["check", "--fix", env.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let after = std::fs::read_to_string(&env).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            (
+                "    value: {{app_url}}/oauth/token",
+                "    value: '{{app_url}}/oauth/token'"
+            ),
+            (
+                "    value: {{api_url}} # the API host",
+                "    value: '{{api_url}}' # the API host"
+            ),
+        ]
+    );
+    assert_eq!(run(&["check", env.to_str().unwrap()]).code, 0);
 }

@@ -1,0 +1,190 @@
+use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
+use crate::fix::edit::quote_yaml_scalar;
+use crate::fix::Fix;
+use crate::rules::{Checks, RuleInfo};
+use crate::source::{FileId, Span};
+
+pub static RULE: RuleInfo = RuleInfo {
+    meta: Rule {
+        code: "SS014",
+        name: "unquoted-variable",
+        summary: "A YAML value that starts with an unquoted {{variable}}: Postman skips the file",
+        severity: Severity::Error,
+        doc: DOC,
+    },
+    checks: Checks {
+        collection: None,
+        har: None,
+        variables: None,
+        yaml_text: Some(check),
+    },
+};
+
+const DOC: &str = r#"# SS014 unquoted-variable
+
+## What it catches
+A value in one of Postman v12's YAML files (an environment, globals, and in time a collection's
+request or definition) that starts with `{{` without quotes:
+
+```yaml
+url: {{baseUrl}}/v1/me
+```
+
+## Why it breaks
+In YAML, `{` opens a mapping: `{{baseUrl}}` is a mapping inside a mapping, not text, and what
+follows it is a syntax error. Postman does not report it: it silently skips the whole file, so a
+request, a variable or an environment is missing and later requests fail for no visible reason.
+
+## Example
+```yaml
+values:
+  - key: token_url
+    value: {{app_url}}/oauth/token
+```
+
+## Cure
+Quote the value: `value: '{{app_url}}/oauth/token'`.
+
+## Fix
+Safe: the value is quoted (single quotes, or double quotes with escapes when it holds a `'`).
+It means what it was meant to mean; nothing else changes.
+"#;
+
+/// Every block-context value of the file that starts with an unquoted `{{` (values inside a
+/// block scalar, such as a JSON body or a script, are text and are not judged).
+fn check(text: &str, out: &mut Vec<Diagnostic>) {
+    for found in unquoted_values(text) {
+        let written = &text[found.value.start..found.value.end];
+        let edit = quote_yaml_scalar(found.value, written);
+        // Neither the value nor its quoted form is quoted here: its literal part may be a
+        // secret (the snippet masks it).
+        let quotes = if edit.content.starts_with('\'') {
+            "single quotes"
+        } else {
+            "double quotes (the value holds a `'`)"
+        };
+        let what = found
+            .key
+            .map_or("a list item".to_owned(), |k| format!("`{}`", &text[k.start..k.end]));
+        out.push(Diagnostic {
+            rule: &RULE,
+            severity: RULE.severity,
+            file: FileId::LINTED,
+            message: format!(
+                "{what} starts with an unquoted `{{{{`: YAML reads it as a mapping, and Postman \
+                 skips this file"
+            ),
+            help: format!(
+                "Put the whole value in {quotes}, so that YAML reads it as the text it is."
+            ),
+            label: "a mapping to YAML, not text".to_owned(),
+            item: None,
+            pointer: Pointer::Text(String::new()),
+            span: found.value,
+            fix: Some(Fix::safe(
+                format!("Put the value in {quotes}"),
+                vec![edit],
+            )),
+        });
+    }
+}
+
+struct Found {
+    key: Option<Span>,
+    value: Span,
+}
+
+/// Values in block context that start with `{{`: after `key: ` or `- `, up to the end of
+/// the line (or a ` #` comment). Lines inside block scalars (`|`, `>`) are skipped.
+fn unquoted_values(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    // The indentation of the line that opened a block scalar: lines indented deeper (and
+    // blank lines) are its text.
+    let mut block: Option<usize> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if let Some(open) = block {
+            if body.trim().is_empty() || indent > open {
+                continue;
+            }
+            block = None;
+        }
+        let mut pos = indent;
+        // `- ` list markers, possibly several on one line.
+        while body[pos..].starts_with("- ") || body[pos..] == *"-" {
+            pos += 1;
+            pos += body[pos..].len() - body[pos..].trim_start_matches(' ').len();
+        }
+        let mut key = None;
+        if let Some((k, after)) = key_at(&body[pos..]) {
+            key = Some(Span::new(start + pos + k.start, start + pos + k.end));
+            pos += after;
+            pos += body[pos..].len() - body[pos..].trim_start_matches([' ', '\t']).len();
+        }
+        let value = &body[pos..];
+        if value.starts_with(['|', '>']) {
+            block = Some(indent);
+            continue;
+        }
+        if !value.starts_with("{{") {
+            continue;
+        }
+        let end = value.find(" #").unwrap_or(value.len());
+        let len = value[..end].trim_end().len();
+        out.push(Found {
+            key,
+            value: Span::new(start + pos, start + pos + len),
+        });
+    }
+    out
+}
+
+/// A `key:` at the start of `s` (plain, or quoted): the key's span in `s` and where its
+/// value may start (after the colon).
+fn key_at(s: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let (key, rest_at) = match s.as_bytes().first()? {
+        q @ (b'"' | b'\'') => {
+            let close = s[1..].find(*q as char)? + 1;
+            (0..close + 1, close + 1)
+        }
+        b'{' | b'[' | b'#' => return None,
+        _ => {
+            let colon = s.find(": ").or_else(|| s.strip_suffix(':').map(|k| k.len()))?;
+            (0..colon, colon)
+        }
+    };
+    let rest = &s[rest_at..];
+    rest.starts_with(':').then_some((key, rest_at + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> Vec<&str> {
+        unquoted_values(text)
+            .iter()
+            .map(|f| &text[f.value.start..f.value.end])
+            .collect()
+    }
+
+    #[test]
+    fn finds_values_after_keys_and_dashes_but_not_in_block_text() {
+        let text = "url: {{baseUrl}}/x # a comment\n\
+                    headers:\n  Accept: '{{accept}}'\n  X: \"{{x}}\"\n\
+                    list:\n  - {{a}}\n  - key: {{b}}\n\
+                    body:\n  content: |-\n    {\"year\": {{y}},\n     \"k\": {{z}}}\n\
+                    \n    more: {{inside}}\n\
+                    after: {{c}}\n\
+                    \"quoted key\": {{d}}\n\
+                    plain: a {{e}}\n";
+        assert_eq!(
+            values(text),
+            ["{{baseUrl}}/x", "{{a}}", "{{b}}", "{{c}}", "{{d}}"]
+        );
+    }
+}
