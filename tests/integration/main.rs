@@ -17,6 +17,7 @@ mod long_lines;
 mod mock_scopestack;
 mod newman;
 mod output;
+mod postman_cli;
 mod pre_commit;
 mod robustness;
 mod rules;

@@ -27,7 +27,7 @@ fn newman() -> Option<PathBuf> {
 
 /// Points every ScopeStack URL of an example at the mock (a test-side rewrite: the URLs'
 /// `raw` and parts both, as newman sends the parts).
-fn aim_at(collection: &Value, mock: &Mock) -> Value {
+pub(crate) fn aim_at(collection: &Value, mock: &Mock) -> Value {
     fn rewrite(text: &str, mock: &Mock) -> String {
         text.replace("https://app.scopestack.io", &mock.app)
             .replace("https://api.scopestack.io", &mock.api)
