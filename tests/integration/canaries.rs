@@ -1,7 +1,7 @@
 //! Planted secrets never come out. Every credential shape below (hex, base64, JWT, quotes,
 //! backslashes, `\u` escapes, spaces, unicode, no alphanumerics, emoji, ...) is planted in
-//! every place a credential lives in a collection, an environment and a HAR, with a value of
-//! its own; the files are linted whole, minified and cut short after each secret, in every
+//! every place a credential lives in a collection, an environment (JSON, and Postman v12's YAML
+//! in four scalar styles, readable or not) and a HAR, with a value of its own; the files are linted whole, minified and cut short after each secret, in every
 //! format, with `--statistics`, `--diff`, `--fix` (SARIF fixes included) and `redact`, and
 //! every output is searched for each value, its JSON-escaped and URL-encoded forms, and any
 //! six characters of its random core.
@@ -264,6 +264,48 @@ fn environment(shape: usize, p: &mut Planted) -> Value {
     ]})
 }
 
+/// The environment as Postman v12 keeps it in a repository (YAML), its values written in
+/// `style`: 0 double-quoted, 1 single-quoted, 2 a literal block, 3 plain, where the value
+/// allows it (else double-quoted); `unreadable` adds a value with an unquoted `{{` (SS014), so
+/// that the file is shown unparsed.
+fn environment_yaml(shape: usize, p: &mut Planted, style: usize, unreadable: bool) -> String {
+    fn styled(value: &str, style: usize) -> String {
+        let double = || serde_json::to_string(value).unwrap();
+        let simple =
+            !value.chars().any(|c| c.is_control()) && value.trim() == value && !value.is_empty();
+        match style {
+            1 if simple => format!("'{}'", value.replace('\'', "''")),
+            2 if simple => format!("|-\n      {value}"),
+            3 if value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+/=._-".contains(c))
+                && value.starts_with(|c: char| c.is_ascii_alphanumeric()) =>
+            {
+                value.to_owned()
+            }
+            _ => double(),
+        }
+    }
+    let pin = p.take_number(shape);
+    let mut text = format!("name: Canaries\nvalues:\n  - key: pin_password\n    value: {pin}\n");
+    for (key, secret_type) in [
+        ("client_secret", false),
+        ("token", true),
+        ("harmless_name", true),
+        ("password", false),
+    ] {
+        let value = styled(&p.take(shape), style);
+        text.push_str(&format!("  - key: {key}\n    value: {value}\n"));
+        if secret_type {
+            text.push_str("    type: secret\n");
+        }
+    }
+    if unreadable {
+        text.push_str("  - key: docs\n    value: {{base_url}}/docs\n");
+    }
+    text
+}
+
 fn har(shape: usize, p: &mut Planted) -> Value {
     let code = p.take(shape);
     let query_token = p.take(shape);
@@ -511,6 +553,13 @@ fn planted_secrets_never_appear_in_any_output() {
         ));
         let h = har(shape, &mut planted);
         hars.extend(write_json(&whole, &format!("s{shape:02}.har"), &h, shape));
+        // The v12 YAML environment: four styles, and one that Postman cannot read.
+        let style = shape % 4;
+        for unreadable in [false, true] {
+            let text = environment_yaml(shape, &mut planted, style, unreadable);
+            let name = format!("s{shape:02}-{style}-{unreadable}.environment.yaml");
+            std::fs::write(whole.join(&name), text).unwrap();
+        }
     }
     let secrets = planted.secrets;
     assert!(secrets.len() > 30 * SHAPES, "{}", secrets.len());
