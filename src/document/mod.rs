@@ -180,6 +180,11 @@ impl fmt::Debug for Document {
 }
 
 impl Document {
+    /// The syntax the file is written in.
+    pub fn syntax(&self) -> Syntax {
+        self.syntax
+    }
+
     /// Searchers for `names` in this document's sources.
     pub fn needles(&self, names: &[&str]) -> Needles {
         let all = names.iter().chain(self.syntax.char_escapes());

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::Edit;
-use crate::document::{Document, Kind, NodeId, Span};
+use crate::document::{Document, Kind, NodeId, Span, Syntax};
 
 /// How a file is laid out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +125,28 @@ impl<'a> Editor<'a> {
         pretty.replace('\n', &continuation)
     }
 
+    /// In a YAML file, a string written in the style of the scalar it replaces (quoted as
+    /// it was, or plain where YAML would read the same text); `None` elsewhere.
+    fn yaml_scalar(&self, node: NodeId, value: &Value) -> Option<String> {
+        if self.doc.syntax() != Syntax::Yaml {
+            return None;
+        }
+        let Value::String(s) = value else {
+            // Numbers, booleans and null read the same in YAML as in JSON; containers are
+            // written as JSON, which YAML reads as flow style.
+            return Some(value.to_string());
+        };
+        let old = self.doc.raw(node);
+        let printable = !s.chars().any(char::is_control);
+        Some(match old.as_bytes().first() {
+            Some(b'\'') if printable => format!("'{}'", s.replace('\'', "''")),
+            Some(b'"') => Value::String(s.clone()).to_string(),
+            _ if self.doc.kind(node) != Kind::Null && plain_yaml_reads_as(s) => s.clone(),
+            _ if printable => format!("'{}'", s.replace('\'', "''")),
+            _ => Value::String(s.clone()).to_string(),
+        })
+    }
+
     /// A JSON string literal in the file's own escaping.
     fn string_literal(&self, s: &str) -> String {
         self.render(&Value::String(s.to_owned()), "")
@@ -154,6 +176,9 @@ impl<'a> Editor<'a> {
     /// Replaces a value with another.
     pub fn replace_value(&self, node: NodeId, value: &Value) -> Edit {
         let span = self.doc.span(node);
+        if let Some(scalar) = self.yaml_scalar(node, value) {
+            return self.here(Edit::replace(span, scalar));
+        }
         let indent = self.line_indent(span.start).to_owned();
         self.here(Edit::replace(span, self.render(value, &indent)))
     }
@@ -333,6 +358,29 @@ impl<'a> Editor<'a> {
             escaped[1..escaped.len() - 1].to_owned(),
         ))
     }
+}
+
+/// Whether `s` written plain in YAML reads back as the same string (not a number, boolean
+/// or null, no indicator at its start, no `: ` or ` #` inside, nothing to trim).
+fn plain_yaml_reads_as(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let indicator = "-?:,[]{}#&*!|>'\"%@`".contains(first);
+    let typed = matches!(
+        s,
+        "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+    ) || s.parse::<f64>().is_ok()
+        || s.starts_with("0x")
+        || s.starts_with("0o")
+        || s.starts_with('.');
+    !indicator
+        && !typed
+        && s.trim() == s
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.ends_with(':')
+        && !s.chars().any(char::is_control)
 }
 
 /// An edit that quotes the plain YAML scalar `written` at `span`: single quotes, or double
@@ -556,5 +604,48 @@ mod tests {
             let v = doc.get(doc.root(), "v").unwrap();
             assert_eq!(doc.as_str(v).unwrap(), value);
         }
+    }
+
+    #[test]
+    fn yaml_values_keep_their_quoting_and_read_back_as_written() {
+        let text = "a: 'x'\nb: \"x\"\nc: x\nd: ~\n";
+        let doc =
+            Document::parse_yaml(crate::text::Text::from(text), crate::source::FileId::LINTED)
+                .unwrap();
+        let values = [
+            "https://app.scopestack.io/oauth/token",
+            "it's",
+            "a: b",
+            "true",
+            "123",
+            "-x",
+            " padded ",
+            "tab\tnew\nline",
+            "",
+        ];
+        for key in ["a", "b", "c", "d"] {
+            let node = doc.get(doc.root(), key).unwrap();
+            for v in values {
+                let edit = Editor::new(&doc).replace_value(node, &Value::from(v));
+                let new = apply(text, &[&edit]);
+                let back = Document::parse_yaml(
+                    crate::text::Text::from(new.as_str()),
+                    crate::source::FileId::LINTED,
+                )
+                .unwrap_or_else(|e| panic!("{key} = {v:?}: {new}: {}", e.message));
+                let got = back.get(back.root(), key).unwrap();
+                assert_eq!(back.as_str(got).as_deref(), Some(v), "{key} = {v:?}: {new}");
+                let first = edit.content.chars().next();
+                match key {
+                    "a" if !v.contains(['\t', '\n']) => assert_eq!(first, Some('\''), "{new}"),
+                    "b" => assert_eq!(first, Some('"'), "{new}"),
+                    _ => {}
+                }
+            }
+        }
+        // A plain URL stays plain.
+        let c = doc.get(doc.root(), "c").unwrap();
+        let edit = Editor::new(&doc).replace_value(c, &Value::from(values[0]));
+        assert_eq!(edit.content, values[0]);
     }
 }

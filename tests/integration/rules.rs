@@ -321,7 +321,8 @@ fn a_yaml_environment_reads_and_fixes_like_a_json_one() {
         changed,
         [(
             "    value: 'https://api.scopestack.io/oauth/token'",
-            "    value: \"https://app.scopestack.io/oauth/token\""
+            // The value keeps its single quotes.
+            "    value: 'https://app.scopestack.io/oauth/token'"
         )]
     );
     assert_eq!(before.lines().count(), after.lines().count());
