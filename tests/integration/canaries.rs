@@ -2,9 +2,10 @@
 //! backslashes, `\u` escapes, spaces, unicode, no alphanumerics, emoji, ...) is planted in
 //! every place a credential lives in a collection, an environment (JSON, and Postman v12's YAML
 //! in four scalar styles, readable or not) and a HAR, with a value of its own; the files are
-//! linted whole, minified and cut short after each secret, in every format, with `--statistics`, `--diff`, `--fix` (SARIF fixes included) and `redact`, and
-//! every output is searched for each value, its JSON-escaped and URL-encoded forms, and any
-//! six characters of its random core.
+//! linted whole, minified and cut short after each secret, in every format, with
+//! `--statistics`, `--diff`, `--fix` (SARIF fixes included) and `redact`, and every output is
+//! searched for each value, its JSON-escaped and URL-encoded forms, and any six characters of
+//! its random core.
 
 use std::path::Path;
 
