@@ -16,6 +16,12 @@ pub enum Input {
         path: String,
         message: String,
     },
+    /// A Postman v12 collection (a folder of YAML files): checked as a whole; `only`, when
+    /// files of it were named on the command line, says which to report on.
+    Tree {
+        root: PathBuf,
+        only: Option<Vec<PathBuf>>,
+    },
     File {
         path: PathBuf,
         /// Named on the command line (not found in a directory).
@@ -32,7 +38,18 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
             continue;
         }
         match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() && crate::tree::is_root(path) => inputs.push(Input::Tree {
+                root: path.clone(),
+                only: None,
+            }),
             Ok(meta) if meta.is_dir() => walk(path, &mut inputs),
+            Ok(_) if crate::tree::is_tree_file(path) => match crate::tree::root_above(path) {
+                Some(root) => add_to_tree(&mut inputs, root, path),
+                None => inputs.push(Input::File {
+                    path: path.clone(),
+                    explicit: true,
+                }),
+            },
             Ok(_) => inputs.push(Input::File {
                 path: path.clone(),
                 explicit: true,
@@ -46,8 +63,30 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
     inputs
 }
 
+/// A file of a collection tree named on the command line (as pre-commit passes changed
+/// files): the tree is checked once, and reported on for the files named.
+fn add_to_tree(inputs: &mut Vec<Input>, root: PathBuf, file: &Path) {
+    let file = file.to_owned();
+    for input in inputs.iter_mut() {
+        if let Input::Tree {
+            root: r,
+            only: Some(files),
+        } = input
+        {
+            if *r == root {
+                files.push(file);
+                return;
+            }
+        }
+    }
+    inputs.push(Input::Tree {
+        root,
+        only: Some(vec![file]),
+    });
+}
+
 fn walk(dir: &Path, inputs: &mut Vec<Input>) {
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
@@ -57,7 +96,18 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
                     .to_str()
                     .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
         });
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        // A collection tree is one input, not a file each.
+        if let Ok(e) = &entry {
+            if e.file_type().is_dir() && crate::tree::is_root(e.path()) {
+                inputs.push(Input::Tree {
+                    root: e.path().to_owned(),
+                    only: None,
+                });
+                walker.skip_current_dir();
+                continue;
+            }
+        }
         match entry {
             Ok(e) if e.file_type().is_file() && is_candidate(e.path()) => {
                 inputs.push(Input::File {

@@ -34,6 +34,7 @@ mod settings;
 mod source;
 mod text;
 mod tokens;
+mod tree;
 mod variables;
 mod write;
 

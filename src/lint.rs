@@ -182,3 +182,180 @@ pub(crate) fn unparsed_report(
     }
     FileReport::error_at(source, kind, message, span)
 }
+
+/// The files of a v12 collection tree, read, and which of them to report on.
+pub struct TreeFiles {
+    pub dir: crate::tree::TreeDir,
+    /// Each file's name (as reports show it) and bytes, in [`TreeDir::files`] order.
+    ///
+    /// [`TreeDir::files`]: crate::tree::TreeDir::files
+    pub files: Vec<(std::path::PathBuf, String, Vec<u8>)>,
+    /// `None`: every file.
+    pub only: Option<Vec<std::path::PathBuf>>,
+}
+
+/// Checks a v12 collection tree as one collection: a report per file, with the findings in it.
+/// A file Postman cannot read (not UTF-8, not YAML, an unquoted `{{`) is reported on its own
+/// and left out, as Postman leaves it out. Fixes are not offered on trees yet.
+pub fn lint_tree(tree: &TreeFiles, settings: &Settings, options: RuleOptions) -> Vec<FileReport> {
+    use crate::document::{Document, NodeId};
+    use std::collections::HashMap;
+    let mut reports: Vec<FileReport> = Vec::new();
+    // The files that read, with their decoded text and byte-order mark.
+    let mut good: Vec<(usize, Text, usize)> = Vec::new();
+    let wanted = |path: &std::path::Path| {
+        tree.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|o| same_file(o, path)))
+    };
+    for (i, (path, name, bytes)) in tree.files.iter().enumerate() {
+        if let Outcome::Report(r) = lint_bytes(name, bytes.clone(), true, settings, options) {
+            // A tree file read alone is no environment, collection or HAR: what comes out is
+            // SS014 or an error, and either way Postman skips the file.
+            if r.error.is_some() || !r.diagnostics.is_empty() {
+                if wanted(path) {
+                    reports.push(r);
+                }
+                continue;
+            }
+        }
+        if let Ok(d) = load::decode(bytes.clone()) {
+            good.push((i, d.text, d.bom_len));
+        }
+    }
+    // One document of every file that reads, plus an empty definition for folders without.
+    let mut parts: Vec<(crate::source::FileId, Text)> = Vec::new();
+    let mut part_of: HashMap<&std::path::Path, usize> = HashMap::new();
+    for (i, text, _) in &good {
+        let Some(file) = crate::source::FileId::nth(parts.len()) else {
+            break;
+        };
+        part_of.insert(tree.files[*i].0.as_path(), parts.len());
+        parts.push((file, text.clone()));
+    }
+    fn count_dirs(d: &crate::tree::TreeDir) -> usize {
+        1 + d.dirs.iter().map(count_dirs).sum::<usize>()
+    }
+    let first_empty = parts.len();
+    for _ in 0..count_dirs(&tree.dir) {
+        if let Some(file) = crate::source::FileId::nth(parts.len()) {
+            parts.push((file, Text::from("{}")));
+        }
+    }
+    let Ok(doc) = Document::parse_yaml_files(&parts) else {
+        return reports;
+    };
+    let roots: Vec<NodeId> = doc.parts().iter().map(|p| p.root).collect();
+    let mut empty = first_empty;
+    fn folder(
+        d: &crate::tree::TreeDir,
+        part_of: &HashMap<&std::path::Path, usize>,
+        roots: &[NodeId],
+        empty: &mut usize,
+    ) -> postman::v3::Folder {
+        let definition = match d.definition.as_deref().and_then(|p| part_of.get(p)) {
+            Some(&i) => roots[i],
+            None => {
+                *empty += 1;
+                roots[(*empty - 1).min(roots.len() - 1)]
+            }
+        };
+        let stem = |p: &std::path::Path| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let lower = name.to_ascii_lowercase();
+            let cut = [".request.yaml", ".request.yml"]
+                .iter()
+                .find(|s| lower.ends_with(*s))
+                .map_or(name.len(), |s| name.len() - s.len());
+            name[..cut].to_owned()
+        };
+        postman::v3::Folder {
+            name: d
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_owned(),
+            definition,
+            folders: d
+                .dirs
+                .iter()
+                .map(|c| folder(c, part_of, roots, empty))
+                .collect(),
+            requests: d
+                .requests
+                .iter()
+                .filter_map(|p| Some((stem(p), roots[*part_of.get(p.as_path())?])))
+                .collect(),
+        }
+    }
+    let top = folder(&tree.dir, &part_of, &roots, &mut empty);
+    let coll = postman::v3::read_tree(&doc, &top);
+    let cx = Context::new(&coll, settings, &options.config.endpoints);
+    let enabled = |rule: &rules::RuleInfo| {
+        options
+            .config
+            .enabled(rule, options.overrides, options.path)
+    };
+    let mut found = rules::run(&Input::Collection(&cx), enabled);
+    // Each finding to its file, in that file's own offsets.
+    let doc_parts = doc.parts();
+    let mut by_part: Vec<Vec<crate::diagnostic::Diagnostic>> = vec![Vec::new(); good.len()];
+    for mut d in found.drain(..) {
+        let part = doc.part_at(d.span.start);
+        let Some(i) = doc_parts
+            .iter()
+            .position(|p| p.span.start == part.span.start)
+        else {
+            continue;
+        };
+        if i >= good.len() {
+            continue;
+        }
+        d.span = Span::new(d.span.start - part.span.start, d.span.end - part.span.start);
+        d.file = part.file;
+        d.severity = options.config.severity(d.rule);
+        // Fixes are written for v2 files; on trees they are not offered yet.
+        d.fix = None;
+        d.mask_quoted_secrets();
+        by_part[i].push(d);
+    }
+    for (k, (i, text, bom)) in good.iter().enumerate() {
+        let (path, name, _) = &tree.files[*i];
+        if !wanted(path) {
+            continue;
+        }
+        let diagnostics = std::mem::take(&mut by_part[k]);
+        let source = Arc::new(SourceFile::new(name.as_str(), text.clone(), *bom));
+        if options.snippets && !diagnostics.is_empty() {
+            let base = doc_parts[k].span.start;
+            let windows: Vec<Span> = diagnostics
+                .iter()
+                .map(|d| {
+                    let w = source.surrounding_lines(d.span, SNIPPET_LINES);
+                    Span::new(w.start + base, w.end + base)
+                })
+                .collect();
+            let local: Vec<Span> = secret_spans(&doc, &windows)
+                .into_iter()
+                .filter(|s| s.start >= base && s.end <= base + text.len())
+                .map(|s| Span::new(s.start - base, s.end - base))
+                .collect();
+            source.mask(&local);
+        }
+        reports.push(FileReport {
+            source,
+            diagnostics,
+            error: None,
+        });
+    }
+    reports
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || std::fs::canonicalize(a)
+            .ok()
+            .zip(std::fs::canonicalize(b).ok())
+            .is_some_and(|(x, y)| x == y)
+}

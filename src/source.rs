@@ -49,6 +49,15 @@ impl FileId {
     pub const LINTED: FileId = FileId(0);
     /// The `--environment` file (the last id: a check's own files count up from 0).
     pub const ENVIRONMENT: FileId = FileId(u16::MAX);
+
+    /// The `index`th file a check reads (a file of a collection tree); `None` past the ids
+    /// there are.
+    pub fn nth(index: usize) -> Option<FileId> {
+        u16::try_from(index)
+            .ok()
+            .filter(|&i| i < u16::MAX)
+            .map(FileId)
+    }
 }
 
 pub struct SourceFile {

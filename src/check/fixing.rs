@@ -37,6 +37,26 @@ pub(crate) fn fix_inputs(
         }
         let file = match load_input(input, options) {
             Loaded::Bytes(file) => file,
+            Loaded::Tree(tree) => {
+                if options.mode == Mode::ShowFiles {
+                    for (_, name, _) in &tree.files {
+                        output.write(&format!("{name}\n"))?;
+                    }
+                    continue;
+                }
+                // Trees are checked, not fixed yet: what is found is reported.
+                match planner.plan_at(Some(&tree.dir.path)) {
+                    FilePlan::Ready(plan) => {
+                        let reports = crate::lint::lint_tree(&tree, &settings, plan.rule_options());
+                        for report in reports {
+                            output.add(report)?;
+                        }
+                    }
+                    FilePlan::Report(Some(report)) => output.add(report)?,
+                    FilePlan::Report(None) => {}
+                }
+                continue;
+            }
             Loaded::Report(report) => {
                 output.add(report)?;
                 continue;

@@ -29,6 +29,8 @@ pub(crate) struct LoadedFile {
 
 pub(crate) enum Loaded {
     Bytes(LoadedFile),
+    /// A v12 collection tree, every file read.
+    Tree(crate::lint::TreeFiles),
     /// Could not be read.
     Report(FileReport),
     /// Found in a directory and not a Postman export.
@@ -63,6 +65,40 @@ pub(crate) fn load_settings(options: &Options) -> Result<Settings, FileReport> {
 pub(crate) fn load_input(input: &Input, options: &Options) -> Loaded {
     let limit = options.max_file_size_mib.saturating_mul(1 << 20);
     match input {
+        Input::Tree { root, only } => {
+            let dir = match crate::tree::scan(root) {
+                Ok(d) => d,
+                Err(e) => {
+                    return Loaded::Report(FileReport::failed(
+                        &root.display().to_string(),
+                        io_message(&e),
+                    ))
+                }
+            };
+            let mut files = Vec::new();
+            for path in dir.files() {
+                let name = path.display().to_string();
+                match std::fs::metadata(path) {
+                    Ok(m) if m.len() > limit => {
+                        return Loaded::Report(FileReport::failed(
+                            &name,
+                            too_large(m.len(), options.max_file_size_mib),
+                        ))
+                    }
+                    Err(e) => return Loaded::Report(FileReport::failed(&name, io_message(&e))),
+                    Ok(_) => {}
+                }
+                match load::read_file(path) {
+                    Ok(bytes) => files.push((path.to_owned(), name, bytes)),
+                    Err(e) => return Loaded::Report(FileReport::failed(&name, io_message(&e))),
+                }
+            }
+            Loaded::Tree(crate::lint::TreeFiles {
+                dir,
+                files,
+                only: only.clone(),
+            })
+        }
         Input::Unreadable { path, message } => {
             Loaded::Report(FileReport::failed(path, message.clone()))
         }

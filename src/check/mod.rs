@@ -160,6 +160,17 @@ fn check_one(
 ) -> Vec<Step> {
     let mut file = match load_input(input, options) {
         Loaded::Bytes(file) => file,
+        Loaded::Tree(tree) => {
+            return match planner.plan_at(Some(&tree.dir.path)) {
+                FilePlan::Ready(plan) => {
+                    crate::lint::lint_tree(&tree, settings, plan.rule_options())
+                        .into_iter()
+                        .map(Step::Report)
+                        .collect()
+                }
+                FilePlan::Report(report) => report.map(Step::Report).into_iter().collect(),
+            }
+        }
         Loaded::Report(report) => return vec![Step::Report(report)],
         Loaded::Skip => return Vec::new(),
     };

@@ -43,11 +43,16 @@ impl<'a> Planner<'a> {
     }
 
     pub fn plan(&self, file: &LoadedFile) -> FilePlan<'a> {
-        match self.configs.for_path(file.path.as_deref()) {
+        self.plan_at(file.path.as_deref())
+    }
+
+    /// The plan for a file (or a collection tree) at `path` (`None`: standard input).
+    pub fn plan_at(&self, path: Option<&Path>) -> FilePlan<'a> {
+        match self.configs.for_path(path) {
             Lookup::Found(config) => FilePlan::Ready(Plan {
                 config,
                 overrides: self.overrides,
-                path: file.path.as_deref().map(absolute),
+                path: path.map(absolute),
                 snippets: self.snippets,
             }),
             Lookup::Broken(error) => FilePlan::Report(error.map(config_report)),

@@ -29,6 +29,7 @@ impl Document {
             syntax: Syntax::Json,
             file: FileId::LINTED,
             decoded: Vec::new(),
+            parts: Vec::new(),
         })
     }
 }

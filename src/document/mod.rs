@@ -78,6 +78,18 @@ const KINDS: [Kind; 6] = [
 ];
 
 impl Entry {
+    /// The same entry in a tape that starts `first` entries later, over a text that starts
+    /// `base` bytes later.
+    fn shifted(self, base: usize, first: usize) -> Entry {
+        Entry::new(
+            self.kind(),
+            self.start as usize + base,
+            self.end as usize + base,
+            self.next() + first as u32,
+            self.flag(),
+        )
+    }
+
     fn new(kind: Kind, start: usize, end: usize, next: u32, flag: bool) -> Entry {
         let tag = (kind as u32) << 1 | flag as u32;
         Entry {
@@ -158,6 +170,19 @@ pub struct Document {
     /// YAML strings whose text is not their source (block scalars, folded lines, escapes),
     /// decoded once by the parser, by node.
     decoded: Vec<Decoded>,
+    /// The files of a document read from several (a v3 collection tree): their texts follow
+    /// one another in `text`, their tapes in `entries`. Empty for a document of one file.
+    parts: Vec<Part>,
+}
+
+/// One file of a document read from several.
+#[derive(Clone, Copy, Debug)]
+pub struct Part {
+    pub file: FileId,
+    /// The file's root value.
+    pub root: NodeId,
+    /// Where the file's text lies in the document's text.
+    pub span: Span,
 }
 
 /// A string's decoded text, and where its lines lie in the source.
@@ -231,6 +256,35 @@ impl Document {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The files this document was read from, in order (one, unless it was read from several).
+    pub fn parts(&self) -> Vec<Part> {
+        if self.parts.is_empty() {
+            vec![Part {
+                file: self.file,
+                root: self.root(),
+                span: Span::new(0, self.text.len()),
+            }]
+        } else {
+            self.parts.clone()
+        }
+    }
+
+    /// The file that holds byte `offset` of the document's text.
+    pub fn part_at(&self, offset: usize) -> Part {
+        let parts = self.parts();
+        let i = parts.partition_point(|p| p.span.start <= offset);
+        parts[i.saturating_sub(1)]
+    }
+
+    /// The file that holds `node`.
+    pub fn file_of(&self, node: NodeId) -> FileId {
+        if self.parts.is_empty() {
+            return self.file;
+        }
+        let i = self.parts.partition_point(|p| p.root <= node);
+        self.parts[i.saturating_sub(1)].file
     }
 
     pub fn root(&self) -> NodeId {
@@ -475,11 +529,33 @@ impl Document {
     /// walk down the tree that visits each container on the way to a target once: a flat
     /// array of 100,000 items costs one pass, not one pass per finding.
     pub fn pointers_of(&self, targets: &[NodeId]) -> Vec<String> {
+        if self.parts.len() <= 1 {
+            return self.pointers_under(self.root(), targets);
+        }
+        // Each file's pointers start at its own root.
+        let mut out = vec![String::new(); targets.len()];
+        for part in &self.parts {
+            let end = self.entry(part.root).next();
+            let inside: Vec<usize> = (0..targets.len())
+                .filter(|&i| targets[i] >= part.root && targets[i].0 < end)
+                .collect();
+            let found = self.pointers_under(
+                part.root,
+                &inside.iter().map(|&i| targets[i]).collect::<Vec<_>>(),
+            );
+            for (i, p) in inside.into_iter().zip(found) {
+                out[i] = p;
+            }
+        }
+        out
+    }
+
+    fn pointers_under(&self, root: NodeId, targets: &[NodeId]) -> Vec<String> {
         let mut order: Vec<usize> = (0..targets.len()).collect();
         order.sort_by_key(|&i| targets[i]);
         let mut out = vec![String::new(); targets.len()];
         // (container, its pointer, the slice of `order` inside it)
-        let mut stack = vec![(self.root(), String::new(), 0, order.len())];
+        let mut stack = vec![(root, String::new(), 0, order.len())];
         while let Some((node, pointer, lo, hi)) = stack.pop() {
             let mut i = lo;
             // Targets that are the container itself (or one of its keys) get its pointer.

@@ -30,6 +30,58 @@ impl Document {
             syntax: Syntax::Yaml,
             file,
             decoded,
+            parts: Vec::new(),
+        })
+    }
+
+    /// Parses several YAML files into one document (a v3 collection tree), each file's text
+    /// and tape after the previous one's. An error names the file (its index in `files`)
+    /// and the place in that file.
+    pub fn parse_yaml_files(files: &[(FileId, Text)]) -> Result<Document, (usize, ParseError)> {
+        let total: usize = files.iter().map(|(_, t)| t.len() + 1).sum();
+        if total >= u32::MAX as usize {
+            let e = ParseError {
+                message: "the files are larger than 4 GiB together, which scopelint cannot read"
+                    .into(),
+                span: Span::new(0, 0),
+            };
+            return Err((0, e));
+        }
+        let mut text = String::with_capacity(total);
+        let (mut entries, mut decoded, mut parts) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (file, part)) in files.iter().enumerate() {
+            let (local, local_decoded) = Builder::new(part).build().map_err(|e| (i, e))?;
+            let (base, first) = (text.len(), entries.len());
+            if first + local.len() >= MAX_NODES {
+                let e = ParseError {
+                    message: "too many values for one collection".into(),
+                    span: Span::new(0, 0),
+                };
+                return Err((i, e));
+            }
+            entries.extend(local.into_iter().map(|e| e.shifted(base, first)));
+            decoded.extend(local_decoded.into_iter().map(|mut d: Decoded| {
+                d.node += first as u32;
+                for a in &mut d.anchors {
+                    a.1 += base as u32;
+                }
+                d
+            }));
+            parts.push(super::Part {
+                file: *file,
+                root: super::NodeId(first as u32),
+                span: Span::new(base, base + part.len()),
+            });
+            text.push_str(part);
+            text.push('\n');
+        }
+        Ok(Document {
+            text: Text::from(text),
+            entries,
+            syntax: Syntax::Yaml,
+            file: files.first().map_or(FileId::LINTED, |(f, _)| *f),
+            decoded,
+            parts,
         })
     }
 }

@@ -4,6 +4,7 @@
 //! scripts, `null` everywhere, legacy OAuth 2.0 key names).
 
 pub mod environment;
+pub mod v3;
 
 use std::borrow::Cow;
 

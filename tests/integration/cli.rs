@@ -96,11 +96,32 @@ fn directories_are_walked_and_other_json_is_skipped_silently() {
         .filter(|p| p.to_string_lossy().ends_with(".environment.yaml"))
         .count();
     assert_eq!(yaml_environments, 3);
+    // The files of the v12 trees in v3/ (each tree is read as one collection, every file
+    // reported on).
+    fn tree_files(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let name = p.to_string_lossy().into_owned();
+                if p.is_dir() {
+                    tree_files(&p)
+                } else {
+                    usize::from(
+                        name.ends_with(".request.yaml")
+                            || name.ends_with("/.resources/definition.yaml"),
+                    )
+                }
+            })
+            .sum()
+    }
+    let tree_files = tree_files(&fixtures.join("v3"));
+    assert!(tree_files > 200, "{tree_files}");
     // Every collection (fix/ holds more), HAR, environment and crash finding, and
     // walk/sub/api.json.
     assert_eq!(
         report["files"].as_u64().unwrap() as usize,
-        collections + in_fix + hars + crashes + environments + yaml_environments + 1
+        collections + in_fix + hars + crashes + environments + yaml_environments + tree_files + 1
     );
     let errors: Vec<_> = report["diagnostics"]
         .as_array()

@@ -21,3 +21,4 @@ mod postman_cli;
 mod pre_commit;
 mod robustness;
 mod rules;
+mod v3;

@@ -134,4 +134,32 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
         text(&out)
     );
     assert!(!text(&out).contains("Zq8v2LwX"), "{}", text(&out));
+    std::fs::remove_dir_all(dir.join("postman/environments")).unwrap();
+
+    // A v12 collection tree: pre-commit passes the changed request file; scopelint reads its
+    // collection and reports on it.
+    let tree = dir.join("postman/collections/API");
+    crate::v3::copy_dir(&repo().join("tests/fixtures/v3/example-clean"), &tree);
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(out.status.success(), "{}", text(&out));
+    let request = tree.join("Clients/List clients.request.yaml");
+    let clean = std::fs::read_to_string(&request).unwrap();
+    std::fs::write(
+        &request,
+        clean.replace(
+            "Accept: application/vnd.api+json",
+            "Accept: application/json",
+        ),
+    )
+    .unwrap();
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("SS004"), "{}", text(&out));
+    assert!(
+        text(&out).contains("List clients.request.yaml"),
+        "{}",
+        text(&out)
+    );
 }

@@ -1,0 +1,180 @@
+//! Postman v12's collection trees (YAML) are judged as their v2.1 exports are: every tree in
+//! `tests/fixtures/v3/` (Postman's own converter's output, `regenerate.sh`) gives the same
+//! findings (rule, request, severity) as the collection it was migrated from, except where the
+//! converter itself changes what the collection does (listed below, with why).
+
+use std::collections::BTreeMap;
+
+use crate::common::{check_json, repo};
+
+/// (rule, item, severity) of every finding, sorted.
+fn findings(path: &str) -> Vec<(String, String, String)> {
+    let (report, r) = check_json(&[path]);
+    assert_ne!(r.code, 2, "{path}: {}{}", r.stdout, r.stderr);
+    let mut out: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["item"].as_str().unwrap_or("collection").to_owned(),
+                d["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The v2.1 file a tree was migrated from.
+fn original(stem: &str) -> String {
+    if let Some(s) = stem.strip_prefix("example-") {
+        format!("examples/{s}.postman_collection.json")
+    } else if let Some(s) = stem.strip_prefix("fix-") {
+        format!("tests/fixtures/fix/{s}.postman_collection.json")
+    } else {
+        format!("tests/fixtures/{stem}.postman_collection.json")
+    }
+}
+
+#[test]
+fn migrated_trees_are_judged_as_their_v2_exports() {
+    // Where the converter changes the collection, and how the findings differ for it.
+    let known: BTreeMap<&str, &str> = BTreeMap::from([
+        (
+            "ss013-duplicate-keys",
+            "the converter keeps one value of each duplicated key, so there is nothing for SS013",
+        ),
+        (
+            "ss002-folder-variable-inherited-helper",
+            "the converter drops the folder's `variable` (the wrong token URL set for the \
+             folder), so the inherited helper resolves to the collection's right one",
+        ),
+        (
+            "vars-precedence",
+            "the converter drops the request's own `variable` (the right token URL set for \
+             one request), so that request now resolves the collection's wrong one",
+        ),
+    ]);
+    let dir = repo().join("tests/fixtures/v3");
+    let mut trees: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.unwrap();
+            e.file_type()
+                .unwrap()
+                .is_dir()
+                .then(|| e.file_name().to_string_lossy().into_owned())
+        })
+        .collect();
+    trees.sort();
+    assert!(trees.len() >= 60, "{} trees", trees.len());
+    let mut differ = Vec::new();
+    for stem in &trees {
+        let v2 = original(stem);
+        assert!(repo().join(&v2).exists(), "{v2}");
+        let tree = format!("tests/fixtures/v3/{stem}");
+        let (a, b) = (findings(&v2), findings(&tree));
+        match (a == b, known.get(stem.as_str())) {
+            (false, None) => differ.push(format!("{stem}:\n  v2.1: {a:?}\n  v3:   {b:?}")),
+            (true, Some(why)) => differ.push(format!(
+                "{stem}: listed as differing ({why}), but it does not"
+            )),
+            _ => {}
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} trees differ:\n{}",
+        differ.len(),
+        trees.len(),
+        differ.join("\n")
+    );
+}
+
+/// Files of a tree named on the command line (as pre-commit passes the changed ones): the tree
+/// is read as a whole (inheritance and variables apply) and only those files are reported on,
+/// under the names given.
+#[test]
+fn named_files_of_a_tree_are_judged_in_their_collection() {
+    let tree = "tests/fixtures/v3/example-missing-accept-header/Clients";
+    let named = [
+        format!("{tree}/List clients.request.yaml"),
+        format!("{tree}/List projects.request.yaml"),
+    ];
+    let (report, r) = check_json(&[named[0].as_str(), named[1].as_str()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(report["files"], 2);
+    let paths: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, [named[0].as_str(), named[1].as_str()]);
+    // A request read with its collection inherits the definition's auth: no SS012 (a request
+    // read alone would send no token).
+    let (report, _) =
+        check_json(&["tests/fixtures/v3/example-password-helper/Clients/Get client.request.yaml"]);
+    assert_eq!(report["files"], 1, "{report}");
+    assert_eq!(report["diagnostics"], serde_json::json!([]), "{report}");
+}
+
+/// A request file Postman cannot read (an unquoted `{{`) is SS014 in that file; the rest of
+/// the tree is still judged without it, as Postman runs it without that request.
+#[test]
+fn an_unreadable_request_file_is_reported_and_the_tree_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("postman/collections/API");
+    copy_dir(
+        &repo().join("tests/fixtures/v3/example-missing-accept-header"),
+        &root,
+    );
+    let broken = root.join("Clients/List clients.request.yaml");
+    let text = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(
+        &broken,
+        text.replace("url: https://api.scopestack.io/", "url: {{api}}/"),
+    )
+    .unwrap();
+    let (report, r) = check_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap();
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                path.rsplit('/').next().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("SS014".into(), "List clients.request.yaml".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("SS004".into(), "List projects.request.yaml".into())),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&("SS004".into(), "List clients.request.yaml".into())),
+        "{found:?}"
+    );
+}
+
+pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
