@@ -3,7 +3,7 @@
 
     python3 bench/gen.py OUTDIR
 
-writes, under OUTDIR: collection-1k/20k/100k.postman_collection.json (Postman v2.1,
+writes, under OUTDIR: collection-1k/10k/20k/100k.postman_collection.json (Postman v2.1,
 tab-indented like Postman's exports: nested folders, mixed hosts, variables, scripts,
 urlencoded and raw bodies), the 20k and 100k collections minified to one line
 (collection-20k/100k.min.postman_collection.json, as the Postman API and JSON.stringify
@@ -126,7 +126,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(os.path.join(out, "many"), exist_ok=True)
     planted = {}
-    for n, label in ((1000, "1k"), (20000, "20k"), (100000, "100k")):
+    for n, label in ((1000, "1k"), (10000, "10k"), (20000, "20k"), (100000, "100k")):
         coll, p = collection(n, n)
         name = f"collection-{label}.postman_collection.json"
         with open(os.path.join(out, name), "w") as f:

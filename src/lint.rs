@@ -208,43 +208,81 @@ pub fn lint_tree(tree: &TreeFiles, settings: &Settings, options: RuleOptions) ->
             .as_ref()
             .is_none_or(|only| only.iter().any(|o| same_file(o, path)))
     };
+    let enabled = |rule: &rules::RuleInfo| {
+        options
+            .config
+            .enabled(rule, options.overrides, options.path)
+    };
     for (i, (path, name, bytes)) in tree.files.iter().enumerate() {
-        if let Outcome::Report(r) = lint_bytes(name, bytes.clone(), true, settings, options) {
-            // A tree file read alone is no environment, collection or HAR: what comes out is
-            // SS014 or an error, and either way Postman skips the file.
-            if r.error.is_some() || !r.diagnostics.is_empty() {
-                if wanted(path) {
+        // What keeps Postman from reading a file leaves it out of the collection.
+        let decoded = match load::decode(bytes.clone()) {
+            Ok(d) => d,
+            Err(_) => {
+                if let (true, Outcome::Report(r)) = (
+                    wanted(path),
+                    lint_bytes(name, bytes.clone(), true, settings, options),
+                ) {
                     reports.push(r);
                 }
                 continue;
             }
+        };
+        if !rules::run(&Input::YamlText(&decoded.text), enabled).is_empty() {
+            let outcome = lint_text(name, decoded.text, decoded.bom_len, true, settings, options);
+            if let (true, Outcome::Report(r)) = (wanted(path), outcome) {
+                reports.push(r);
+            }
+            continue;
         }
-        if let Ok(d) = load::decode(bytes.clone()) {
-            good.push((i, d.text, d.bom_len));
-        }
+        good.push((i, decoded.text, decoded.bom_len));
     }
-    // One document of every file that reads, plus an empty definition for folders without.
+    // One document of every file, plus an empty definition for folders without; a file that
+    // is not YAML is reported and left out.
     let mut parts: Vec<(crate::source::FileId, Text)> = Vec::new();
-    let mut part_of: HashMap<&std::path::Path, usize> = HashMap::new();
-    for (i, text, _) in &good {
+    for (_, text, _) in &good {
         let Some(file) = crate::source::FileId::nth(parts.len()) else {
             break;
         };
-        part_of.insert(tree.files[*i].0.as_path(), parts.len());
         parts.push((file, text.clone()));
     }
+    good.truncate(parts.len());
     fn count_dirs(d: &crate::tree::TreeDir) -> usize {
         1 + d.dirs.iter().map(count_dirs).sum::<usize>()
     }
-    let first_empty = parts.len();
     for _ in 0..count_dirs(&tree.dir) {
         if let Some(file) = crate::source::FileId::nth(parts.len()) {
             parts.push((file, Text::from("{}")));
         }
     }
-    let Ok(doc) = Document::parse_yaml_files(&parts) else {
+    let Ok((doc, errors)) = Document::parse_yaml_files_lenient(&parts) else {
         return reports;
     };
+    let failed: std::collections::HashSet<usize> = errors.iter().map(|(i, _)| *i).collect();
+    for (k, e) in errors {
+        if let Some((i, text, bom)) = good.get(k) {
+            let (path, name, _) = &tree.files[*i];
+            if wanted(path) {
+                let source = Arc::new(SourceFile::new(name.as_str(), text.clone(), *bom));
+                reports.push(unparsed_report(
+                    source,
+                    ErrorKind::Yaml,
+                    e.message,
+                    Some(e.span),
+                ));
+            }
+        }
+    }
+    let good: Vec<(usize, Text, usize)> = good
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| !failed.contains(k))
+        .map(|(_, g)| g)
+        .collect();
+    let mut part_of: HashMap<&std::path::Path, usize> = HashMap::new();
+    for (k, (i, _, _)) in good.iter().enumerate() {
+        part_of.insert(tree.files[*i].0.as_path(), k);
+    }
+    let first_empty = good.len();
     let roots: Vec<NodeId> = doc.parts().iter().map(|p| p.root).collect();
     let mut empty = first_empty;
     fn folder(
@@ -292,11 +330,6 @@ pub fn lint_tree(tree: &TreeFiles, settings: &Settings, options: RuleOptions) ->
     let top = folder(&tree.dir, &part_of, &roots, &mut empty);
     let coll = postman::v3::read_tree(&doc, &top);
     let cx = Context::new(&coll, settings, &options.config.endpoints);
-    let enabled = |rule: &rules::RuleInfo| {
-        options
-            .config
-            .enabled(rule, options.overrides, options.path)
-    };
     let mut found = rules::run(&Input::Collection(&cx), enabled);
     // Each finding to its file, in that file's own offsets.
     let doc_parts = doc.parts();

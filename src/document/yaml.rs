@@ -35,10 +35,35 @@ impl Document {
     }
 
     /// Parses several YAML files into one document (a v3 collection tree), each file's text
-    /// and tape after the previous one's. An error names the file (its index in `files`)
-    /// and the place in that file.
-    pub fn parse_yaml_files(files: &[(FileId, Text)]) -> Result<Document, (usize, ParseError)> {
-        let total: usize = files.iter().map(|(_, t)| t.len() + 1).sum();
+    /// and tape after the previous one's; the files that do not parse are left out, and named
+    /// (by their index in `files`) with their errors. Each file is parsed on its own, on every
+    /// core. `Err` only when the files are too big together.
+    #[allow(clippy::type_complexity)]
+    pub fn parse_yaml_files_lenient(
+        files: &[(FileId, Text)],
+    ) -> Result<(Document, Vec<(usize, ParseError)>), (usize, ParseError)> {
+        use rayon::prelude::*;
+        let built: Vec<Result<(Vec<Entry>, Vec<Decoded>), ParseError>> = files
+            .par_iter()
+            .map(|(_, text)| Builder::new(text).build())
+            .collect();
+        let mut errors = Vec::new();
+        let mut good = Vec::new();
+        for (i, result) in built.into_iter().enumerate() {
+            match result {
+                Ok(tape) => good.push((i, tape)),
+                Err(e) => errors.push((i, e)),
+            }
+        }
+        let doc = Self::join_parsed(files, good)?;
+        Ok((doc, errors))
+    }
+
+    fn join_parsed(
+        files: &[(FileId, Text)],
+        parsed: Vec<(usize, (Vec<Entry>, Vec<Decoded>))>,
+    ) -> Result<Document, (usize, ParseError)> {
+        let total: usize = parsed.iter().map(|(i, _)| files[*i].1.len() + 1).sum();
         if total >= u32::MAX as usize {
             let e = ParseError {
                 message: "the files are larger than 4 GiB together, which scopelint cannot read"
@@ -49,8 +74,8 @@ impl Document {
         }
         let mut text = String::with_capacity(total);
         let (mut entries, mut decoded, mut parts) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, (file, part)) in files.iter().enumerate() {
-            let (local, local_decoded) = Builder::new(part).build().map_err(|e| (i, e))?;
+        for (i, (local, local_decoded)) in parsed {
+            let (file, part) = &files[i];
             let (base, first) = (text.len(), entries.len());
             if first + local.len() >= MAX_NODES {
                 let e = ParseError {

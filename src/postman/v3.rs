@@ -349,13 +349,14 @@ mod tests {
         let folder = "$kind: collection\norder: 2000\n";
         let first = "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/clients\nmethod: get\nheaders:\n  - key: Accept\n    value: application/vnd.api+json\n    disabled: true\norder: 1000\n";
         let second = "$kind: http-request\nname: Token please\nurl: \"{{token_url}}\"\nmethod: POST\nbody:\n  type: urlencoded\n  content:\n    grant_type: password\nauth:\n  type: noauth\nscripts:\n  - type: afterResponse\n    code: |-\n      pm.environment.set(\"t\", pm.response.json());\n";
-        let doc = Document::parse_yaml_files(&[
+        let (doc, errors) = Document::parse_yaml_files_lenient(&[
             (FileId::LINTED, Text::from(definition)),
             (FileId::LINTED, Text::from(folder)),
             (FileId::LINTED, Text::from(first)),
             (FileId::LINTED, Text::from(second)),
         ])
         .unwrap();
+        assert!(errors.is_empty());
         let roots: Vec<NodeId> = doc.parts().iter().map(|p| p.root).collect();
         let top = Folder {
             name: "dir".into(),

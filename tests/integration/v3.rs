@@ -121,8 +121,9 @@ fn named_files_of_a_tree_are_judged_in_their_collection() {
     assert_eq!(report["diagnostics"], serde_json::json!([]), "{report}");
 }
 
-/// A request file Postman cannot read (an unquoted `{{`) is SS014 in that file; the rest of
-/// the tree is still judged without it, as Postman runs it without that request.
+/// A request file Postman cannot read (an unquoted `{{`, or not YAML) is reported in that file
+/// (SS014, or `scopelint::yaml` and exit 2); the rest of the tree is still judged without it,
+/// as Postman runs it without that request.
 #[test]
 fn an_unreadable_request_file_is_reported_and_the_tree_still_checked() {
     let dir = tempfile::tempdir().unwrap();
@@ -138,8 +139,9 @@ fn an_unreadable_request_file_is_reported_and_the_tree_still_checked() {
         text.replace("url: https://api.scopestack.io/", "url: {{api}}/"),
     )
     .unwrap();
+    std::fs::write(root.join("Clients/Broken.request.yaml"), "url: [a\n").unwrap();
     let (report, r) = check_json(&[dir.path().to_str().unwrap()]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     let found: Vec<(String, String)> = report["diagnostics"]
         .as_array()
         .unwrap()
