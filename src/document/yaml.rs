@@ -38,12 +38,11 @@ impl Document {
     /// and tape after the previous one's; the files that do not parse are left out, and named
     /// (by their index in `files`) with their errors. Each file is parsed on its own, on every
     /// core. `Err` only when the files are too big together.
-    #[allow(clippy::type_complexity)]
     pub fn parse_yaml_files_lenient(
         files: &[(FileId, Text)],
     ) -> Result<(Document, Vec<(usize, ParseError)>), (usize, ParseError)> {
         use rayon::prelude::*;
-        let built: Vec<Result<(Vec<Entry>, Vec<Decoded>), ParseError>> = files
+        let built: Vec<Result<Tape, ParseError>> = files
             .par_iter()
             .map(|(_, text)| Builder::new(text).build())
             .collect();
@@ -61,7 +60,7 @@ impl Document {
 
     fn join_parsed(
         files: &[(FileId, Text)],
-        parsed: Vec<(usize, (Vec<Entry>, Vec<Decoded>))>,
+        parsed: Vec<(usize, Tape)>,
     ) -> Result<Document, (usize, ParseError)> {
         let total: usize = parsed.iter().map(|(i, _)| files[*i].1.len() + 1).sum();
         if total >= u32::MAX as usize {
@@ -110,6 +109,9 @@ impl Document {
         })
     }
 }
+
+/// One file's tape and decoded strings, in its own offsets.
+type Tape = (Vec<Entry>, Vec<Decoded>);
 
 /// An open mapping or sequence.
 struct Frame {
@@ -170,7 +172,7 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn build(mut self) -> Result<(Vec<Entry>, Vec<Decoded>), ParseError> {
+    fn build(mut self) -> Result<Tape, ParseError> {
         let mut documents = 0;
         for item in Parser::new_from_str(self.text) {
             let (event, span) = item.map_err(|e| {
