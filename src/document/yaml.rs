@@ -40,7 +40,7 @@ impl Document {
     /// core. `Err` only when the files are too big together.
     pub fn parse_yaml_files_lenient(
         files: &[(FileId, Text)],
-    ) -> Result<(Document, Vec<(usize, ParseError)>), (usize, ParseError)> {
+    ) -> Result<(Document, FileErrors), (usize, ParseError)> {
         use rayon::prelude::*;
         let built: Vec<Result<Tape, ParseError>> = files
             .par_iter()
@@ -109,6 +109,9 @@ impl Document {
         })
     }
 }
+
+/// The files of a tree that did not parse: their index, and why.
+pub type FileErrors = Vec<(usize, ParseError)>;
 
 /// One file's tape and decoded strings, in its own offsets.
 type Tape = (Vec<Entry>, Vec<Decoded>);
