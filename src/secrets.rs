@@ -128,7 +128,10 @@ pub fn secret_spans(doc: &Document, windows: &[Span]) -> Vec<Span> {
         touches
     });
     let mut out = Vec::new();
-    walk(doc, doc.root(), &merged, &mut out);
+    // Every file of a document read from several (a v12 collection tree).
+    for part in doc.parts() {
+        walk(doc, part.root, &merged, &mut out);
+    }
     out
 }
 
@@ -165,7 +168,12 @@ fn walk(doc: &Document, node: NodeId, windows: &[Span], out: &mut Vec<Span>) {
                     }
                     continue;
                 }
-                if key.eq_ignore_ascii_case("apikey") {
+                // v2 `"apikey": [...]`; v12 `type: apikey` with `credentials`.
+                let v3_api_key = key == "credentials"
+                    && doc
+                        .get(node, "type")
+                        .is_some_and(|t| doc.str_eq(t, "apikey"));
+                if key.eq_ignore_ascii_case("apikey") || v3_api_key {
                     api_key_values(doc, v, out);
                     continue;
                 }

@@ -419,8 +419,7 @@ fn anchors(text: &str, start: usize, end: usize, value: &str) -> Vec<(u32, u32)>
             }
         }
         let probe = content.trim_end_matches(['"', '\'']);
-        let probe = &probe[..probe.len().min(24)];
-        let probe = floor_char_boundary(probe, probe.len());
+        let probe = floor_char_boundary(probe, probe.len().min(24));
         if probe.is_empty() {
             continue;
         }
@@ -528,6 +527,20 @@ mod tests {
             let at = decoded.find(line).unwrap();
             let sub = doc.string_subspan(code, at, at + line.len());
             assert_eq!(&text[sub.start..sub.end], line, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_long_line_of_wide_characters_maps_back() {
+        // The canaries' emoji secret: the first 24 bytes of the line end inside a character.
+        let text = "code: |-\n  const s = \"🔒🔐🛡🔒🔑🔑🧩👾\";\n  next();\n";
+        let doc = parse(text);
+        let code = value(&doc, &["code"]);
+        let decoded = doc.as_str(code).unwrap().into_owned();
+        for line in decoded.lines() {
+            let at = decoded.find(line).unwrap();
+            let sub = doc.string_subspan(code, at, at + line.len());
+            assert_eq!(&text[sub.start..sub.end], line);
         }
     }
 

@@ -579,6 +579,45 @@ fn planted_secrets_never_appear_in_any_output() {
     let files = files_in(&whole);
     all_outputs(&files, &needles, "whole files");
 
+    // The collections as Postman v12 trees (Postman's own converter), checked as trees.
+    match crate::postman_cli::postman() {
+        Some(postman) => {
+            let trees = root.join("trees");
+            let mut dirs = Vec::new();
+            for shape in 0..SHAPES {
+                // The converter refuses a variable typed `secret` (which Postman writes).
+                let text = std::fs::read_to_string(
+                    whole.join(format!("s{shape:02}.postman_collection.json")),
+                )
+                .unwrap()
+                .replace("\"type\": \"secret\"", "\"type\": \"default\"");
+                std::fs::create_dir_all(&trees).unwrap();
+                let source = trees.join(format!("s{shape:02}.postman_collection.json"));
+                std::fs::write(&source, text).unwrap();
+                let tree = trees.join(format!("s{shape:02}"));
+                let out = std::process::Command::new(&postman)
+                    .args(["collection", "migrate"])
+                    .arg(&source)
+                    .arg("-o")
+                    .arg(&tree)
+                    .output()
+                    .unwrap();
+                if out.status.success() {
+                    dirs.push(tree.to_str().unwrap().to_owned());
+                }
+            }
+            assert!(dirs.len() >= SHAPES / 2, "{} trees migrated", dirs.len());
+            all_outputs(&dirs, &needles, "v3 trees");
+        }
+        None => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "the Postman CLI is missing under CI"
+            );
+            eprintln!("skipped the v3 trees: the Postman CLI is not installed");
+        }
+    }
+
     // Cut short after and inside each secret: the snippet under the parse error.
     truncated_copies(&whole, &cut, &secrets);
     let cuts = files_in(&cut);

@@ -13,7 +13,7 @@ use crate::common::{repo, run};
 use crate::mock_scopestack as mock;
 use crate::newman::aim_at;
 
-fn postman() -> Option<PathBuf> {
+pub(crate) fn postman() -> Option<PathBuf> {
     let local = repo().join("target/postman-cli/node_modules/.bin/postman");
     local.exists().then_some(local)
 }
