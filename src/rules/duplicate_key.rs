@@ -124,10 +124,16 @@ fn check_objects<'d>(
     let mut offsets: Vec<usize> = found.iter().map(|f| f.2).collect();
     offsets.sort_unstable();
     offsets.dedup();
-    let (mut at, mut line) = (0, 1);
+    let (mut at, mut line, mut file_start) = (0, 1, 0);
     let lines: HashMap<usize, usize> = offsets
         .into_iter()
         .map(|offset| {
+            // Lines count from the start of the file the offset is in (a collection tree's
+            // files follow one another in its document).
+            let start = doc.part_at(offset).span.start;
+            if start != file_start {
+                (at, line, file_start) = (start, 1, start);
+            }
             line += memchr::memchr_iter(b'\n', &doc.text().as_bytes()[at..offset]).count();
             at = offset;
             (offset, line)

@@ -180,3 +180,30 @@ pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// SS013 in a tree names the line of the value that counts in that file, not in the tree.
+#[test]
+fn duplicate_keys_in_a_tree_file_name_that_files_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tree");
+    copy_dir(&repo().join("tests/fixtures/v3/example-clean"), &root);
+    std::fs::write(
+        root.join("Zed.request.yaml"),
+        "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/me\nmethod: GET\nmethod: GET\nheaders:\n  Accept: application/vnd.api+json\n",
+    )
+    .unwrap();
+    let (report, _) = check_json(&[root.to_str().unwrap()]);
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SS013")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(d["path"].as_str().unwrap().ends_with("Zed.request.yaml"));
+    assert_eq!(d["line"], 3);
+    assert!(
+        d["message"].as_str().unwrap().contains("line 4"),
+        "{}",
+        d["message"]
+    );
+}
