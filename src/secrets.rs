@@ -24,48 +24,27 @@ pub fn masked_yaml(text: &str) -> String {
 /// The spans [`masked_yaml`] masks, in the lines that overlap `window`.
 pub fn unparsed_yaml_secret_spans(text: &str, window: Span) -> Vec<Span> {
     let mut out = Vec::new();
-    // The indentation of the line that opened a block scalar: deeper lines are its text.
-    let mut block: Option<usize> = None;
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
-        let in_window = start < window.end && at > window.start;
-        if let Some(open) = block {
-            if body.trim().is_empty() || indent > open {
-                if in_window {
-                    out.push(Span::new(start + indent, start + body.len()));
-                }
-                continue;
-            }
-            block = None;
+    for line in crate::document::yaml::raw_lines(text) {
+        let Span { start, end } = line.value;
+        if end < window.start || start > window.end || start == end {
+            continue;
         }
-        let mut pos = indent;
-        while body[pos..].starts_with("- ") {
-            pos += 2;
-            pos += body[pos..].len() - body[pos..].trim_start_matches(' ').len();
+        let value = &text[start..end];
+        if line.block_text {
+            out.push(line.value);
+            continue;
         }
-        let mut key = None;
-        if let Some(colon) = yaml_key_end(&body[pos..]) {
-            key = Some(body[pos..pos + colon].trim_matches(['"', '\'']));
-            pos += colon + 1;
-            pos += body[pos..].len() - body[pos..].trim_start_matches([' ', '\t']).len();
-        }
-        let value = &body[pos..];
         if value.starts_with(['|', '>']) {
-            block = Some(indent);
-            // The header (and a comment after it) shows nothing.
+            // A block header (and a comment after it) shows nothing.
             continue;
         }
-        if !in_window || value.is_empty() {
-            continue;
-        }
+        let key = line
+            .key
+            .map(|k| text[k.start..k.end].trim_matches(['"', '\'']));
         if key.is_some_and(|k| SHOWN_KEYS.contains(&k) || URL_KEYS.contains(&k)) {
             // A comment after a shown value may still say anything.
             if let Some(c) = value.find(" #") {
-                out.push(Span::new(start + pos + c + 2, start + body.len()));
+                out.push(Span::new(start + c + 2, end));
             }
             continue;
         }
@@ -76,32 +55,22 @@ pub fn unparsed_yaml_secret_spans(text: &str, window: Span) -> Vec<Span> {
                 Some(0) => match value[i..].find("}}") {
                     Some(close) => i += close + 2,
                     None => {
-                        out.push(Span::new(start + pos + i, start + body.len()));
+                        out.push(Span::new(start + i, end));
                         break;
                     }
                 },
                 Some(open) => {
-                    out.push(Span::new(start + pos + i, start + pos + i + open));
+                    out.push(Span::new(start + i, start + i + open));
                     i += open;
                 }
                 None => {
-                    out.push(Span::new(start + pos + i, start + body.len()));
+                    out.push(Span::new(start + i, end));
                     break;
                 }
             }
         }
     }
     out
-}
-
-/// Where a YAML line's `key:` ends (the colon), for a plain or quoted key.
-fn yaml_key_end(s: &str) -> Option<usize> {
-    let colon = match s.as_bytes().first()? {
-        q @ (b'"' | b'\'') => s[1..].find(*q as char)? + 2,
-        b'{' | b'[' | b'#' => return None,
-        _ => s.find(": ").or_else(|| s.strip_suffix(':').map(str::len))?,
-    };
-    s[colon..].starts_with(':').then_some(colon)
 }
 
 /// `text` with every secret value replaced by `*` of the same length (for diffs of whole

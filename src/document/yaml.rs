@@ -352,6 +352,82 @@ impl<'t> Builder<'t> {
     }
 }
 
+/// A line of YAML read without parsing it (for a file that may not parse): its key and value,
+/// or that it is text of a block scalar.
+pub struct RawLine {
+    /// The key's bytes (quotes included), when the line has one.
+    pub key: Option<Span>,
+    /// The rest of the line after the key (or the list markers), to its end; for a line of a
+    /// block scalar's text, the text.
+    pub value: Span,
+    /// A line of a block scalar's text (`|`, `>`): text, not YAML.
+    pub block_text: bool,
+}
+
+/// The lines of a YAML text, read without parsing it: `key: value` and `- value` lines, a
+/// block scalar's header and its text lines (deeper indented, or blank).
+pub fn raw_lines(text: &str) -> Vec<RawLine> {
+    let mut out = Vec::new();
+    // The indentation of the line that opened a block scalar.
+    let mut block: Option<usize> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+        if let Some(open) = block {
+            if body.trim().is_empty() || indent > open {
+                out.push(RawLine {
+                    key: None,
+                    value: Span::new(start + indent, start + body.len()),
+                    block_text: true,
+                });
+                continue;
+            }
+            block = None;
+        }
+        let mut pos = indent;
+        // `- ` list markers, possibly several on one line.
+        while body[pos..].starts_with("- ") || body[pos..] == *"-" {
+            pos += 1;
+            pos += body[pos..].len() - body[pos..].trim_start_matches(' ').len();
+        }
+        let mut key = None;
+        if let Some((k, after)) = key_at(&body[pos..]) {
+            key = Some(Span::new(start + pos + k.start, start + pos + k.end));
+            pos += after;
+            pos += body[pos..].len() - body[pos..].trim_start_matches([' ', '\t']).len();
+        }
+        if body[pos..].starts_with(['|', '>']) {
+            block = Some(indent);
+        }
+        out.push(RawLine {
+            key,
+            value: Span::new(start + pos, start + body.len()),
+            block_text: false,
+        });
+    }
+    out
+}
+
+/// A `key:` at the start of `s` (plain, or quoted): the key's bytes in `s` and where its
+/// value may start (after the colon).
+fn key_at(s: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let (key, rest_at) = match s.as_bytes().first()? {
+        q @ (b'"' | b'\'') => {
+            let close = s[1..].find(*q as char)? + 1;
+            (0..close + 1, close + 1)
+        }
+        b'{' | b'[' | b'#' => return None,
+        _ => {
+            let colon = s.find(": ").or_else(|| s.strip_suffix(':').map(str::len))?;
+            (0..colon, colon)
+        }
+    };
+    s[rest_at..].starts_with(':').then_some((key, rest_at + 1))
+}
+
 /// The kind of a plain scalar under YAML 1.2's core schema.
 fn core_schema_kind(value: &str) -> Kind {
     match value {

@@ -1,5 +1,6 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::edit::quote_yaml_scalar;
+use crate::document::yaml::raw_lines;
 use crate::fix::Fix;
 use crate::rules::{Checks, RuleInfo};
 use crate::source::{FileId, Span};
@@ -95,70 +96,24 @@ struct Found {
 }
 
 /// Values in block context that start with `{{`: after `key: ` or `- `, up to the end of
-/// the line (or a ` #` comment). Lines inside block scalars (`|`, `>`) are skipped.
+/// the line (or a ` #` comment). Lines inside block scalars (`|`, `>`) are text.
 fn unquoted_values(text: &str) -> Vec<Found> {
-    let mut out = Vec::new();
-    // The indentation of the line that opened a block scalar: lines indented deeper (and
-    // blank lines) are its text.
-    let mut block: Option<usize> = None;
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let start = at;
-        at += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let indent = body.len() - body.trim_start_matches(' ').len();
-        if let Some(open) = block {
-            if body.trim().is_empty() || indent > open {
-                continue;
+    raw_lines(text)
+        .into_iter()
+        .filter(|l| !l.block_text)
+        .filter_map(|l| {
+            let value = &text[l.value.start..l.value.end];
+            if !value.starts_with("{{") {
+                return None;
             }
-            block = None;
-        }
-        let mut pos = indent;
-        // `- ` list markers, possibly several on one line.
-        while body[pos..].starts_with("- ") || body[pos..] == *"-" {
-            pos += 1;
-            pos += body[pos..].len() - body[pos..].trim_start_matches(' ').len();
-        }
-        let mut key = None;
-        if let Some((k, after)) = key_at(&body[pos..]) {
-            key = Some(Span::new(start + pos + k.start, start + pos + k.end));
-            pos += after;
-            pos += body[pos..].len() - body[pos..].trim_start_matches([' ', '\t']).len();
-        }
-        let value = &body[pos..];
-        if value.starts_with(['|', '>']) {
-            block = Some(indent);
-            continue;
-        }
-        if !value.starts_with("{{") {
-            continue;
-        }
-        let end = value.find(" #").unwrap_or(value.len());
-        let len = value[..end].trim_end().len();
-        out.push(Found {
-            key,
-            value: Span::new(start + pos, start + pos + len),
-        });
-    }
-    out
-}
-
-/// A `key:` at the start of `s` (plain, or quoted): the key's span in `s` and where its
-/// value may start (after the colon).
-fn key_at(s: &str) -> Option<(std::ops::Range<usize>, usize)> {
-    let (key, rest_at) = match s.as_bytes().first()? {
-        q @ (b'"' | b'\'') => {
-            let close = s[1..].find(*q as char)? + 1;
-            (0..close + 1, close + 1)
-        }
-        b'{' | b'[' | b'#' => return None,
-        _ => {
-            let colon = s.find(": ").or_else(|| s.strip_suffix(':').map(|k| k.len()))?;
-            (0..colon, colon)
-        }
-    };
-    let rest = &s[rest_at..];
-    rest.starts_with(':').then_some((key, rest_at + 1))
+            let end = value.find(" #").unwrap_or(value.len());
+            let len = value[..end].trim_end().len();
+            Some(Found {
+                key: l.key,
+                value: Span::new(l.value.start, l.value.start + len),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -312,11 +312,7 @@ fn a_yaml_environment_reads_and_fixes_like_a_json_one() {
     ]);
     assert_ne!(r.code, 2, "{}", r.stderr);
     let after = std::fs::read_to_string(&env).unwrap();
-    let changed: Vec<(&str, &str)> = before
-        .lines()
-        .zip(after.lines())
-        .filter(|(a, b)| a != b)
-        .collect();
+    let changed = changed_lines(&before, &after);
     assert_eq!(
         changed,
         [(
@@ -474,11 +470,7 @@ fn unquoted_variables_are_quoted_by_the_fix_and_nothing_else_changes() {
     let r = run(&["check", "--fix", env.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let after = std::fs::read_to_string(&env).unwrap();
-    let changed: Vec<(&str, &str)> = before
-        .lines()
-        .zip(after.lines())
-        .filter(|(a, b)| a != b)
-        .collect();
+    let changed = changed_lines(&before, &after);
     assert_eq!(
         changed,
         [
@@ -493,4 +485,13 @@ fn unquoted_variables_are_quoted_by_the_fix_and_nothing_else_changes() {
         ]
     );
     assert_eq!(run(&["check", env.to_str().unwrap()]).code, 0);
+}
+
+/// The lines that differ between two texts of the same length in lines, as (before, after).
+fn changed_lines<'a>(before: &'a str, after: &'a str) -> Vec<(&'a str, &'a str)> {
+    before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect()
 }
