@@ -96,19 +96,33 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(list) = doc.get(node, key) else {
                 continue;
             };
-            for var in doc.elements(list) {
-                if let Some((name, value)) = secret_variable(doc, var) {
-                    out.push(diagnostic(
-                        &format!("the variable `{name}`"),
-                        "the collection",
-                        value,
-                        doc,
-                        None,
-                    ));
-                }
+            let found = doc
+                .elements(list)
+                .filter_map(|var| secret_variable(doc, var))
+                .chain(mapped_secret_variables(doc, list));
+            for (name, value) in found {
+                out.push(diagnostic(
+                    &format!("the variable `{name}`"),
+                    "the collection",
+                    value,
+                    doc,
+                    None,
+                ));
             }
         }
     }
+}
+
+/// Postman v12's `variables: {name: value}` map (a definition's): names that hold a
+/// credential with literal values.
+fn mapped_secret_variables(doc: &Document, map: NodeId) -> Vec<(String, NodeId)> {
+    doc.members(map)
+        .filter_map(|(k, value)| {
+            let name = doc.as_str(k)?;
+            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
+            ((names_secret(&name) || jwt) && literal(doc, value)).then(|| (name.into_owned(), value))
+        })
+        .collect()
 }
 
 /// The variables of an environment or globals export holding literal secrets, not marked
@@ -131,10 +145,12 @@ fn check_variables_file(doc: &Document, out: &mut Vec<Diagnostic>) {
 }
 
 fn secret_variable(doc: &Document, var: NodeId) -> Option<(String, NodeId)> {
+    // Marked secret: v2's `"type": "secret"`, v12's `secret: true`.
     if doc.kind(var) != Kind::Object
         || doc
             .get(var, "type")
             .is_some_and(|t| doc.str_eq(t, "secret"))
+        || doc.get(var, "secret").and_then(|s| doc.as_bool(s)) == Some(true)
     {
         return None;
     }

@@ -207,3 +207,50 @@ fn duplicate_keys_in_a_tree_file_name_that_files_line() {
         d["message"]
     );
 }
+
+/// SS011 reads v12 variables: a definition's `variables` map or list holding a literal
+/// credential is a finding, one marked `secret: true` (or only `{{variables}}`) is not.
+#[test]
+fn literal_secrets_in_tree_variables_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tree");
+    copy_dir(&repo().join("tests/fixtures/v3/example-clean"), &root);
+    let definition = root.join(".resources/definition.yaml");
+    let text = std::fs::read_to_string(&definition).unwrap();
+    let variables =
+        "variables:\n  client_secret: Zq8v2LwX4tN9pR3sK7mB1cY6\n  api_password: \"{{vault}}\"\n";
+    std::fs::write(&definition, text.replace("variables:\n", variables)).unwrap();
+    let folder = root.join("Clients/.resources/definition.yaml");
+    std::fs::write(
+        &folder,
+        "$kind: collection\nvariables:\n  - key: token\n    value: hB7xK2mQ9vL4nR8sT3wY6zA1\n  - key: password\n    value: hunter2-but-longer\n    secret: true\norder: 1000\n",
+    )
+    .unwrap();
+    let (report, _) = check_json(&[root.to_str().unwrap()]);
+    let found: Vec<(&str, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SS011")
+        .map(|d| (d["path"].as_str().unwrap(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(found.len(), 2, "{report}");
+    assert!(
+        found
+            .iter()
+            .any(|(p, _)| p.ends_with("tree/.resources/definition.yaml")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(p, l)| p.ends_with("Clients/.resources/definition.yaml") && *l == 4),
+        "{found:?}"
+    );
+    let full = crate::common::run(&["check", root.to_str().unwrap()]);
+    assert!(
+        !full.stdout.contains("Zq8v2LwX") && !full.stdout.contains("hB7xK2mQ"),
+        "{}",
+        full.stdout
+    );
+}
