@@ -278,13 +278,7 @@ impl<'d> Reader<'d> {
     fn scope(&mut self, node: NodeId, parent: Option<ScopeId>, path: String) {
         let doc = self.doc;
         let idx = self.coll.scopes.next_key();
-        let vars = read_vars(doc, node, || {
-            if parent.is_none() {
-                "the collection variables".to_owned()
-            } else {
-                format!("the variables of folder `{path}`")
-            }
-        });
+        let vars = read_vars(doc, node, || variables_origin(parent.is_none(), &path));
         let auth = self.auth(node, Owner::Scope(idx));
         self.coll.scopes.push(Scope {
             node,
@@ -496,6 +490,15 @@ pub const VARIABLE_GETTERS: &[&str] = &[
 ];
 
 /// `path / name`, or `name` at the top.
+/// Where a scope's variables come from, in messages.
+fn variables_origin(collection: bool, folder_path: &str) -> String {
+    if collection {
+        "the collection variables".to_owned()
+    } else {
+        format!("the variables of folder `{folder_path}`")
+    }
+}
+
 fn label(path: &str, name: &str) -> String {
     if path.is_empty() {
         name.to_owned()

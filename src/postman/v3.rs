@@ -9,8 +9,8 @@ use std::borrow::Cow;
 use typed_index_collections::TiVec;
 
 use super::{
-    Auth, AuthId, AuthParam, Body, Collection, Field, Header, Headers, Owner, Request, Scope,
-    ScopeId, Script, ScriptId, Url,
+    variables_origin, Auth, AuthId, AuthParam, Body, Collection, Field, Header, Headers, Owner,
+    Request, Scope, ScopeId, Script, ScriptId, Url,
 };
 use crate::document::{Document, Kind, NodeId};
 use crate::variables::VarLayer;
@@ -62,13 +62,7 @@ impl<'d> Reader<'d> {
         let doc = self.doc;
         let node = folder.definition;
         let scope = self.coll.scopes.next_key();
-        let vars = variables(doc, node, || {
-            if parent.is_none() {
-                "the collection variables".to_owned()
-            } else {
-                format!("the variables of folder `{path}`")
-            }
-        });
+        let vars = variables(doc, node, || variables_origin(parent.is_none(), &path));
         let auth = self.auth(node, Owner::Scope(scope));
         let scripts = self.scripts(node, Owner::Scope(scope), "http:");
         self.coll.scopes.push(Scope {
