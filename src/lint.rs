@@ -49,11 +49,7 @@ pub fn lint_bytes(
 ) -> Outcome {
     let decoded = match load::decode(bytes) {
         Ok(d) => d,
-        Err(e) => {
-            let source = Arc::new(SourceFile::new(name, e.shown, 0));
-            let report = unparsed_report(source, ErrorKind::Encoding, e.message, e.span);
-            return Outcome::Report(report);
-        }
+        Err(e) => return Outcome::Report(encoding_report(name, e)),
     };
     lint_text(
         name,
@@ -63,6 +59,12 @@ pub fn lint_bytes(
         settings,
         options,
     )
+}
+
+/// The report of a file that is not UTF-8 text.
+fn encoding_report(name: &str, e: load::DecodeError) -> FileReport {
+    let source = Arc::new(SourceFile::new(name, e.shown, 0));
+    unparsed_report(source, ErrorKind::Encoding, e.message, e.span)
 }
 
 /// Lints decoded text (without its byte-order mark, whose length is `bom_len`).
@@ -197,7 +199,11 @@ pub struct TreeFiles {
 /// Checks a v12 collection tree as one collection: a report per file, with the findings in it.
 /// A file Postman cannot read (not UTF-8, not YAML, an unquoted `{{`) is reported on its own
 /// and left out, as Postman leaves it out. Fixes are not offered on trees yet.
-pub fn lint_tree(tree: &TreeFiles, settings: &Settings, options: RuleOptions) -> Vec<FileReport> {
+pub fn lint_tree(
+    mut tree: TreeFiles,
+    settings: &Settings,
+    options: RuleOptions,
+) -> Vec<FileReport> {
     use crate::document::{Document, NodeId};
     use std::collections::HashMap;
     let mut reports: Vec<FileReport> = Vec::new();
@@ -213,16 +219,14 @@ pub fn lint_tree(tree: &TreeFiles, settings: &Settings, options: RuleOptions) ->
             .config
             .enabled(rule, options.overrides, options.path)
     };
-    for (i, (path, name, bytes)) in tree.files.iter().enumerate() {
-        // What keeps Postman from reading a file leaves it out of the collection.
-        let decoded = match load::decode(bytes.clone()) {
+    for (i, (path, name, bytes)) in tree.files.iter_mut().enumerate() {
+        // What keeps Postman from reading a file leaves it out of the collection. (The bytes
+        // are needed no more once decoded.)
+        let decoded = match load::decode(std::mem::take(bytes)) {
             Ok(d) => d,
-            Err(_) => {
-                if let (true, Outcome::Report(r)) = (
-                    wanted(path),
-                    lint_bytes(name, bytes.clone(), true, settings, options),
-                ) {
-                    reports.push(r);
+            Err(e) => {
+                if wanted(path) {
+                    reports.push(encoding_report(name, e));
                 }
                 continue;
             }

@@ -47,7 +47,7 @@ pub(crate) fn fix_inputs(
                 // Trees are checked, not fixed yet: what is found is reported.
                 match planner.plan_at(Some(&tree.dir.path)) {
                     FilePlan::Ready(plan) => {
-                        let reports = crate::lint::lint_tree(&tree, &settings, plan.rule_options());
+                        let reports = crate::lint::lint_tree(tree, &settings, plan.rule_options());
                         for report in reports {
                             output.add(report)?;
                         }

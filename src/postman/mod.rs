@@ -241,6 +241,20 @@ pub struct Collection<'d> {
     pub scripts: TiVec<ScriptId, Script<'d>>,
 }
 
+impl<'d> Collection<'d> {
+    /// A collection named `name` with nothing in it yet, for a reader to fill.
+    fn empty(doc: &'d Document, name: String) -> Collection<'d> {
+        Collection {
+            doc,
+            name,
+            scopes: TiVec::new(),
+            requests: TiVec::new(),
+            auths: TiVec::new(),
+            scripts: TiVec::new(),
+        }
+    }
+}
+
 /// A collection `root` (already unwrapped from `{"collection": ...}`).
 pub fn read_collection(doc: &Document, root: NodeId) -> Collection<'_> {
     let name = doc
@@ -252,14 +266,7 @@ pub fn read_collection(doc: &Document, root: NodeId) -> Collection<'_> {
         .unwrap_or_default();
     let mut reader = Reader {
         doc,
-        coll: Collection {
-            doc,
-            name,
-            scopes: TiVec::new(),
-            requests: TiVec::new(),
-            auths: TiVec::new(),
-            scripts: TiVec::new(),
-        },
+        coll: Collection::empty(doc, name),
     };
     // Postman exports spend 1-3 KB of JSON per request: reserving for one per 600 bytes
     // means the list is never copied to grow, and the pages it does not use are never

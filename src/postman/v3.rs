@@ -6,8 +6,6 @@
 
 use std::borrow::Cow;
 
-use typed_index_collections::TiVec;
-
 use super::{
     variables_origin, Auth, AuthId, AuthParam, Body, Collection, Field, Header, Headers, Owner,
     Request, Scope, ScopeId, Script, ScriptId, Url,
@@ -33,14 +31,7 @@ pub fn read_tree<'d>(doc: &'d Document, top: &Folder) -> Collection<'d> {
         .unwrap_or_else(|| top.name.clone());
     let mut reader = Reader {
         doc,
-        coll: Collection {
-            doc,
-            name,
-            scopes: TiVec::new(),
-            requests: TiVec::new(),
-            auths: TiVec::new(),
-            scripts: TiVec::new(),
-        },
+        coll: Collection::empty(doc, name),
     };
     reader.folder(top, None, String::new());
     reader.coll

@@ -19,7 +19,7 @@ pub static RULE: RuleInfo = RuleInfo {
         collection: Some(check),
         har: Some(check_har),
         variables: Some(check_document),
-        yaml_text: None,
+        ..Checks::NONE
     },
 };
 

@@ -16,9 +16,8 @@ pub static RULE: RuleInfo = RuleInfo {
     },
     checks: Checks {
         collection: Some(check),
-        har: None,
         variables: Some(check_variables_file),
-        yaml_text: None,
+        ..Checks::NONE
     },
 };
 

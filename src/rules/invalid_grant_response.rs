@@ -12,10 +12,8 @@ pub static RULE: RuleInfo = RuleInfo {
         doc: DOC,
     },
     checks: Checks {
-        collection: None,
         har: Some(check_har),
-        variables: None,
-        yaml_text: None,
+        ..Checks::NONE
     },
 };
 

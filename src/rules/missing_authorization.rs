@@ -13,9 +13,7 @@ pub static RULE: RuleInfo = RuleInfo {
     },
     checks: Checks {
         collection: Some(check),
-        har: None,
-        variables: None,
-        yaml_text: None,
+        ..Checks::NONE
     },
 };
 

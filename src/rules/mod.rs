@@ -42,6 +42,17 @@ pub struct Checks {
     pub yaml_text: Option<fn(&str, &mut Vec<Diagnostic>)>,
 }
 
+impl Checks {
+    /// No input: a rule names the inputs it reads and takes the rest from here
+    /// (`..Checks::NONE`), so a new kind of input touches no rule that does not read it.
+    pub const NONE: Checks = Checks {
+        collection: None,
+        har: None,
+        variables: None,
+        yaml_text: None,
+    };
+}
+
 /// One linted file, as the rules read it.
 pub enum Input<'a> {
     Collection(&'a Context<'a>),

@@ -14,10 +14,8 @@ pub static RULE: RuleInfo = RuleInfo {
         doc: DOC,
     },
     checks: Checks {
-        collection: None,
-        har: None,
-        variables: None,
         yaml_text: Some(check),
+        ..Checks::NONE
     },
 };
 

@@ -22,8 +22,7 @@ pub static RULE: RuleInfo = RuleInfo {
     checks: Checks {
         collection: Some(check),
         har: Some(check_har),
-        variables: None,
-        yaml_text: None,
+        ..Checks::NONE
     },
 };
 
