@@ -5,10 +5,12 @@ use crate::text::Text;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+use crate::document::Document;
 use crate::fix::{apply, select, Applicability, Edit, Fix, Target};
-use crate::lint::{lint_text, Outcome, RuleOptions};
+use crate::lint::{lint_text, FileReport, Outcome, RuleOptions};
 use crate::settings::{Settings, VariablesFile};
 use crate::source::FileId;
+use crate::tree_lint::{lint_texts, TreeTexts};
 
 /// Enough for fixes that wait on each other (a variable declared by one fix, a request
 /// another inserts at the same place); more passes would mean fixes that never converge.
@@ -191,6 +193,167 @@ fn try_apply(
 fn parses_as_its_kind(path: &str, content: &str) -> bool {
     let known = path.ends_with(".json") || crate::load::is_yaml_name(path);
     known && crate::load::parse_named(path, &Text::from(content)).is_ok()
+}
+
+/// What fixing a v12 tree made of it.
+pub struct FixedTree {
+    /// The last check: what remains, per file, with spans in the fixed texts.
+    pub reports: Vec<FileReport>,
+    /// The tree with every fix applied; files created by fixes follow the files read.
+    pub tree: TreeTexts,
+    /// The texts as read, of the files read (`None`: not text).
+    pub originals: Vec<Option<Text>>,
+    pub applied: usize,
+    pub applied_to_environment: usize,
+}
+
+/// What one set of fixes makes of a tree's files.
+struct TreeApplied {
+    texts: Vec<(usize, Text)>,
+    environment: Option<VariablesFile>,
+    created: Vec<(Arc<str>, String)>,
+}
+
+/// Fixes a v12 tree in memory, as [`fix_text`] fixes a file: every pass checks the whole
+/// tree (files created by earlier passes included), applies the fixes that do not conflict,
+/// and keeps each file's result only when it still parses.
+pub fn fix_tree(
+    mut tree: TreeTexts,
+    settings: &mut Settings,
+    options: RuleOptions,
+    unsafe_fixes: bool,
+) -> FixedTree {
+    let originals: Vec<Option<Text>> = tree
+        .files
+        .iter()
+        .map(|f| f.text.as_ref().ok().cloned())
+        .collect();
+    let mut applied = 0;
+    let mut applied_to_environment = 0;
+    let mut rejected: HashSet<(&'static str, String)> = HashSet::new();
+    for pass in 0..=MAX_PASSES {
+        let reports = lint_texts(&tree, settings, options);
+        let key = |d: &crate::diagnostic::Diagnostic, r: &FileReport| {
+            (
+                d.rule.code,
+                format!("{}#{}", r.source.name(), d.pointer.as_str()),
+            )
+        };
+        let candidates: Vec<(&Fix, (&'static str, String))> = reports
+            .iter()
+            .filter(|_| pass < MAX_PASSES)
+            .filter(|(_, r)| r.error.is_none())
+            .flat_map(|(_, r)| r.diagnostics.iter().map(move |d| (d, r)))
+            .filter_map(|(d, r)| {
+                let fix = d.fix.as_ref()?;
+                let key = key(d, r);
+                let allowed = unsafe_fixes || fix.applicability == Applicability::Safe;
+                (allowed && !rejected.contains(&key)).then_some((fix, key))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return FixedTree {
+                reports: reports.into_iter().map(|(_, r)| r).collect(),
+                tree,
+                originals,
+                applied,
+                applied_to_environment,
+            };
+        }
+        let chosen = select(candidates.iter().map(|(f, _)| *f));
+        let changes_nothing = |a: &TreeApplied| {
+            a.environment.is_none()
+                && a.created.is_empty()
+                && a.texts
+                    .iter()
+                    .all(|(i, t)| tree.files[*i].text.as_ref().is_ok_and(|old| **old == **t))
+        };
+        match try_apply_tree(&tree, settings, &chosen) {
+            Some(done) if changes_nothing(&done) => {
+                for (_, key) in &candidates {
+                    rejected.insert(key.clone());
+                }
+            }
+            Some(done) => {
+                applied += chosen.len();
+                applied_to_environment += chosen.iter().filter(|f| touches_environment(f)).count();
+                commit_tree(&mut tree, settings, done);
+            }
+            None => {
+                let mut keep = Vec::new();
+                for fix in chosen {
+                    match try_apply_tree(&tree, settings, &[fix]) {
+                        Some(done) => keep.push((fix, done)),
+                        None => {
+                            if let Some((_, key)) =
+                                candidates.iter().find(|(f, _)| std::ptr::eq(*f, fix))
+                            {
+                                rejected.insert(key.clone());
+                            }
+                        }
+                    }
+                }
+                // Each was tried on the same texts: apply the first that works, and let the
+                // others be tried again on the next pass.
+                if let Some((fix, done)) = keep.into_iter().next() {
+                    applied += 1;
+                    applied_to_environment += usize::from(touches_environment(fix));
+                    commit_tree(&mut tree, settings, done);
+                }
+            }
+        }
+        drop(reports);
+    }
+    unreachable!("the loop returns on its last pass")
+}
+
+fn commit_tree(tree: &mut TreeTexts, settings: &mut Settings, done: TreeApplied) {
+    for (i, text) in done.texts {
+        tree.files[i].text = Ok(text);
+    }
+    settings.environment = done.environment.or(settings.environment.take());
+    for (path, content) in done.created {
+        tree.add(&path, Text::from(content));
+    }
+}
+
+/// The tree's files with `fixes` applied, or `None` when a result would not parse, or a fix
+/// would create a file that exists.
+fn try_apply_tree(tree: &TreeTexts, settings: &Settings, fixes: &[&Fix]) -> Option<TreeApplied> {
+    let mut by_target: BTreeMap<&Target, Vec<&Edit>> = BTreeMap::new();
+    for e in fixes.iter().flat_map(|f| f.edits.iter()) {
+        by_target.entry(&e.target).or_default().push(e);
+    }
+    let mut done = TreeApplied {
+        texts: Vec::new(),
+        environment: None,
+        created: Vec::new(),
+    };
+    for (target, edits) in by_target {
+        match target {
+            Target::File(FileId::ENVIRONMENT) => {
+                let file = settings.environment.as_ref()?;
+                done.environment = Some(file.with_text(apply(file.text(), &edits)).ok()?);
+            }
+            Target::File(id) => {
+                let file = tree.files.get(id.index())?;
+                let old = file.text.as_ref().ok()?;
+                let text = Text::from(apply(old, &edits));
+                Document::parse_yaml(text.clone(), FileId::LINTED).ok()?;
+                done.texts.push((id.index(), text));
+            }
+            Target::New(path) => {
+                let on_disk = tree.dir.path.join(&**path);
+                if tree.find(path).is_some() || on_disk.exists() {
+                    return None;
+                }
+                let content = apply("", &edits);
+                parses_as_its_kind(path, &content).then_some(())?;
+                done.created.push((path.clone(), content));
+            }
+        }
+    }
+    Some(done)
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ mod source;
 mod text;
 mod tokens;
 mod tree;
+mod tree_lint;
 mod variables;
 mod write;
 

@@ -13,6 +13,7 @@ pub struct Decoded {
 }
 
 /// Why a file could not be read as text. `shown` is what a snippet may display.
+#[derive(Clone)]
 pub struct DecodeError {
     pub message: String,
     /// `None` when there is nothing worth showing (UTF-16 text).

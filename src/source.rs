@@ -50,6 +50,11 @@ impl FileId {
     /// The `--environment` file (the last id: a check's own files count up from 0).
     pub const ENVIRONMENT: FileId = FileId(u16::MAX);
 
+    /// Which file of a check this is (see [`FileId::nth`]).
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+
     /// The `index`th file a check reads (a file of a collection tree); `None` past the ids
     /// there are.
     pub fn nth(index: usize) -> Option<FileId> {

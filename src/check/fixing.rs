@@ -44,13 +44,13 @@ pub(crate) fn fix_inputs(
                     }
                     continue;
                 }
-                // Trees are checked, not fixed yet: what is found is reported.
                 match planner.plan_at(Some(&tree.dir.path)) {
                     FilePlan::Ready(plan) => {
-                        let reports = crate::lint::lint_tree(tree, &settings, plan.rule_options());
-                        for report in reports {
-                            output.add(report)?;
-                        }
+                        let run = FixRun {
+                            options,
+                            rules: plan.rule_options(),
+                        };
+                        environment_fixes += run.fix_tree(tree, &mut settings, &mut output)?;
                     }
                     FilePlan::Report(Some(report)) => output.add(report)?,
                     FilePlan::Report(None) => {}
@@ -237,6 +237,87 @@ impl FixRun<'_> {
         output.count_fixes(applied);
         output.add(report)?;
         Ok(applied_to_environment)
+    }
+}
+
+impl FixRun<'_> {
+    /// Fixes a v12 tree in memory, then prints the diffs and/or writes the files changed
+    /// and created, and reports what remains. Returns how many fixes changed the
+    /// environment file.
+    fn fix_tree(
+        &self,
+        tree: crate::tree_lint::TreeFiles,
+        settings: &mut Settings,
+        output: &mut Output,
+    ) -> io::Result<usize> {
+        let texts = crate::tree_lint::TreeTexts::decode(tree);
+        let fixed = crate::fixer::fix_tree(texts, settings, self.rules, self.options.unsafe_fixes);
+        let read = fixed.originals.len();
+        let mut changes: Vec<Change> = Vec::new();
+        // Files a fix creates come first: if one cannot be made, the files that would refer
+        // to it are left as they were.
+        for file in &fixed.tree.files[read..] {
+            let Ok(text) = &file.text else { continue };
+            changes.push(Change {
+                name: file.name.clone(),
+                path: Some(file.path.clone()),
+                before: None,
+                after: text.as_bytes().to_vec(),
+                after_text: text,
+                stamp: None,
+            });
+        }
+        for (file, original) in fixed.tree.files.iter().zip(&fixed.originals) {
+            let (Ok(text), Some(original)) = (&file.text, original) else {
+                continue;
+            };
+            if **text == **original {
+                continue;
+            }
+            let bom = if file.bom_len > 0 { "\u{feff}" } else { "" };
+            let mut after = bom.as_bytes().to_vec();
+            after.extend_from_slice(text.as_bytes());
+            // The file must still be as it was read.
+            let unchanged = std::fs::read(&file.path)
+                .ok()
+                .and_then(|b| load::decode(b).ok())
+                .is_some_and(|d| *d.text == **original);
+            changes.push(Change {
+                name: file.name.clone(),
+                path: Some(file.path.clone()),
+                before: Some(original),
+                after,
+                after_text: text,
+                stamp: if unchanged {
+                    Stamp::of(&file.path).ok()
+                } else {
+                    None
+                },
+            });
+        }
+        let mut written: Vec<&Change> = Vec::new();
+        for change in &changes {
+            if let Err(message) = change.commit(self.options.mode, output)? {
+                // Undo the files created; the files already replaced hold fixes that stand
+                // on their own.
+                for done in written.iter().filter(|c| c.before.is_none()) {
+                    if let Some(path) = &done.path {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+                output.add(write_failed(&change.name, message))?;
+                for report in fixed.reports {
+                    output.add(report)?;
+                }
+                return Ok(0);
+            }
+            written.push(change);
+        }
+        output.count_fixes(fixed.applied);
+        for report in fixed.reports {
+            output.add(report)?;
+        }
+        Ok(fixed.applied_to_environment)
     }
 }
 

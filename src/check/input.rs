@@ -30,7 +30,7 @@ pub(crate) struct LoadedFile {
 pub(crate) enum Loaded {
     Bytes(LoadedFile),
     /// A v12 collection tree, every file read.
-    Tree(crate::lint::TreeFiles),
+    Tree(crate::tree_lint::TreeFiles),
     /// Could not be read.
     Report(FileReport),
     /// Found in a directory and not a Postman export.
@@ -93,7 +93,7 @@ pub(crate) fn load_input(input: &Input, options: &Options) -> Loaded {
                     Err(e) => return Loaded::Report(FileReport::failed(&name, io_message(&e))),
                 }
             }
-            Loaded::Tree(crate::lint::TreeFiles {
+            Loaded::Tree(crate::tree_lint::TreeFiles {
                 dir,
                 files,
                 only: only.clone(),

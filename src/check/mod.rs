@@ -163,7 +163,7 @@ fn check_one(
         Loaded::Tree(tree) => {
             return match planner.plan_at(Some(&tree.dir.path)) {
                 FilePlan::Ready(plan) => {
-                    crate::lint::lint_tree(tree, settings, plan.rule_options())
+                    crate::tree_lint::lint_tree(tree, settings, plan.rule_options())
                         .into_iter()
                         .map(Step::Report)
                         .collect()

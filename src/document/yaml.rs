@@ -299,6 +299,8 @@ impl<'t> Builder<'t> {
         let key = self.place(start)?;
         let (start, end) = match style {
             ScalarStyle::Literal | ScalarStyle::Folded => self.block_span(start, end),
+            // The empty value of `key:` is placed on its colon: after it, where a value goes.
+            _ if start == end && self.text[start..].starts_with(':') => (start + 1, start + 1),
             _ => (start, end),
         };
         let kind = if key || forced_string || style != ScalarStyle::Plain {

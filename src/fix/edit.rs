@@ -58,7 +58,7 @@ pub struct Editor<'a> {
 
 impl<'a> Editor<'a> {
     /// An edit to this editor's document (whichever of the check's files it is).
-    fn here(&self, edit: Edit) -> Edit {
+    pub(super) fn here(&self, edit: Edit) -> Edit {
         edit.in_file(self.doc.file())
     }
 
@@ -71,6 +71,10 @@ impl<'a> Editor<'a> {
 
     fn text(&self) -> &str {
         self.doc.text()
+    }
+
+    pub(super) fn yaml(&self) -> bool {
+        self.doc.syntax() == Syntax::Yaml
     }
 
     /// The whitespace that starts the line holding byte `pos`.
@@ -176,8 +180,17 @@ impl<'a> Editor<'a> {
     /// Replaces a value with another.
     pub fn replace_value(&self, node: NodeId, value: &Value) -> Edit {
         let span = self.doc.span(node);
+        if self.yaml() && (value.is_object() || value.is_array()) {
+            return self.yaml_replace_container(node, value);
+        }
         if let Some(scalar) = self.yaml_scalar(node, value) {
-            return self.here(Edit::replace(span, scalar));
+            // `key:` with nothing after it: YAML needs a blank after the colon.
+            let gap = if span.is_empty() && self.text()[..span.start].ends_with(':') {
+                " "
+            } else {
+                ""
+            };
+            return self.here(Edit::replace(span, format!("{gap}{scalar}")));
         }
         let indent = self.line_indent(span.start).to_owned();
         self.here(Edit::replace(span, self.render(value, &indent)))
@@ -186,6 +199,9 @@ impl<'a> Editor<'a> {
     /// Inserts `values` into `array` before element `index` (at the end when `index` is past
     /// the last element).
     pub fn insert_elements(&self, array: NodeId, index: usize, values: &[Value]) -> Edit {
+        if self.yaml() {
+            return self.yaml_insert_elements(array, index, values);
+        }
         let doc = self.doc;
         // Only up to `index`: walking (let alone collecting) a 100k-element array for each
         // of thousands of fixes was quadratic.
@@ -257,6 +273,9 @@ impl<'a> Editor<'a> {
         key: &str,
         value: &Value,
     ) -> Edit {
+        if self.yaml() {
+            return self.yaml_insert_member(object, after, key, value);
+        }
         let doc = self.doc;
         let members: Vec<(NodeId, NodeId)> = doc.members(object).collect();
         let colon = if self.style.compact { ":" } else { ": " };
@@ -315,6 +334,9 @@ impl<'a> Editor<'a> {
         let doc = self.doc;
         let members: Vec<(NodeId, NodeId)> = doc.members(object).collect();
         let i = members.iter().rposition(|(k, _)| doc.str_eq(*k, key))?;
+        if self.yaml() {
+            return self.yaml_remove_entry(object, i);
+        }
         let (k, v) = members[i];
         let span = if let Some(&(next, _)) = members.get(i + 1) {
             Span::new(doc.span(k).start, doc.span(next).start)
@@ -328,6 +350,9 @@ impl<'a> Editor<'a> {
 
     /// Removes element `index` of `array` with its comma.
     pub fn remove_element(&self, array: NodeId, index: usize) -> Option<Edit> {
+        if self.yaml() {
+            return self.yaml_remove_entry(array, index);
+        }
         let doc = self.doc;
         // The element before, the element, the element after: no further.
         let mut near = doc.elements(array).skip(index.saturating_sub(1));
@@ -351,6 +376,9 @@ impl<'a> Editor<'a> {
         end: usize,
         replacement: &str,
     ) -> Edit {
+        if self.yaml() {
+            return self.yaml_edit_in_string(node, start, end, replacement);
+        }
         let span = self.doc.string_subspan(node, start, end);
         let escaped = self.string_literal(replacement);
         self.here(Edit::replace(
@@ -362,7 +390,7 @@ impl<'a> Editor<'a> {
 
 /// Whether `s` written plain in YAML reads back as the same string (not a number, boolean
 /// or null, no indicator at its start, no `: ` or ` #` inside, nothing to trim).
-fn plain_yaml_reads_as(s: &str) -> bool {
+pub(super) fn plain_yaml_reads_as(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };

@@ -4,6 +4,7 @@
 //! next pass.
 
 pub mod edit;
+pub mod yaml_edit;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -132,6 +133,8 @@ pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
     // chosen so far (20k fixes made that quadratic).
     let mut edits: BTreeMap<(&Target, usize), Vec<&Edit>> = BTreeMap::new();
     let key = |e: &'a Edit, at: usize| (&e.target, at);
+    let mut created: Vec<&Arc<str>> = Vec::new();
+    let folder = |p: &str| p.rfind('/').map_or(String::new(), |i| p[..i].to_owned());
     for fix in fixes {
         let clash = fix.edits.iter().any(|e| {
             let before = edits.range(..key(e, e.span.start)).next_back();
@@ -142,16 +145,27 @@ pub fn select<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> Vec<&'a Fix> {
                 .flat_map(|(_, list)| list)
                 .any(|c| *c != e && conflicts(c, e, false))
         });
+        // Requests created in one folder take their order from the requests there: a second
+        // new file in a folder waits until the first is among them.
+        let crowded = fix.edits.iter().any(|e| match &e.target {
+            Target::New(path) => created
+                .iter()
+                .any(|p| p.as_ref() != path.as_ref() && folder(p) == folder(path)),
+            Target::File(_) => false,
+        });
         let self_clash = fix.edits.iter().enumerate().any(|(i, a)| {
             fix.edits[i + 1..]
                 .iter()
                 .any(|b| a != b && conflicts(a, b, true))
         });
-        if clash || self_clash {
+        if clash || self_clash || crowded {
             continue;
         }
         for e in &fix.edits {
             edits.entry(key(e, e.span.start)).or_default().push(e);
+            if let Target::New(path) = &e.target {
+                created.push(path);
+            }
         }
         chosen.push(fix);
     }
@@ -247,8 +261,16 @@ mod tests {
         b.edits[0].target = Target::File(FileId::ENVIRONMENT);
         let c = Fix::safe("c", vec![Edit::create("new.yaml", "x")]);
         let d = Fix::safe("d", vec![Edit::create("new.yaml", "y")]);
-        let e = Fix::safe("e", vec![Edit::create("other.yaml", "z")]);
+        let e = Fix::safe("e", vec![Edit::create("dir/other.yaml", "z")]);
         // Two fixes creating one file clash like two insertions at one place.
         assert_eq!(select([&a, &b, &c, &d, &e]), [&a, &b, &c, &e]);
+        // A second new file in a folder waits for the first (its order depends on it); one
+        // fix may create several.
+        let f = Fix::safe("f", vec![Edit::create("dir/more.yaml", "w")]);
+        let g = Fix::safe(
+            "g",
+            vec![Edit::create("x/1.yaml", "1"), Edit::create("x/2.yaml", "2")],
+        );
+        assert_eq!(select([&e, &f, &g]), [&e, &g]);
     }
 }

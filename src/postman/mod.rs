@@ -5,6 +5,7 @@
 
 pub mod environment;
 pub mod v3;
+pub mod v3_request;
 
 use std::borrow::Cow;
 
@@ -239,9 +240,25 @@ pub struct Collection<'d> {
     pub requests: TiVec<RequestId, Request<'d>>,
     pub auths: TiVec<AuthId, Auth<'d>>,
     pub scripts: TiVec<ScriptId, Script<'d>>,
+    /// For a v12 tree, where each scope lives on disk (empty for a v2 export).
+    pub tree: TiVec<ScopeId, TreeScope>,
+}
+
+/// A folder of a v12 tree (the collection's is the first).
+#[derive(Debug)]
+pub struct TreeScope {
+    /// Relative to the collection's folder, with `/` (empty for the collection).
+    pub dir: String,
+    /// Whether it has a `.resources/definition.yaml` (else an empty one is read in its place).
+    pub has_definition: bool,
 }
 
 impl<'d> Collection<'d> {
+    /// Whether this collection was read from a v12 tree (else from a v2 export).
+    pub fn is_tree(&self) -> bool {
+        !self.tree.is_empty()
+    }
+
     /// A collection named `name` with nothing in it yet, for a reader to fill.
     fn empty(doc: &'d Document, name: String) -> Collection<'d> {
         Collection {
@@ -251,6 +268,7 @@ impl<'d> Collection<'d> {
             requests: TiVec::new(),
             auths: TiVec::new(),
             scripts: TiVec::new(),
+            tree: TiVec::new(),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use super::{
     variables_origin, Auth, AuthId, AuthParam, Body, Collection, Field, Header, Headers, Owner,
-    Request, Scope, ScopeId, Script, ScriptId, Url,
+    Request, Scope, ScopeId, Script, ScriptId, TreeScope, Url,
 };
 use crate::document::{Document, Kind, NodeId};
 use crate::variables::VarLayer;
@@ -17,8 +17,11 @@ use crate::variables::VarLayer;
 pub struct Folder {
     /// The directory's name (the collection's or folder's name unless `name:` says another).
     pub name: String,
+    /// Its path relative to the collection's folder, with `/` (empty for the collection).
+    pub dir: String,
     /// The root of its `.resources/definition.yaml` (an empty mapping when it has none).
     pub definition: NodeId,
+    pub has_definition: bool,
     pub folders: Vec<Folder>,
     /// Its requests: the file name's stem and the file's root.
     pub requests: Vec<(String, NodeId)>,
@@ -63,6 +66,10 @@ impl<'d> Reader<'d> {
             auth,
             vars,
             scripts,
+        });
+        self.coll.tree.push(TreeScope {
+            dir: folder.dir.clone(),
+            has_definition: folder.has_definition,
         });
         // Folders and requests together, by `order`, then by name (Postman's order).
         let mut children: Vec<(Option<f64>, String, Child)> = Vec::new();
@@ -167,7 +174,10 @@ impl<'d> Reader<'d> {
                 .map(|c| pairs(doc, c))
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(key, value, _)| AuthParam { key, value })
+                .map(|p| AuthParam {
+                    key: p.key,
+                    value: p.value,
+                })
                 .collect();
             in_force = Some(self.coll.auths.push_and_get_key(Auth {
                 owner,
@@ -222,30 +232,64 @@ fn order(doc: &Document, obj: NodeId) -> Option<f64> {
 }
 
 /// `(key, value node, enabled)` of a map `{key: value}` or a list `[{key, value, disabled}]`.
-fn pairs(doc: &Document, node: NodeId) -> Vec<(Cow<'_, str>, NodeId, bool)> {
+fn pairs(doc: &Document, node: NodeId) -> Vec<Pair<'_>> {
     match doc.kind(node) {
         Kind::Object => doc
             .members(node)
-            .filter_map(|(k, v)| Some((doc.as_str(k)?, v, true)))
+            .enumerate()
+            .filter_map(|(index, (k, v))| {
+                Some(Pair {
+                    key: doc.as_str(k)?,
+                    value: v,
+                    enabled: true,
+                    index,
+                    disabled: None,
+                })
+            })
             .collect(),
         Kind::Array => doc
             .elements(node)
-            .filter_map(|e| {
+            .enumerate()
+            .filter_map(|(index, e)| {
                 let key = text(doc, e, "key")?;
                 let value = doc.get(e, "value")?;
-                let disabled = doc.get(e, "disabled").and_then(|d| doc.as_bool(d)) == Some(true);
-                Some((key, value, !disabled))
+                let disabled = doc.get(e, "disabled");
+                let off = disabled.and_then(|d| doc.as_bool(d)) == Some(true);
+                Some(Pair {
+                    key,
+                    value,
+                    enabled: !off,
+                    index,
+                    disabled,
+                })
             })
             .collect(),
         _ => Vec::new(),
     }
 }
 
+/// An entry of a map (`key: value`) or of a list of `{key, value, disabled}`.
+struct Pair<'d> {
+    key: Cow<'d, str>,
+    value: NodeId,
+    enabled: bool,
+    /// Its place in the map or list.
+    index: usize,
+    /// A list entry's `disabled` flag.
+    disabled: Option<NodeId>,
+}
+
 /// `variables` of a definition: enabled ones, with where each value is defined.
 fn variables(doc: &Document, node: NodeId, origin: impl FnOnce() -> String) -> VarLayer {
     let mut layer = VarLayer::new(origin()).editable(doc.file_of(node));
     if let Some(vars) = doc.get(node, "variables") {
-        for (key, value, enabled) in pairs(doc, vars) {
+        for Pair {
+            key,
+            value,
+            enabled,
+            ..
+        } in pairs(doc, vars)
+        {
             if !enabled {
                 continue;
             }
@@ -267,13 +311,13 @@ fn headers(doc: &Document, request: NodeId) -> Headers<'_> {
     };
     let list = pairs(doc, node)
         .into_iter()
-        .map(|(name, value, enabled)| Header {
-            name,
-            value: doc.scalar_text(value).unwrap_or_default(),
-            enabled,
-            node: value,
-            value_node: Some(value),
-            disabled_node: None,
+        .map(|p| Header {
+            name: p.key,
+            value: doc.scalar_text(p.value).unwrap_or_default(),
+            enabled: p.enabled,
+            node: p.value,
+            value_node: Some(p.value),
+            disabled_node: p.disabled,
         })
         .collect();
     Headers {
@@ -302,14 +346,13 @@ fn body(doc: &Document, node: NodeId) -> Option<Body<'_>> {
     let fields = match (mode, content) {
         ("urlencoded" | "formdata", Some(list)) => pairs(doc, list)
             .into_iter()
-            .enumerate()
-            .map(|(index, (key, value, enabled))| Field {
-                key,
-                value: Some(value),
-                enabled,
-                node: value,
+            .map(|p| Field {
+                key: p.key,
+                value: Some(p.value),
+                enabled: p.enabled,
+                node: p.value,
                 list,
-                index,
+                index: p.index,
             })
             .collect(),
         _ => Vec::new(),
@@ -319,6 +362,11 @@ fn body(doc: &Document, node: NodeId) -> Option<Body<'_>> {
         fields,
         raw: content.filter(|c| mode == "raw" && doc.kind(*c) == Kind::String),
     })
+}
+
+/// The order of a request file or folder definition (`order:`), when it has a number.
+pub fn order_of(doc: &Document, obj: NodeId) -> Option<f64> {
+    order(doc, obj)
 }
 
 #[cfg(test)]
@@ -345,10 +393,14 @@ mod tests {
         let roots: Vec<NodeId> = doc.parts().iter().map(|p| p.root).collect();
         let top = Folder {
             name: "dir".into(),
+            dir: String::new(),
             definition: roots[0],
+            has_definition: true,
             folders: vec![Folder {
                 name: "Clients".into(),
+                dir: "Clients".into(),
                 definition: roots[1],
+                has_definition: true,
                 folders: Vec::new(),
                 requests: vec![("List clients".into(), roots[2])],
             }],

@@ -10,13 +10,11 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     if old == new {
         return String::new();
     }
-    // Both sides of a YAML file alike, line by line: one side may not parse (SS014).
-    let mask = if crate::load::is_yaml_name(path) {
-        masked_yaml
+    let (old, new) = if crate::load::is_yaml_name(path) {
+        yaml_sides(old, new)
     } else {
-        masked
+        (masked(old), masked(new))
     };
-    let (old, new) = (mask(old), mask(new));
     // `a/` and `b/` prefix a relative path, as git writes it.
     let path = relative(path);
     let diff = TextDiff::from_lines(&old, &new);
@@ -34,10 +32,32 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     painted(text, color)
 }
 
+/// Both sides of a YAML file masked alike: by their structure when both parse, else line by
+/// line (one side may not parse: SS014's fix).
+fn yaml_sides(old: &str, new: &str) -> (String, String) {
+    let parsed = |t: &str| {
+        crate::document::Document::parse_yaml(
+            crate::text::Text::from(t),
+            crate::source::FileId::LINTED,
+        )
+        .ok()
+    };
+    match (parsed(old), parsed(new)) {
+        (Some(a), Some(b)) => (masked_doc(&a), masked_doc(&b)),
+        _ => (masked_yaml(old), masked_yaml(new)),
+    }
+}
+
+fn masked_doc(doc: &crate::document::Document) -> String {
+    let text = doc.text();
+    let spans = crate::secrets::secret_spans(doc, &[crate::source::Span::new(0, text.len())]);
+    crate::source::mask_spans(text, &spans)
+}
+
 /// A unified diff creating `path` with `text`, as git writes one (`--- /dev/null`).
 pub fn created(path: &str, text: &str, color: bool) -> String {
     let text = if crate::load::is_yaml_name(path) {
-        masked_yaml(text)
+        yaml_sides(text, text).1
     } else {
         masked(text)
     };

@@ -5,8 +5,10 @@
 
 use serde_json::{json, Value};
 
-use crate::document::Kind;
+use crate::document::{Kind, NodeId};
+use crate::fix::yaml_edit::Layout;
 use crate::fix::Edit;
+use crate::postman::{v3, v3_request};
 use crate::postman::{RequestId, ScopeId, Slot};
 use crate::rules::Context;
 use crate::scopestack::JSON_API;
@@ -128,6 +130,11 @@ pub fn declare_variables(cx: &Context, names: &[&str]) -> Vec<Edit> {
     if missing.is_empty() {
         return edits;
     }
+    if cx.coll.is_tree() {
+        let names: Vec<&str> = missing.iter().filter_map(|m| m["key"].as_str()).collect();
+        edits.push(declare_tree_variables(cx, list, &names));
+        return edits;
+    }
     edits.push(match list {
         Some(list) if doc.kind(list) == Kind::Array => {
             cx.editor.insert_elements(list, usize::MAX, &missing)
@@ -143,8 +150,12 @@ pub fn declare_variables(cx: &Context, names: &[&str]) -> Vec<Edit> {
     edits
 }
 
-/// An edit inserting `item` at `slot` (before the item there).
+/// An edit inserting `item` at `slot` (before the item there). In a v12 tree, the item
+/// becomes a request file in the folder, with an `order` that puts it there.
 pub fn insert_item(cx: &Context, slot: Slot, item: &Value) -> Edit {
+    if cx.coll.is_tree() {
+        return create_request_file(cx, slot, item);
+    }
     let doc = cx.coll.doc;
     let node = cx.coll.scopes[slot.scope].node;
     match doc
@@ -171,9 +182,146 @@ pub fn slot_of(cx: &Context, r: RequestId) -> Slot {
     let doc = cx.coll.doc;
     let req = &cx.coll.requests[r];
     let scope = req.scope;
+    if cx.coll.is_tree() {
+        let index = tree_children(cx, scope)
+            .iter()
+            .position(|c| c.1 == req.node)
+            .unwrap_or(0);
+        return Slot { scope, index };
+    }
     let index = doc
         .get(cx.coll.scopes[scope].node, "item")
         .and_then(|items| doc.elements(items).position(|i| i == req.item_node))
         .unwrap_or(0);
     Slot { scope, index }
+}
+
+/// The requests and folders of a v12 folder in Postman's order: their `order` and the node
+/// that holds it (a request file's root, a folder's definition).
+fn tree_children(cx: &Context, scope: ScopeId) -> Vec<(Option<f64>, NodeId)> {
+    let coll = cx.coll;
+    let folders = coll
+        .scopes
+        .iter()
+        .filter(|s| s.parent == Some(scope))
+        .map(|s| s.node);
+    let requests = coll
+        .requests
+        .iter()
+        .filter(|r| r.scope == scope)
+        .map(|r| r.node);
+    // The model lists them in Postman's order already; only the orders are read here.
+    let mut out: Vec<(Option<f64>, NodeId)> = folders
+        .chain(requests)
+        .map(|n| (v3::order_of(coll.doc, n), n))
+        .collect();
+    out.sort_by(|a, b| {
+        let key = |o: Option<f64>| o.unwrap_or(f64::INFINITY);
+        key(a.0).total_cmp(&key(b.0))
+    });
+    out
+}
+
+/// An `order` that puts a new request at `slot`: between its neighbours' orders (whole
+/// numbers where there is room, as Postman writes them).
+fn order_at(cx: &Context, slot: Slot) -> f64 {
+    let children = tree_children(cx, slot.scope);
+    let before = slot
+        .index
+        .checked_sub(1)
+        .and_then(|i| children.get(i))
+        .and_then(|c| c.0);
+    let after = children.get(slot.index).and_then(|c| c.0);
+    match (before, after) {
+        (Some(p), Some(n)) => {
+            let mid = ((p + n) / 2.0).floor();
+            if mid > p && mid < n {
+                mid
+            } else {
+                (p + n) / 2.0
+            }
+        }
+        (None, Some(n)) if n >= 1000.0 => n - 1000.0,
+        (None, Some(n)) => n - 1.0,
+        (Some(p), None) => p + 1000.0,
+        (None, None) => 0.0,
+    }
+}
+
+/// `item` (a v2.1 item) written as a request file in `slot`'s folder, named after it (with
+/// ` 1`, ` 2`… when a request there has that name already).
+fn create_request_file(cx: &Context, slot: Slot, item: &Value) -> Edit {
+    let coll = cx.coll;
+    let name = item["name"].as_str().unwrap_or("New request");
+    let taken = |stem: &str| {
+        coll.requests
+            .iter()
+            .filter(|r| r.scope == slot.scope)
+            .any(|r| v3_request::file_stem(&r.name).eq_ignore_ascii_case(stem))
+    };
+    let base = v3_request::file_stem(name);
+    let stem = (0..)
+        .map(|n| {
+            if n == 0 {
+                base.clone()
+            } else {
+                format!("{base} {n}")
+            }
+        })
+        .find(|s| !taken(s))
+        .unwrap_or(base);
+    let file = v3_request::request_file(item, &stem, order_at(cx, slot));
+    let dir = &coll.tree[slot.scope].dir;
+    let path = if dir.is_empty() {
+        format!("{stem}.request.yaml")
+    } else {
+        format!("{dir}/{stem}.request.yaml")
+    };
+    Edit::create(&path, Layout::POSTMAN.document(&file))
+}
+
+/// Edits declaring `missing` variables in a v12 collection's definition (`variables` as a
+/// map or a list, as the file has it), or a definition holding them.
+fn declare_tree_variables(cx: &Context, list: Option<NodeId>, missing: &[&str]) -> Edit {
+    let doc = cx.coll.doc;
+    let root = cx.coll.scopes[ScopeId::COLLECTION].node;
+    let map: serde_json::Map<String, Value> = missing
+        .iter()
+        .map(|n| ((*n).to_owned(), json!("")))
+        .collect();
+    if !cx.coll.tree[ScopeId::COLLECTION].has_definition {
+        let file = json!({"$kind": "collection", "variables": map});
+        return Edit::create(
+            ".resources/definition.yaml",
+            Layout::POSTMAN.document(&file),
+        );
+    }
+    match list {
+        Some(vars) if doc.kind(vars) == Kind::Object && doc.members(vars).next().is_some() => {
+            let last = doc.members(vars).last().and_then(|(k, _)| doc.as_str(k));
+            let mut edits = missing.iter().map(|n| {
+                cx.editor
+                    .insert_member(vars, last.as_deref(), n, &json!(""))
+            });
+            // One edit: the members follow one another at one place.
+            let first = edits.next().expect("missing is not empty");
+            edits.fold(first, |mut acc, e| {
+                acc.content.push_str(&e.content);
+                acc
+            })
+        }
+        Some(vars) if doc.kind(vars) == Kind::Array => {
+            let entries: Vec<Value> = missing
+                .iter()
+                .map(|n| json!({"key": n, "value": ""}))
+                .collect();
+            cx.editor.insert_elements(vars, usize::MAX, &entries)
+        }
+        Some(other) => cx.editor.replace_value(other, &Value::Object(map)),
+        None => {
+            let last = doc.members(root).last().and_then(|(k, _)| doc.as_str(k));
+            cx.editor
+                .insert_member(root, last.as_deref(), "variables", &Value::Object(map))
+        }
+    }
 }

@@ -98,6 +98,12 @@ pub fn fix_disabled(cx: &Context, req: &Request, h: &Header, spec: &HeaderSpec) 
 pub fn fix_missing(cx: &Context, req: &Request, spec: &HeaderSpec) -> Option<Fix> {
     let doc = cx.coll.doc;
     let ed = &cx.editor;
+    if cx.coll.is_tree() {
+        return Some(Fix::safe(
+            format!("Add `{}: {}`", spec.name, spec.value),
+            vec![add_v3_header(cx, req, spec.name, spec.value)],
+        ));
+    }
     let header = json!({"key": spec.name, "value": spec.value, "type": "text"});
     let edit = match (doc.kind(req.node), req.headers.node) {
         (Kind::Object, Some(list)) if doc.kind(list) == Kind::Array => {
@@ -130,6 +136,29 @@ pub fn fix_missing(cx: &Context, req: &Request, spec: &HeaderSpec) -> Option<Fix
         format!("Add `{}: {}`", spec.name, spec.value),
         vec![edit],
     ))
+}
+
+/// Adds a header to a v12 request, in the form its `headers` has: a map (`Name: value`, what
+/// Postman writes when no header is disabled), or a list of `{key, value}`.
+pub fn add_v3_header(cx: &Context, req: &Request, name: &str, value: &str) -> crate::fix::Edit {
+    let doc = cx.coll.doc;
+    let ed = &cx.editor;
+    match req.headers.node {
+        Some(map) if doc.kind(map) == Kind::Object => {
+            let last = doc.members(map).last().and_then(|(k, _)| doc.as_str(k));
+            ed.insert_member(map, last.as_deref(), name, &Value::from(value))
+        }
+        Some(list) if doc.kind(list) == Kind::Array => {
+            ed.insert_elements(list, usize::MAX, &[json!({"key": name, "value": value})])
+        }
+        Some(other) => ed.replace_value(other, &json!({ name: value })),
+        None => {
+            let after = ["method", "url"]
+                .into_iter()
+                .find(|k| doc.get(req.node, k).is_some());
+            ed.insert_member(req.node, after, "headers", &json!({ name: value }))
+        }
+    }
 }
 
 /// Whether a pre-request script of the request or of any scope above it adds the header

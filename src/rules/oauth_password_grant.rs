@@ -111,6 +111,9 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
     let ed = &cx.editor;
     let kind_node = auth.kind_node?;
     let mut edits = vec![cx.editor.replace_value(kind_node, &Value::from("bearer"))];
+    if cx.coll.is_tree() {
+        edits.push(v3_bearer_token(cx, auth));
+    }
     // The `oauth2` parameters stay in the auth object (Postman keeps the settings of other
     // auth types there too): nothing of the helper is lost.
     let v20 = doc
@@ -121,10 +124,12 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
     } else {
         json!([{"key": "token", "value": "{{access_token}}", "type": "string"}])
     };
-    edits.push(match doc.get(auth.node, "bearer") {
-        Some(existing) => ed.replace_value(existing, &bearer),
-        None => ed.insert_member(auth.node, Some("type"), "bearer", &bearer),
-    });
+    if !cx.coll.is_tree() {
+        edits.push(match doc.get(auth.node, "bearer") {
+            Some(existing) => ed.replace_value(existing, &bearer),
+            None => ed.insert_member(auth.node, Some("type"), "bearer", &bearer),
+        });
+    }
     let fields: Vec<(&str, Value)> = CREDENTIALS
         .iter()
         .filter_map(|&(field, names, fallback)| {
@@ -158,6 +163,31 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
     } else {
         Fix::unsafe_(message, edits)
     })
+}
+
+/// In a v12 auth entry, the bearer token joins the `credentials` (a map or a list), where the
+/// helper's settings stay, unused.
+fn v3_bearer_token(cx: &Context, auth: &Auth) -> crate::fix::Edit {
+    let doc = cx.coll.doc;
+    let ed = &cx.editor;
+    let token = Value::from("{{access_token}}");
+    match doc.get(auth.node, "credentials") {
+        Some(map) if doc.kind(map) == Kind::Object => match doc.get(map, "token") {
+            Some(existing) => ed.replace_value(existing, &token),
+            None => ed.insert_member(map, None, "token", &token),
+        },
+        Some(list) if doc.kind(list) == Kind::Array => {
+            let existing = doc.elements(list).find(|e| {
+                doc.get(*e, "key").is_some_and(|k| doc.str_eq(k, "token"))
+            });
+            match existing.and_then(|e| doc.get(e, "value")) {
+                Some(value) => ed.replace_value(value, &token),
+                None => ed.insert_elements(list, 0, &[json!({"key": "token", "value": token})]),
+            }
+        }
+        Some(other) => ed.replace_value(other, &json!({ "token": token })),
+        None => ed.insert_member(auth.node, Some("type"), "credentials", &json!({ "token": token })),
+    }
 }
 
 /// Body field, the helper's parameter names (v2.1 and v2.0), and the value to use when the
