@@ -522,3 +522,60 @@ fn fixing_the_corpus_changes_nothing() {
         );
     }
 }
+
+/// Every file under `dir`, relative to it, with its bytes.
+fn tree_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files_in(dir)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// The broken examples as v12 trees: each one's `--diff` (files created shown from
+/// `/dev/null`), and `--fix --unsafe-fixes` makes exactly the tree in `examples/fixed/v3/`,
+/// which re-lints clean; a second `--fix` writes nothing.
+#[test]
+fn v3_examples_diff_and_fix_into_their_committed_fixed_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("examples/v3"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "clean")
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 5, "{names:?}");
+    for name in &names {
+        let tree = format!("examples/v3/{name}");
+        let before = tree_files(&repo().join(&tree));
+        let r = run(&["check", "--diff", "--unsafe-fixes", &tree]);
+        assert_eq!(r.code, 1, "{tree}: {}", r.stderr);
+        insta::assert_snapshot!(format!("diff_v3_{name}"), r.stdout);
+        assert_eq!(
+            tree_files(&repo().join(&tree)),
+            before,
+            "--diff wrote {tree}"
+        );
+
+        let copy = dir.path().join(name);
+        crate::v3::copy_dir(&repo().join(&tree), &copy);
+        let path = copy.to_str().unwrap();
+        let r = run(&["check", "--fix", "--unsafe-fixes", path]);
+        assert_eq!(r.code, 0, "{tree}: {}", r.stdout);
+        let fixed = tree_files(&copy);
+        assert_eq!(
+            fixed,
+            tree_files(&repo().join("examples/fixed/v3").join(name)),
+            "examples/fixed/v3 is stale for {tree}"
+        );
+        let again = run(&["check", "--fix", "--unsafe-fixes", path]);
+        assert!(
+            again.stdout.starts_with("Nothing to fix."),
+            "{}",
+            again.stdout
+        );
+        assert_eq!(tree_files(&copy), fixed);
+    }
+}

@@ -106,3 +106,124 @@ fn postman_cli_refuses_an_unquoted_variable_and_runs_once_fixed() {
         "after the fix: {codes:?}\n{after}"
     );
 }
+
+/// Points every ScopeStack URL of a v12 tree at the mock (a test-side rewrite of its files).
+fn aim_tree_at(tree: &Path, server: &mock::Mock) {
+    for entry in walk(tree) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        let aimed = text
+            .replace("https://app.scopestack.io", &server.app)
+            .replace("https://api.scopestack.io", &server.api);
+        std::fs::write(&entry, aimed).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The broken examples as Postman v12 trees (`examples/v3/`, made by `postman collection
+/// migrate`): `postman collection run` fails on each against the mock ScopeStack as the
+/// troubleshooting guide says, and after `scopelint check --fix --unsafe-fixes` every request
+/// answers 2xx.
+#[test]
+#[allow(clippy::print_stderr)] // says that it skipped
+fn fixed_v3_examples_run_green_under_the_postman_cli() {
+    let Some(postman) = postman() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the Postman CLI is missing under CI (.ci/run installs it)"
+        );
+        eprintln!("skipped: the Postman CLI is not installed (`npm install --prefix target/postman-cli postman-cli@1.34.0`; .ci/run does)");
+        return;
+    };
+    let server = mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("scopelint.toml"),
+        format!(
+            "app-url = \"{}\"\napi-url = \"{}\"\n",
+            server.app, server.api
+        ),
+    )
+    .unwrap();
+    let env = dir.path().join("mock.environment.yaml");
+    let env_text = format!(
+        "name: Mock ScopeStack\nvalues:\n  - key: client_id\n    value: {}\n  - key: client_secret\n    value: {}\n  - key: username\n    value: {}\n  - key: password\n    value: {}\n  - key: access_token\n    value: {}\n",
+        mock::CLIENT_ID,
+        mock::CLIENT_SECRET,
+        mock::USERNAME,
+        mock::PASSWORD,
+        mock::STANDING_TOKEN
+    );
+    // What each broken example answers before the fix: the status codes that must be among
+    // the run's.
+    let cases: &[(&str, &[u16])] = &[
+        // The CLI fetches no token for a helper without one: it sends none.
+        ("password-helper", &[401, 401]),
+        ("wrong-token-url", &[404]),
+        ("whole-response-token", &[401]),
+        ("missing-accept-header", &[406, 406, 406]),
+        ("missing-account-slug", &[404, 404]),
+    ];
+    for (name, failures) in cases {
+        std::fs::write(&env, &env_text).unwrap();
+        let tree = dir.path().join(name);
+        crate::v3::copy_dir(&repo().join("examples/v3").join(name), &tree);
+        aim_tree_at(&tree, &server);
+
+        let (_, before) = collection_run(&postman, &tree, &env);
+        let mut codes = statuses(&before);
+        for code in *failures {
+            let at = codes.iter().position(|c| c == code);
+            assert!(
+                at.is_some(),
+                "{name}: expected a {code} before the fix:\n{before}"
+            );
+            codes.remove(at.unwrap());
+        }
+
+        let r = run(&[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--environment",
+            env.to_str().unwrap(),
+            tree.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            r.code, 0,
+            "{name}: scopelint left problems:\n{}{}",
+            r.stdout, r.stderr
+        );
+
+        let (ok, after) = collection_run(&postman, &tree, &env);
+        let codes = statuses(&after);
+        assert!(
+            codes.len() >= statuses(&before).len(),
+            "{name}: fewer requests ran after the fix:\n{after}"
+        );
+        if *name == "password-helper" {
+            // The token request the fix created ran first, and got a token.
+            let token = after.find("/oauth/token [200").expect(&after);
+            assert!(
+                after[..token].contains("Get ScopeStack access token"),
+                "{after}"
+            );
+            assert!(!after[..token].contains("/v1/"), "{after}");
+        }
+        assert!(
+            ok && codes.iter().all(|c| (200..300).contains(c)),
+            "{name}: after the fix: {codes:?}\n{after}"
+        );
+    }
+}

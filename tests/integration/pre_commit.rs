@@ -139,7 +139,7 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
     // A v12 collection tree: pre-commit passes the changed request file; scopelint reads its
     // collection and reports on it.
     let tree = dir.join("postman/collections/API");
-    crate::v3::copy_dir(&repo().join("tests/fixtures/v3/example-clean"), &tree);
+    crate::v3::copy_dir(&repo().join("examples/v3/clean"), &tree);
     git(dir, &["add", "."]);
     let out = pre_commit(dir, &home);
     assert!(out.status.success(), "{}", text(&out));

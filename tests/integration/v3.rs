@@ -1,5 +1,5 @@
 //! Postman v12's collection trees (YAML) are judged as their v2.1 exports are: every tree in
-//! `tests/fixtures/v3/` (Postman's own converter's output, `regenerate.sh`) gives the same
+//! `examples/v3/` and `tests/fixtures/v3/` (Postman's own converter's output, `regenerate.sh`) gives the same
 //! findings (rule, request, severity) as the collection it was migrated from, except where the
 //! converter itself changes what the collection does (listed below, with why).
 
@@ -27,15 +27,38 @@ fn findings(path: &str) -> Vec<(String, String, String)> {
     out
 }
 
-/// The v2.1 file a tree was migrated from.
-fn original(stem: &str) -> String {
-    if let Some(s) = stem.strip_prefix("example-") {
+/// The v2.1 file a tree was migrated from (trees are named by their directory, relative to
+/// the repository: `examples/v3/NAME` or `tests/fixtures/v3/STEM`).
+fn original(tree: &str) -> String {
+    if let Some(s) = tree.strip_prefix("examples/v3/") {
         format!("examples/{s}.postman_collection.json")
-    } else if let Some(s) = stem.strip_prefix("fix-") {
-        format!("tests/fixtures/fix/{s}.postman_collection.json")
     } else {
-        format!("tests/fixtures/{stem}.postman_collection.json")
+        let stem = tree.trim_start_matches("tests/fixtures/v3/");
+        match stem.strip_prefix("fix-") {
+            Some(s) => format!("tests/fixtures/fix/{s}.postman_collection.json"),
+            None => format!("tests/fixtures/{stem}.postman_collection.json"),
+        }
     }
+}
+
+/// Every migrated tree: the examples' and the fixtures'.
+fn fixture_trees() -> Vec<String> {
+    let mut trees = Vec::new();
+    for dir in ["examples/v3", "tests/fixtures/v3"] {
+        for e in std::fs::read_dir(repo().join(dir)).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                trees.push(format!("{dir}/{}", e.file_name().to_string_lossy()));
+            }
+        }
+    }
+    trees.sort();
+    trees
+}
+
+/// The name the known differences list a tree by.
+fn stem_of(tree: &str) -> &str {
+    tree.rsplit('/').next().unwrap_or(tree)
 }
 
 #[test]
@@ -57,26 +80,15 @@ fn migrated_trees_are_judged_as_their_v2_exports() {
              one request), so that request now resolves the collection's wrong one",
         ),
     ]);
-    let dir = repo().join("tests/fixtures/v3");
-    let mut trees: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| {
-            let e = e.unwrap();
-            e.file_type()
-                .unwrap()
-                .is_dir()
-                .then(|| e.file_name().to_string_lossy().into_owned())
-        })
-        .collect();
-    trees.sort();
+    let trees = fixture_trees();
     assert!(trees.len() >= 60, "{} trees", trees.len());
     let mut differ = Vec::new();
-    for stem in &trees {
-        let v2 = original(stem);
+    for tree in &trees {
+        let v2 = original(tree);
         assert!(repo().join(&v2).exists(), "{v2}");
-        let tree = format!("tests/fixtures/v3/{stem}");
-        let (a, b) = (findings(&v2), findings(&tree));
-        match (a == b, known.get(stem.as_str())) {
+        let stem = stem_of(tree);
+        let (a, b) = (findings(&v2), findings(tree));
+        match (a == b, known.get(stem)) {
             (false, None) => differ.push(format!("{stem}:\n  v2.1: {a:?}\n  v3:   {b:?}")),
             (true, Some(why)) => differ.push(format!(
                 "{stem}: listed as differing ({why}), but it does not"
@@ -91,23 +103,6 @@ fn migrated_trees_are_judged_as_their_v2_exports() {
         trees.len(),
         differ.join("\n")
     );
-}
-
-/// The trees in `tests/fixtures/v3/`.
-fn fixture_trees() -> Vec<String> {
-    let dir = repo().join("tests/fixtures/v3");
-    let mut trees: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| {
-            let e = e.unwrap();
-            e.file_type()
-                .unwrap()
-                .is_dir()
-                .then(|| e.file_name().to_string_lossy().into_owned())
-        })
-        .collect();
-    trees.sort();
-    trees
 }
 
 /// `--fix --unsafe-fixes` on every migrated tree leaves what it leaves on the v2.1 export
@@ -139,12 +134,13 @@ fn fixed_trees_keep_what_their_fixed_v2_exports_keep_and_pass_postman_lint() {
     let work = tempfile::tempdir().unwrap();
     let mut differ = Vec::new();
     let trees = fixture_trees();
-    for stem in &trees {
-        let v2 = repo().join(original(stem));
+    for path in &trees {
+        let stem = stem_of(path);
+        let v2 = repo().join(original(path));
         let v2_copy = work.path().join(format!("{stem}.postman_collection.json"));
         std::fs::copy(&v2, &v2_copy).unwrap();
         let tree = work.path().join(stem);
-        copy_dir(&repo().join("tests/fixtures/v3").join(stem), &tree);
+        copy_dir(&repo().join(path), &tree);
         for target in [&v2_copy, &tree] {
             let r = run(&[
                 "check",
@@ -159,7 +155,7 @@ fn fixed_trees_keep_what_their_fixed_v2_exports_keep_and_pass_postman_lint() {
             findings(v2_copy.to_str().unwrap()),
             findings(tree.to_str().unwrap()),
         );
-        match (a == b, known.get(stem.as_str())) {
+        match (a == b, known.get(stem)) {
             (false, None) => differ.push(format!("{stem}:\n  v2.1: {a:?}\n  v3:   {b:?}")),
             (true, Some(why)) => differ.push(format!("{stem}: listed ({why}), but agrees")),
             _ => {}
@@ -198,7 +194,7 @@ fn fixed_trees_keep_what_their_fixed_v2_exports_keep_and_pass_postman_lint() {
 /// under the names given.
 #[test]
 fn named_files_of_a_tree_are_judged_in_their_collection() {
-    let tree = "tests/fixtures/v3/example-missing-accept-header/Clients";
+    let tree = "examples/v3/missing-accept-header/Clients";
     let named = [
         format!("{tree}/List clients.request.yaml"),
         format!("{tree}/List projects.request.yaml"),
@@ -215,8 +211,7 @@ fn named_files_of_a_tree_are_judged_in_their_collection() {
     assert_eq!(paths, [named[0].as_str(), named[1].as_str()]);
     // A request read with its collection inherits the definition's auth: no SS012 (a request
     // read alone would send no token).
-    let (report, _) =
-        check_json(&["tests/fixtures/v3/example-password-helper/Clients/Get client.request.yaml"]);
+    let (report, _) = check_json(&["examples/v3/password-helper/Clients/Get client.request.yaml"]);
     assert_eq!(report["files"], 1, "{report}");
     assert_eq!(report["diagnostics"], serde_json::json!([]), "{report}");
 }
@@ -228,10 +223,7 @@ fn named_files_of_a_tree_are_judged_in_their_collection() {
 fn an_unreadable_request_file_is_reported_and_the_tree_still_checked() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("postman/collections/API");
-    copy_dir(
-        &repo().join("tests/fixtures/v3/example-missing-accept-header"),
-        &root,
-    );
+    copy_dir(&repo().join("examples/v3/missing-accept-header"), &root);
     let broken = root.join("Clients/List clients.request.yaml");
     let text = std::fs::read_to_string(&broken).unwrap();
     std::fs::write(
@@ -286,7 +278,7 @@ pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 fn duplicate_keys_in_a_tree_file_name_that_files_line() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("tree");
-    copy_dir(&repo().join("tests/fixtures/v3/example-clean"), &root);
+    copy_dir(&repo().join("examples/v3/clean"), &root);
     std::fs::write(
         root.join("Zed.request.yaml"),
         "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/me\nmethod: GET\nmethod: GET\nheaders:\n  Accept: application/vnd.api+json\n",
@@ -314,7 +306,7 @@ fn duplicate_keys_in_a_tree_file_name_that_files_line() {
 fn literal_secrets_in_tree_variables_are_found() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("tree");
-    copy_dir(&repo().join("tests/fixtures/v3/example-clean"), &root);
+    copy_dir(&repo().join("examples/v3/clean"), &root);
     let definition = root.join(".resources/definition.yaml");
     let text = std::fs::read_to_string(&definition).unwrap();
     let variables =
