@@ -137,7 +137,9 @@ impl<'d> Reader<'d> {
             url,
             headers: headers(doc, root),
             body: doc.get(root, "body").and_then(|b| body(doc, b)),
-            auth: self.auth(root, Owner::Request(id)),
+            auth: self
+                .auth(root, Owner::Request(id))
+                .or_else(|| self.selected_entry(root, scope)),
             vars: None,
             scripts: self.scripts(root, Owner::Request(id), ""),
         };
@@ -188,6 +190,36 @@ impl<'d> Reader<'d> {
             }));
         }
         in_force
+    }
+
+    /// `auth: {type: inherit, credentials: {id: ID}}` (the id as a map entry or a `{key,
+    /// value}` pair): the entry with that id of the nearest folder, or of the collection,
+    /// whose auth list has one (how a request picks an entry other than the last).
+    fn selected_entry(&self, request: NodeId, scope: ScopeId) -> Option<AuthId> {
+        let doc = self.doc;
+        let auth = doc.get(request, "auth")?;
+        if text(doc, auth, "type").as_deref().map(str::trim) != Some("inherit") {
+            return None;
+        }
+        let wanted = doc
+            .get(auth, "credentials")
+            .map(|c| pairs(doc, c))
+            .unwrap_or_default()
+            .into_iter()
+            .find(|p| p.enabled && p.key == "id")
+            .and_then(|p| doc.scalar_text(p.value))?;
+        let mut at = Some(scope);
+        while let Some(s) = at {
+            let found = self.coll.auths.iter_enumerated().find(|(_, a)| {
+                a.owner == Owner::Scope(s)
+                    && text(doc, a.node, "id").is_some_and(|id| id.trim() == wanted.trim())
+            });
+            if let Some((id, _)) = found {
+                return Some(id);
+            }
+            at = self.coll.scopes[s].parent;
+        }
+        None
     }
 
     /// `scripts`: `[{type, code}]`, `type` `beforeRequest` or `afterResponse` (with `prefix`,

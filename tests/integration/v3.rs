@@ -346,3 +346,52 @@ fn literal_secrets_in_tree_variables_are_found() {
         full.stdout
     );
 }
+
+/// A request picks an entry of its collection's auth list with `type: inherit` and the
+/// entry's id (as a map or a `{key, value}` list); without, the last entry is in force.
+#[test]
+fn a_request_selects_an_auth_entry_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("API");
+    std::fs::create_dir_all(root.join(".resources")).unwrap();
+    std::fs::write(
+        root.join(".resources/definition.yaml"),
+        "$kind: collection\nvariables:\n  access_token: \"\"\nauth:\n  - id: with-token\n    type: bearer\n    credentials:\n      token: \"{{access_token}}\"\n  - id: none\n    type: noauth\n",
+    )
+    .unwrap();
+    let request = |name: &str, auth: &str| {
+        std::fs::write(
+            root.join(format!("{name}.request.yaml")),
+            format!("$kind: http-request\nurl: https://api.scopestack.io/acme/v1/clients\nmethod: GET\nheaders:\n  Accept: application/vnd.api+json\n{auth}"),
+        )
+        .unwrap();
+    };
+    request("Last entry", "");
+    request("By id", "auth:\n  type: inherit\n  credentials:\n    id: with-token\n");
+    request(
+        "By id in a list",
+        "auth:\n  type: inherit\n  credentials:\n    - key: id\n      value: with-token\n",
+    );
+    request("Unknown id", "auth:\n  type: inherit\n  credentials:\n    id: gone\n");
+    let (report, r) = check_json(&[root.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut flagged: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["item"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    flagged.sort();
+    assert_eq!(
+        flagged,
+        [
+            ("SS012".to_owned(), "Last entry".to_owned()),
+            ("SS012".to_owned(), "Unknown id".to_owned())
+        ]
+    );
+}
