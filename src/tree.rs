@@ -11,6 +11,9 @@ pub struct TreeDir {
     pub definition: Option<PathBuf>,
     /// `*.request.yaml` and `*.request.yml`, in name order.
     pub requests: Vec<PathBuf>,
+    /// Saved examples (`.resources/<Request>.resources/examples/*.example.yaml`), in name
+    /// order.
+    pub examples: Vec<PathBuf>,
     pub dirs: Vec<TreeDir>,
 }
 
@@ -19,6 +22,7 @@ impl TreeDir {
     pub fn files(&self) -> Vec<&Path> {
         let mut out: Vec<&Path> = self.definition.iter().map(PathBuf::as_path).collect();
         out.extend(self.requests.iter().map(PathBuf::as_path));
+        out.extend(self.examples.iter().map(PathBuf::as_path));
         for d in &self.dirs {
             out.extend(d.files());
         }
@@ -63,9 +67,47 @@ pub fn is_tree_file(path: &Path) -> bool {
         .parent()
         .and_then(Path::file_name)
         .is_some_and(|n| n == ".resources");
-    name.ends_with(".request.yaml")
-        || name.ends_with(".request.yml")
+    let in_examples = path
+        .parent()
+        .filter(|p| p.file_name().is_some_and(|n| n == "examples"))
+        .and_then(Path::parent)
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == ".resources");
+    is_request_file(path)
         || (in_resources && matches!(name.as_str(), "definition.yaml" | "definition.yml"))
+        || (in_examples && (name.ends_with(".example.yaml") || name.ends_with(".example.yml")))
+}
+
+/// Whether a file is a request of a v3 collection by its name.
+pub fn is_request_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    name.ends_with(".request.yaml") || name.ends_with(".request.yml")
+}
+
+/// A folder's saved examples: `.resources/*.resources/examples/*.example.yaml`.
+fn examples_of(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir.join(".resources")) else {
+        return out;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let examples = e.path().join("examples");
+        let Ok(files) = std::fs::read_dir(&examples) else {
+            continue;
+        };
+        out.extend(
+            files
+                .filter_map(|f| f.ok().map(|f| f.path()))
+                .filter(|p| p.is_file() && is_tree_file(p)),
+        );
+    }
+    out.sort();
+    out
 }
 
 /// The root of the collection a request or definition file belongs to: the outermost folder
@@ -110,13 +152,14 @@ pub fn scan(root: &Path) -> std::io::Result<TreeDir> {
             if !name.starts_with('.') {
                 dirs.push(scan(&path)?);
             }
-        } else if is_tree_file(&path) {
+        } else if is_request_file(&path) {
             requests.push(path);
         }
     }
     Ok(TreeDir {
         path: root.to_owned(),
         definition: definition_of(root),
+        examples: examples_of(root),
         requests,
         dirs,
     })

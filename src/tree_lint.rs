@@ -98,7 +98,7 @@ impl TreeTexts {
             .parent()
             .and_then(|parent| dir_at(&mut self.dir, parent))
         {
-            if crate::tree::is_tree_file(&path) {
+            if crate::tree::is_request_file(&path) {
                 dir.requests.push(path.clone());
                 dir.requests.sort();
             }
@@ -361,6 +361,19 @@ fn folder(
             .requests
             .iter()
             .filter_map(|p| Some((stem(p), roots[*part_of.get(p.as_path())?])))
+            .collect(),
+        examples: d
+            .examples
+            .iter()
+            .filter_map(|p| {
+                // `.resources/<Request>.resources/examples/<Example>.example.yaml`
+                let owner = p.parent()?.parent()?.file_name()?.to_str()?;
+                let request = owner.strip_suffix(".resources").unwrap_or(owner);
+                let name = p.file_name()?.to_str()?;
+                let example = name.rsplit_once(".example.").map_or(name, |(stem, _)| stem);
+                let root = roots[*part_of.get(p.as_path())?];
+                Some((request.to_owned(), example.to_owned(), root))
+            })
             .collect(),
     }
 }

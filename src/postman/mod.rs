@@ -242,6 +242,20 @@ pub struct Collection<'d> {
     pub scripts: TiVec<ScriptId, Script<'d>>,
     /// For a v12 tree, where each scope lives on disk (empty for a v2 export).
     pub tree: TiVec<ScopeId, TreeScope>,
+    /// Saved examples (responses saved with the request that got them).
+    pub examples: Vec<Example<'d>>,
+}
+
+/// A saved example: a response and the request that got it (a v2.1 item's `response[]` with
+/// its `originalRequest`, a v12 `*.example.yaml`). Only what it sent is read: its headers
+/// and form fields, whose credentials are often real ones.
+#[derive(Debug)]
+pub struct Example<'d> {
+    /// The request it was saved with (the folder, for a v12 example whose request is gone).
+    pub owner: Owner,
+    pub name: Cow<'d, str>,
+    pub headers: Headers<'d>,
+    pub fields: Vec<Field<'d>>,
 }
 
 /// A folder of a v12 tree (the collection's is the first).
@@ -269,6 +283,7 @@ impl<'d> Collection<'d> {
             auths: TiVec::new(),
             scripts: TiVec::new(),
             tree: TiVec::new(),
+            examples: Vec::new(),
         }
     }
 }
@@ -406,6 +421,30 @@ impl<'d> Reader<'d> {
         }
         req.scripts = self.scripts(item, Owner::Request(idx));
         self.coll.requests.push(req);
+        for (i, response) in doc
+            .get(item, "response")
+            .map_or(Vec::new(), |r| doc.elements(r).collect())
+            .into_iter()
+            .enumerate()
+        {
+            let Some(sent) = doc
+                .get(response, "originalRequest")
+                .filter(|r| doc.kind(*r) == Kind::Object)
+            else {
+                continue;
+            };
+            self.coll.examples.push(Example {
+                owner: Owner::Request(idx),
+                name: text_of(doc, response, "name")
+                    .unwrap_or_else(|| Cow::Owned(format!("response {i}"))),
+                headers: read_headers(doc, sent),
+                fields: doc
+                    .get(sent, "body")
+                    .and_then(|b| read_body(doc, b))
+                    .map(|b| b.fields)
+                    .unwrap_or_default(),
+            });
+        }
     }
 
     /// Reads `parent.auth`; `None` when it is missing, `null`, not an object, or `inherit`.

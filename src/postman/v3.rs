@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 
 use super::{
-    variables_origin, Auth, AuthId, AuthParam, Body, Collection, Field, Header, Headers, Owner,
-    Request, Scope, ScopeId, Script, ScriptId, TreeScope, Url,
+    variables_origin, Auth, AuthId, AuthParam, Body, Collection, Example, Field, Header, Headers,
+    Owner, Request, Scope, ScopeId, Script, ScriptId, TreeScope, Url,
 };
 use crate::document::{Document, Kind, NodeId};
 use crate::variables::VarLayer;
@@ -25,6 +25,9 @@ pub struct Folder {
     pub folders: Vec<Folder>,
     /// Its requests: the file name's stem and the file's root.
     pub requests: Vec<(String, NodeId)>,
+    /// Its saved examples: the stem of the request they belong to, their own stem, and the
+    /// file's root.
+    pub examples: Vec<(String, String, NodeId)>,
 }
 
 /// The collection a v3 tree describes.
@@ -101,6 +104,9 @@ impl<'d> Reader<'d> {
                 }
                 Child::Request(root) => self.request(root, scope, name),
             }
+        }
+        for (request, stem, root) in &folder.examples {
+            self.example(folder, scope, request, stem, *root);
         }
     }
 
@@ -190,6 +196,46 @@ impl<'d> Reader<'d> {
             }));
         }
         in_force
+    }
+
+    /// A saved example (`$kind: http-example`): what its `request` sent.
+    fn example(
+        &mut self,
+        folder: &Folder,
+        scope: ScopeId,
+        request: &str,
+        stem: &str,
+        root: NodeId,
+    ) {
+        let doc = self.doc;
+        let owner = folder
+            .requests
+            .iter()
+            .find(|(s, _)| s == request)
+            .and_then(|(_, node)| {
+                self.coll
+                    .requests
+                    .iter_enumerated()
+                    .find(|(_, r)| r.node == *node)
+                    .map(|(id, _)| Owner::Request(id))
+            })
+            .unwrap_or(Owner::Scope(scope));
+        let Some(sent) = doc
+            .get(root, "request")
+            .filter(|r| doc.kind(*r) == Kind::Object)
+        else {
+            return;
+        };
+        self.coll.examples.push(Example {
+            owner,
+            name: text(doc, root, "name").unwrap_or_else(|| Cow::Owned(stem.to_owned())),
+            headers: headers(doc, sent),
+            fields: doc
+                .get(sent, "body")
+                .and_then(|b| body(doc, b))
+                .map(|b| b.fields)
+                .unwrap_or_default(),
+        });
     }
 
     /// `auth: {type: inherit, credentials: {id: ID}}` (the id as a map entry or a `{key,
@@ -435,8 +481,10 @@ mod tests {
                 has_definition: true,
                 folders: Vec::new(),
                 requests: vec![("List clients".into(), roots[2])],
+                examples: Vec::new(),
             }],
             requests: vec![("token".into(), roots[3])],
+            examples: Vec::new(),
         };
         let coll = read_tree(&doc, &top);
         assert_eq!(coll.name, "Probe");

@@ -25,8 +25,9 @@ const DOC: &str = r#"# SS011 hard-coded-secret
 
 ## What it catches
 A literal (not a `{{variable}}`) client secret, password, access or refresh token, JWT or API key
-in an auth helper, an urlencoded or form-data body, a header, or a collection, folder, request
-or environment variable that is not marked `secret`. It applies to every collection, not only
+in an auth helper, an urlencoded or form-data body, a header, a saved example's request (its
+headers and form fields: an `Authorization` header saved with a response often holds a real
+token), or a collection, folder, request or environment variable that is not marked `secret`. It applies to every collection, not only
 ScopeStack's. The message says where the value is; the value itself is never shown.
 
 ## Why it breaks
@@ -84,6 +85,25 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
             if (names_secret(&f.key) || jwt) && literal(doc, value) {
                 report(owner, format!("the body field `{}`", f.key), value);
+            }
+        }
+    }
+    // Saved examples keep what was sent, real tokens included.
+    for ex in &coll.examples {
+        for h in &ex.headers.list {
+            let Some(value) = h.value_node else { continue };
+            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
+            if (names_secret(&h.name) || jwt) && literal(doc, value) {
+                let what = format!("the `{}` header of saved example `{}`", h.name, ex.name);
+                report(ex.owner, what, value);
+            }
+        }
+        for f in &ex.fields {
+            let Some(value) = f.value else { continue };
+            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
+            if (names_secret(&f.key) || jwt) && literal(doc, value) {
+                let what = format!("the body field `{}` of saved example `{}`", f.key, ex.name);
+                report(ex.owner, what, value);
             }
         }
     }

@@ -162,4 +162,28 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
         "{}",
         text(&out)
     );
+
+    // A saved example that keeps a real token is a changed file the hook passes on too.
+    std::fs::write(&request, clean).unwrap();
+    let example = tree
+        .join("Clients/.resources/List clients.resources/examples/List clients - 200.example.yaml");
+    let saved = std::fs::read_to_string(&example).unwrap();
+    std::fs::write(
+        &example,
+        saved.replace(
+            "  method: GET\n",
+            "  method: GET\n  headers:\n    Authorization: Bearer 9c1f0e7b2a8d4c3e\n",
+        ),
+    )
+    .unwrap();
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("SS011"), "{}", text(&out));
+    assert!(
+        text(&out).contains("List clients - 200.example.yaml"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).contains("9c1f0e7b"), "{}", text(&out));
 }

@@ -367,12 +367,18 @@ fn a_request_selects_an_auth_entry_by_id() {
         .unwrap();
     };
     request("Last entry", "");
-    request("By id", "auth:\n  type: inherit\n  credentials:\n    id: with-token\n");
+    request(
+        "By id",
+        "auth:\n  type: inherit\n  credentials:\n    id: with-token\n",
+    );
     request(
         "By id in a list",
         "auth:\n  type: inherit\n  credentials:\n    - key: id\n      value: with-token\n",
     );
-    request("Unknown id", "auth:\n  type: inherit\n  credentials:\n    id: gone\n");
+    request(
+        "Unknown id",
+        "auth:\n  type: inherit\n  credentials:\n    id: gone\n",
+    );
     let (report, r) = check_json(&[root.to_str().unwrap()]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let mut flagged: Vec<(String, String)> = report["diagnostics"]
