@@ -320,11 +320,22 @@ impl Config {
 
     /// Drops the diagnostics that a `[[ignore]]` JSONPath silences.
     pub fn apply_path_ignores(&self, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
+        self.apply_path_ignores_at(doc, doc.root(), diagnostics);
+    }
+
+    /// [`Config::apply_path_ignores`] for the file of a document read from several (a v12
+    /// tree) whose root is `root`: JSONPath over that file's YAML.
+    pub fn apply_path_ignores_at(
+        &self,
+        doc: &Document,
+        root: crate::document::NodeId,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         if self.path_ignores.is_empty() || diagnostics.is_empty() {
             return;
         }
         use jsonpath_rust::JsonPath;
-        let value = doc.to_value(doc.root());
+        let value = doc.to_value(root);
         let silenced: Vec<(&Selector, String)> = self
             .path_ignores
             .iter()

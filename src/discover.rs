@@ -27,6 +27,9 @@ pub enum Input {
         /// Named on the command line (not found in a directory).
         explicit: bool,
     },
+    /// Something to tell the user about the walk (a `localResources` entry that is not
+    /// there): a note, not an error.
+    Note(String),
 }
 
 /// The inputs in the order the paths were given (directories in name order).
@@ -60,7 +63,100 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
             }),
         }
     }
+    dedupe(inputs)
+}
+
+/// Each collection and file once (a `localResources` entry may name what the walk finds
+/// too), in the order first found; a collection inside another is one of its folders (a
+/// folder's definition says `$kind: collection` too), not a collection of its own.
+fn dedupe(inputs: Vec<Input>) -> Vec<Input> {
+    let canonical = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+    let roots: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Tree { root, only: None } => Some(canonical(root)),
+            _ => None,
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
     inputs
+        .into_iter()
+        .filter(|input| {
+            let path = match input {
+                Input::Tree { root, only: None } => {
+                    let root = canonical(root);
+                    if roots.iter().any(|r| *r != root && root.starts_with(r)) {
+                        return false;
+                    }
+                    root
+                }
+                Input::File { path, .. } => canonical(path),
+                _ => return true,
+            };
+            seen.insert(path)
+        })
+        .collect()
+}
+
+/// The collections and environments a Postman workspace keeps outside `postman/`: the
+/// `localResources` of its `.postman/resources.yaml` (paths relative to `.postman/`).
+fn local_resources(manifest: &Path, inputs: &mut Vec<Input>) {
+    let Some(base) = manifest.parent() else {
+        return;
+    };
+    let Some(doc) = std::fs::read(manifest)
+        .ok()
+        .and_then(|b| crate::load::decode(b).ok())
+        .and_then(|d| {
+            crate::document::Document::parse_yaml(d.text, crate::source::FileId::LINTED).ok()
+        })
+    else {
+        return;
+    };
+    let Some(local) = doc.get(doc.root(), "localResources") else {
+        return;
+    };
+    let mut missing = Vec::new();
+    for kind in ["collections", "environments"] {
+        let Some(list) = doc.get(local, kind) else {
+            continue;
+        };
+        for entry in doc.elements(list) {
+            let Some(rel) = doc.as_str(entry) else {
+                continue;
+            };
+            let path = base.join(&*rel);
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => inputs.push(Input::Tree {
+                    root: path,
+                    only: None,
+                }),
+                Ok(_) => inputs.push(Input::File {
+                    path,
+                    explicit: false,
+                }),
+                Err(_) => missing.push(rel.into_owned()),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(3).map(|m| format!("`{m}`")).collect();
+        let more = match missing.len() {
+            n if n > 3 => format!(" and {} more", n - 3),
+            _ => String::new(),
+        };
+        inputs.push(Input::Note(format!(
+            "{} lists {} in localResources that {} not there: {}{more}",
+            manifest.display(),
+            if missing.len() == 1 {
+                "a resource".to_owned()
+            } else {
+                format!("{} resources", missing.len())
+            },
+            if missing.len() == 1 { "is" } else { "are" },
+            shown.join(", "),
+        )));
+    }
 }
 
 /// A file of a collection tree named on the command line (as pre-commit passes changed
@@ -109,6 +205,9 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
             }
         }
         match entry {
+            Ok(e) if e.file_type().is_file() && is_workspace_manifest(e.path()) => {
+                local_resources(e.path(), inputs);
+            }
             Ok(e) if e.file_type().is_file() && is_candidate(e.path()) => {
                 inputs.push(Input::File {
                     path: e.into_path(),
@@ -124,6 +223,16 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
             }),
         }
     }
+}
+
+/// `.postman/resources.yaml`, where a Postman workspace lists its resources.
+fn is_workspace_manifest(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str());
+    matches!(name, Some("resources.yaml" | "resources.yml"))
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == ".postman")
 }
 
 /// Files in a directory that may be Postman exports: JSON, HAR, and Postman v12's YAML

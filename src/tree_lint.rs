@@ -153,11 +153,9 @@ pub fn lint_texts(
     let mut reports: Vec<(usize, FileReport)> = Vec::new();
     // The files that read, with their decoded text and byte-order mark.
     let mut good: Vec<(usize, Text, usize)> = Vec::new();
-    let enabled = |rule: &rules::RuleInfo| {
-        options
-            .config
-            .enabled(rule, options.overrides, options.path)
-    };
+    // Rules run on the whole tree as the configuration selects them; `per-file-ignores`
+    // then apply to each file's findings.
+    let enabled = |rule: &rules::RuleInfo| options.config.enabled(rule, options.overrides, None);
     for (i, file) in tree.files.iter().enumerate() {
         let text = match &file.text {
             Ok(t) => t.clone(),
@@ -170,7 +168,11 @@ pub fn lint_texts(
         };
         // What keeps Postman from reading a file leaves it out of the collection.
         if !rules::run(&Input::YamlText(&text), enabled).is_empty() {
-            let outcome = lint_text(&file.name, text, file.bom_len, true, settings, options);
+            let in_file = RuleOptions {
+                path: Some(file.path.as_path()),
+                ..options
+            };
+            let outcome = lint_text(&file.name, text, file.bom_len, true, settings, in_file);
             if let (true, Outcome::Report(r)) = (tree.wanted(&file.path), outcome) {
                 reports.push((i, r));
             }
@@ -236,6 +238,13 @@ pub fn lint_texts(
         let Some(k) = part_index(&doc_parts, &part).filter(|&k| k < good.len()) else {
             continue;
         };
+        let file = &tree.files[good[k].0];
+        if !options
+            .config
+            .enabled(d.rule, options.overrides, Some(&file.path))
+        {
+            continue;
+        }
         d.span = Span::new(d.span.start - part.span.start, d.span.end - part.span.start);
         d.file = part.file;
         d.severity = options.config.severity(d.rule);
@@ -251,7 +260,10 @@ pub fn lint_texts(
         if !tree.wanted(&file.path) {
             continue;
         }
-        let diagnostics = std::mem::take(&mut by_part[k]);
+        let mut diagnostics = std::mem::take(&mut by_part[k]);
+        options
+            .config
+            .apply_path_ignores_at(&doc, doc_parts[k].root, &mut diagnostics);
         let source = Arc::new(SourceFile::new(file.name.as_str(), text.clone(), *bom));
         if options.snippets && !diagnostics.is_empty() {
             let base = doc_parts[k].span.start;

@@ -62,6 +62,10 @@ pub(crate) fn fix_inputs(
                 continue;
             }
             Loaded::Skip => continue,
+            Loaded::Note(text) => {
+                output.note(&text);
+                continue;
+            }
         };
         let plan = match planner.plan(&file) {
             FilePlan::Ready(plan) => plan,

@@ -35,6 +35,8 @@ pub(crate) enum Loaded {
     Report(FileReport),
     /// Found in a directory and not a Postman export.
     Skip,
+    /// A note for the user, about no file.
+    Note(String),
 }
 
 /// The `--environment` and `--globals` files; a report of the first that cannot be used.
@@ -99,6 +101,7 @@ pub(crate) fn load_input(input: &Input, options: &Options) -> Loaded {
                 only: only.clone(),
             })
         }
+        Input::Note(text) => Loaded::Note(text.clone()),
         Input::Unreadable { path, message } => {
             Loaded::Report(FileReport::failed(path, message.clone()))
         }

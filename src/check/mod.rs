@@ -138,6 +138,7 @@ pub fn run(options: &Options) -> io::Result<Status> {
             match step {
                 Step::Report(report) => output.add(report)?,
                 Step::Note(file, reason) => output.note_skipped(&file, &reason),
+                Step::Message(text) => output.note(&text),
             }
         }
         return output.finish();
@@ -150,6 +151,8 @@ enum Step {
     Report(FileReport),
     /// A file named on the command line that is not a Postman file.
     Note(input::LoadedFile, String),
+    /// A note about no file.
+    Message(String),
 }
 
 fn check_one(
@@ -173,6 +176,7 @@ fn check_one(
         }
         Loaded::Report(report) => return vec![Step::Report(report)],
         Loaded::Skip => return Vec::new(),
+        Loaded::Note(text) => return vec![Step::Message(text)],
     };
     let plan = match planner.plan(&file) {
         FilePlan::Ready(plan) => plan,

@@ -134,6 +134,13 @@ impl Output {
         }
     }
 
+    /// A note on standard error (not with `--quiet` or `--show-files`).
+    pub fn note(&self, text: &str) {
+        if !self.options.quiet && self.mode != Mode::ShowFiles {
+            write_stderr(&format!("note: {text}\n"));
+        }
+    }
+
     /// Counts fixes applied.
     pub fn count_fixes(&mut self, applied: usize) {
         self.totals.fixed += applied;

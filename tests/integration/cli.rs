@@ -109,6 +109,7 @@ fn directories_are_walked_and_other_json_is_skipped_silently() {
                 } else {
                     usize::from(
                         name.ends_with(".request.yaml")
+                            || name.ends_with(".example.yaml")
                             || name.ends_with("/.resources/definition.yaml"),
                     )
                 }
@@ -281,7 +282,8 @@ fn unreadable_and_special_files_are_errors_not_crashes() {
         .iter()
         .map(|e| e["code"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(codes, ["scopelint::encoding"; 4]);
+    // Each file once, though named and then found again in the folder.
+    assert_eq!(codes, ["scopelint::encoding"; 2]);
     assert!(!r.stderr.contains("panicked"));
     let r = run(&["check", "/dev/null"]);
     assert_eq!(r.code, 2);

@@ -33,7 +33,7 @@ fn full_output_has_no_colour_off_a_terminal() {
     assert!(!r.stdout.contains('\u{1b}'), "ANSI escape in piped output");
     assert!(
         r.stdout
-            .ends_with("Found 17 problems (17 errors) in 12 of 20 files. 8 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"),
+            .ends_with("Found 25 problems (25 errors) in 20 of 81 files. 15 fixable with `--fix` (2 more with `--unsafe-fixes`).\n"),
         "{}",
         r.stdout
     );

@@ -401,3 +401,108 @@ fn a_request_selects_an_auth_entry_by_id() {
         ]
     );
 }
+
+/// `.postman/resources.yaml` names collections kept outside `postman/`: one without a root
+/// definition is read from its root (not from a folder whose definition says `$kind:
+/// collection`), and an entry that is not there is a note, not an error.
+#[test]
+fn local_resources_of_a_workspace_are_collections() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    let api = project.join("tests/api/API");
+    std::fs::create_dir_all(api.join("Clients/.resources")).unwrap();
+    std::fs::create_dir_all(project.join(".postman")).unwrap();
+    std::fs::write(
+        project.join(".postman/resources.yaml"),
+        "localResources:\n  collections:\n    - ../tests/api/API\n    - ../tests/api/Gone\n",
+    )
+    .unwrap();
+    std::fs::write(
+        api.join("Clients/.resources/definition.yaml"),
+        "$kind: collection\norder: 1000\n",
+    )
+    .unwrap();
+    let request = "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/clients\nmethod: GET\nauth:\n  type: bearer\n  credentials:\n    token: \"{{access_token}}\"\n";
+    std::fs::write(api.join("Clients/List clients.request.yaml"), request).unwrap();
+    std::fs::write(api.join("Top.request.yaml"), request).unwrap();
+    let (report, r) = check_json(&[project.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut items: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["code"].as_str().unwrap(),
+                d["item"].as_str().unwrap()
+            )
+        })
+        .collect();
+    items.sort();
+    assert_eq!(items, ["SS004 Clients / List clients", "SS004 Top"]);
+    let r = run(&["check", project.to_str().unwrap()]);
+    assert!(
+        r.stderr
+            .contains("lists a resource in localResources that is not there: `../tests/api/Gone`"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `per-file-ignores` globs and `[[ignore]]` JSONPaths apply to each file of a tree (the
+/// JSONPath over that file's YAML), as they apply to a v2.1 export.
+#[test]
+fn per_file_and_jsonpath_ignores_apply_to_tree_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("API");
+    copy_dir(&repo().join("examples/v3/missing-accept-header"), &root);
+    let codes = |config: &str| {
+        std::fs::write(dir.path().join("scopelint.toml"), config).unwrap();
+        let (report, r) = check_json(&[root.to_str().unwrap()]);
+        assert_ne!(r.code, 2, "{}", r.stderr);
+        let mut found: Vec<String> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let path = d["path"].as_str().unwrap();
+                format!(
+                    "{} {}",
+                    d["code"].as_str().unwrap(),
+                    path.rsplit('/').next().unwrap()
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let all = codes("");
+    assert_eq!(
+        all,
+        [
+            "SS004 List clients.request.yaml",
+            "SS004 List contacts.request.yaml",
+            "SS004 List projects.request.yaml"
+        ]
+    );
+    assert_eq!(
+        codes("[per-file-ignores]\n\"API/Clients/List c*.request.yaml\" = [\"SS004\"]\n"),
+        ["SS004 List projects.request.yaml"]
+    );
+    assert_eq!(
+        codes("[[ignore]]\nrule = \"SS004\"\npath = \"$.headers[?(@.key == 'Accept')]\"\n"),
+        [
+            "SS004 List clients.request.yaml",
+            "SS004 List projects.request.yaml"
+        ]
+    );
+    // A map of headers (`Accept: application/json`) is addressed by name.
+    assert_eq!(
+        codes("[[ignore]]\nrule = \"SS004\"\npath = \"$.headers.Accept\"\n"),
+        [
+            "SS004 List clients.request.yaml",
+            "SS004 List contacts.request.yaml"
+        ]
+    );
+}
