@@ -35,6 +35,7 @@ pub enum Input {
 /// The inputs in the order the paths were given (directories in name order).
 pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
     let mut inputs = Vec::new();
+    let mut manifests = false;
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
@@ -45,7 +46,7 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
                 root: path.clone(),
                 only: None,
             }),
-            Ok(meta) if meta.is_dir() => walk(path, &mut inputs),
+            Ok(meta) if meta.is_dir() => manifests |= walk(path, &mut inputs),
             Ok(_) if crate::tree::is_tree_file(path) => match crate::tree::root_above(path) {
                 Some(root) => add_to_tree(&mut inputs, root, path),
                 None => inputs.push(Input::File {
@@ -63,7 +64,13 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
             }),
         }
     }
-    dedupe(inputs)
+    // One walk of one folder finds each file once; more paths, or a workspace's
+    // localResources, may meet again.
+    if paths.len() > 1 || manifests {
+        dedupe(inputs)
+    } else {
+        inputs
+    }
 }
 
 /// Each collection and file once (a `localResources` entry may name what the walk finds
@@ -181,7 +188,9 @@ fn add_to_tree(inputs: &mut Vec<Input>, root: PathBuf, file: &Path) {
     });
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>) {
+/// Walks `dir`; whether it met a workspace manifest (`.postman/resources.yaml`).
+fn walk(dir: &Path, inputs: &mut Vec<Input>) -> bool {
+    let mut manifests = false;
     let mut walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -207,6 +216,7 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
         match entry {
             Ok(e) if e.file_type().is_file() && is_workspace_manifest(e.path()) => {
                 local_resources(e.path(), inputs);
+                manifests = true;
             }
             Ok(e) if e.file_type().is_file() && is_candidate(e.path()) => {
                 inputs.push(Input::File {
@@ -223,6 +233,7 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
             }),
         }
     }
+    manifests
 }
 
 /// `.postman/resources.yaml`, where a Postman workspace lists its resources.
