@@ -53,7 +53,8 @@ pm.request.headers.upsert({ key: "Accept", value: "application/vnd.api+json" });
 ## Fix
 `--fix` adds `{"key": "Accept", "value": "application/vnd.api+json", "type": "text"}` to the
 request's headers (creating the list, or spelling out a request written as a bare URL, when
-needed), or enables a disabled one. Both are safe: the API answers nothing useful without the
+needed), or enables a disabled one; in a Postman v12 request file, `Accept:
+application/vnd.api+json` joins its `headers` map (or `{key, value}` list). Both are safe: the API answers nothing useful without the
 header. Correcting a header that has another value is unsafe (`--unsafe-fixes`): that value
 may have been chosen on purpose.
 "#;

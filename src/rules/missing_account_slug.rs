@@ -55,6 +55,9 @@ variable defines `account_slug`, it is declared in the collection's variables; w
 sets it, a request `Get ScopeStack account slug` is inserted after the token request (or
 first): `GET https://api.scopestack.io/v1/me` with the JSON:API `Accept` header and a test
 script that stores `pm.response.json().data.attributes["account-slug"]` in `account_slug`.
+In a Postman v12 tree the slug request is a new file, `Get ScopeStack account slug.request.yaml`,
+ordered after the token request, and `account_slug` is declared in the collection definition's
+`variables`.
 It is safe: a path without a slug only ever answers "not found".
 "#;
 

@@ -43,7 +43,8 @@ Send `Content-Type: application/vnd.api+json` with every `POST` and `PATCH`, and
 body (`{"data": {"type": ..., "attributes": {...}}}`).
 
 ## Fix
-`--fix` adds the header to the request, or enables a disabled one: safe, since the API refuses
+`--fix` adds the header to the request (in a Postman v12 request file, to its `headers` map or
+list), or enables a disabled one: safe, since the API refuses
 the request without it. Correcting a header that has another value is unsafe: the body may need
 to change too.
 "#;

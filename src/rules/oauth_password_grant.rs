@@ -65,6 +65,11 @@ just before that request): `POST https://app.scopestack.io/oauth/token`, "No Aut
 `client_secret`, `username`, `password` (and `scope`) exactly as they were, and a test script
 that stores `access_token` and `refresh_token` in collection variables, which are declared when
 missing (in the environment instead, when the `--environment` file defines them).
+In a Postman v12 tree, the auth entry becomes `type: bearer` with `token: "{{access_token}}"` in
+its `credentials` (beside the helper's settings), and the token request is a new file,
+`Get ScopeStack access token.request.yaml`, in the helper's folder, with an `order` that puts
+it first (or just before the request that held the helper); the variables are declared in the
+collection definition's `variables`.
 It is safe when the helper's token URL resolves to ScopeStack: the helper can never get a token
 there, so no working request changes. When the token URL does not resolve, the helper may
 belong to another service, and sending its credentials to ScopeStack needs review: the fix is
