@@ -66,7 +66,7 @@ pub fn fix_text(
             }
             _ => &[],
         };
-        let candidates: Vec<(&Fix, (&'static str, String))> = diagnostics
+        let mut candidates: Vec<(&Fix, (&'static str, String))> = diagnostics
             .iter()
             .filter_map(|d| {
                 let fix = d.fix.as_ref()?;
@@ -75,6 +75,9 @@ pub fn fix_text(
                 (allowed && !rejected.contains(&key)).then_some((fix, key))
             })
             .collect();
+        // The root cause first: SS001's token request is in place before SS005's slug
+        // request, which must run after it, finds where it goes.
+        candidates.sort_by_key(|(_, (code, _))| *code);
         if candidates.is_empty() {
             return Fixed {
                 outcome,
@@ -239,7 +242,7 @@ pub fn fix_tree(
                 format!("{}#{}", r.source.name(), d.pointer.as_str()),
             )
         };
-        let candidates: Vec<(&Fix, (&'static str, String))> = reports
+        let mut candidates: Vec<(&Fix, (&'static str, String))> = reports
             .iter()
             .filter(|_| pass < MAX_PASSES)
             .filter(|(_, r)| r.error.is_none())
@@ -251,6 +254,7 @@ pub fn fix_tree(
                 (allowed && !rejected.contains(&key)).then_some((fix, key))
             })
             .collect();
+        candidates.sort_by_key(|(_, (code, _))| *code);
         if candidates.is_empty() {
             return FixedTree {
                 reports: reports.into_iter().map(|(_, r)| r).collect(),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 /// A folder of a collection tree: its definition, its requests and its sub-folders.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TreeDir {
     pub path: PathBuf,
     /// `.resources/definition.yaml` (or `.yml`), when there is one.

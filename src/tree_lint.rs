@@ -32,12 +32,14 @@ pub struct TreeFiles {
 }
 
 /// A tree's files decoded: what the fix loop edits, file by file.
+#[derive(Clone)]
 pub struct TreeTexts {
     pub dir: TreeDir,
     pub files: Vec<TreeText>,
     pub only: Option<Vec<PathBuf>>,
 }
 
+#[derive(Clone)]
 pub struct TreeText {
     pub path: PathBuf,
     pub name: String,

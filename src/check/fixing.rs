@@ -194,6 +194,7 @@ impl FixRun<'_> {
                 after: content.as_bytes().to_vec(),
                 after_text: content,
                 stamp: None,
+                restore: None,
             })
             .collect();
         // Files a fix creates come first: if one cannot be made, the file that would refer
@@ -208,6 +209,7 @@ impl FixRun<'_> {
                 after: bytes,
                 after_text: &text,
                 stamp: file.stamp,
+                restore: None,
             });
         } else if echo {
             write_raw_stdout(&file.bytes)?;
@@ -255,6 +257,9 @@ impl FixRun<'_> {
         output: &mut Output,
     ) -> io::Result<usize> {
         let texts = crate::tree_lint::TreeTexts::decode(tree);
+        // As read: what is reported when the fixes cannot be written.
+        let original = texts.clone();
+        let environment = settings.environment.as_ref().map(|e| e.text().to_owned());
         let fixed = crate::fixer::fix_tree(texts, settings, self.rules, self.options.unsafe_fixes);
         let read = fixed.originals.len();
         let mut changes: Vec<Change> = Vec::new();
@@ -269,6 +274,7 @@ impl FixRun<'_> {
                 after: text.as_bytes().to_vec(),
                 after_text: text,
                 stamp: None,
+                restore: None,
             });
         }
         for (file, original) in fixed.tree.files.iter().zip(&fixed.originals) {
@@ -297,20 +303,42 @@ impl FixRun<'_> {
                 } else {
                     None
                 },
+                restore: Some({
+                    let mut bytes = bom.as_bytes().to_vec();
+                    bytes.extend_from_slice(original.as_bytes());
+                    bytes
+                }),
             });
         }
         let mut written: Vec<&Change> = Vec::new();
         for change in &changes {
             if let Err(message) = change.commit(self.options.mode, output)? {
-                // Undo the files created; the files already replaced hold fixes that stand
-                // on their own.
-                for done in written.iter().filter(|c| c.before.is_none()) {
-                    if let Some(path) = &done.path {
-                        let _ = std::fs::remove_file(path);
+                // The fixes of a tree stand together (a file refers to a request another
+                // creates): undo what was written, and report what the tree still has.
+                for done in &written {
+                    let Some(path) = &done.path else { continue };
+                    match (done.before, &done.restore) {
+                        (None, _) => {
+                            let _ = std::fs::remove_file(path);
+                        }
+                        (Some(_), Some(bytes)) => {
+                            let _ = crate::write::write_file(path, bytes);
+                        }
+                        (Some(_), None) => {}
+                    }
+                }
+                if let Some(text) = environment {
+                    // The tree's fixes to the environment go with them.
+                    if let Some(restored) = settings
+                        .environment
+                        .as_ref()
+                        .and_then(|e| e.with_text(text).ok())
+                    {
+                        settings.environment = Some(restored);
                     }
                 }
                 output.add(write_failed(&change.name, message))?;
-                for report in fixed.reports {
+                for (_, report) in crate::tree_lint::lint_texts(&original, settings, self.rules) {
                     output.add(report)?;
                 }
                 return Ok(0);
@@ -350,6 +378,7 @@ fn environment_change(env: &VariablesFile) -> Change<'_> {
         before: Some(&env.original),
         after: bytes,
         after_text: env.text(),
+        restore: None,
     }
 }
 
@@ -366,6 +395,8 @@ struct Change<'a> {
     after_text: &'a str,
     /// What the file looked like when read (`None` for an existing file: it changed since).
     stamp: Option<Stamp>,
+    /// The bytes to write back should a later change of the same run fail (a tree's files).
+    restore: Option<Vec<u8>>,
 }
 
 impl Change<'_> {
@@ -447,6 +478,7 @@ mod tests {
             after: b"{}\n".to_vec(),
             after_text: "{}\n",
             stamp: None,
+            restore: None,
         };
         assert_eq!(change.commit(options.mode, &mut output).unwrap(), Ok(()));
         assert_eq!(std::fs::read(&path).unwrap(), b"{}\n");

@@ -506,3 +506,115 @@ fn per_file_and_jsonpath_ignores_apply_to_tree_files() {
         ]
     );
 }
+
+/// A request-level password helper and a URL without a slug: the token request comes
+/// first, then the slug request, then the request (in a v2.1 export's items and in a v12
+/// folder's orders alike), whichever finding comes first in the file.
+#[test]
+fn the_token_request_precedes_the_slug_request_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let helper = r#""auth":{"type":"oauth2","oauth2":[{"key":"grant_type","value":"password_credentials"},{"key":"accessTokenUrl","value":"https://app.scopestack.io/oauth/token"}]}"#;
+    let v2 = dir.path().join("c.postman_collection.json");
+    std::fs::write(
+        &v2,
+        format!(
+            r#"{{"info":{{"name":"c","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{{"name":"Other","request":{{"method":"GET","url":"https://api.scopestack.io/acme/v1/x"}}}},{{"name":"List clients","request":{{"method":"GET","header":[{{"key":"Accept","value":"application/vnd.api+json"}}],"url":"https://api.scopestack.io/v1/clients",{helper}}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let r = run(&["check", "--fix", "--unsafe-fixes", v2.to_str().unwrap()]);
+    assert_ne!(r.code, 2, "{}", r.stdout);
+    let fixed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&v2).unwrap()).unwrap();
+    let names: Vec<&str> = fixed["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Other",
+            "Get ScopeStack access token",
+            "Get ScopeStack account slug",
+            "List clients"
+        ]
+    );
+
+    let root = dir.path().join("API");
+    std::fs::create_dir_all(root.join(".resources")).unwrap();
+    std::fs::write(
+        root.join(".resources/definition.yaml"),
+        "$kind: collection\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("Other.request.yaml"),
+        "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/x\nmethod: GET\norder: 1000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("List clients.request.yaml"),
+        "$kind: http-request\nurl: https://api.scopestack.io/v1/clients\nmethod: GET\nheaders:\n  Accept: application/vnd.api+json\nauth:\n  type: oauth2\n  credentials:\n    grant_type: password_credentials\n    accessTokenUrl: https://app.scopestack.io/oauth/token\norder: 2000\n",
+    )
+    .unwrap();
+    let r = run(&["check", "--fix", "--unsafe-fixes", root.to_str().unwrap()]);
+    assert_ne!(r.code, 2, "{}", r.stdout);
+    let order = |file: &str| -> f64 {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let line = text.lines().find(|l| l.starts_with("order: ")).unwrap();
+        line["order: ".len()..].parse().unwrap()
+    };
+    let orders = [
+        order("Other.request.yaml"),
+        order("Get ScopeStack access token.request.yaml"),
+        order("Get ScopeStack account slug.request.yaml"),
+        order("List clients.request.yaml"),
+    ];
+    assert!(orders.windows(2).all(|w| w[0] < w[1]), "{orders:?}");
+}
+
+/// A tree's fixes stand together: when one file cannot be written, the files already written
+/// are put back and the files created removed; the tree is byte-identical, its findings are
+/// reported with the write error, and the exit status is 2.
+#[test]
+fn a_tree_whose_file_cannot_be_written_is_left_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = |root: &std::path::Path| -> BTreeMap<String, Vec<u8>> {
+        crate::common::files_in(root)
+            .into_iter()
+            .map(|p| (p.to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+            .collect()
+    };
+    for (example, locked) in [
+        (
+            "missing-accept-header",
+            "Clients/List projects.request.yaml",
+        ),
+        ("password-helper", ".resources/definition.yaml"),
+    ] {
+        let root = dir.path().join(example);
+        copy_dir(&repo().join("examples/v3").join(example), &root);
+        let locked = root.join(locked);
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let before = snapshot(&root);
+        let r = run(&[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+            root.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2, "{}", r.stdout);
+        assert!(r.stdout.contains("scopelint::write"), "{}", r.stdout);
+        assert!(
+            r.stdout.contains("SS00"),
+            "the tree's findings are reported: {}",
+            r.stdout
+        );
+        assert_eq!(snapshot(&root), before, "{example}");
+    }
+}
