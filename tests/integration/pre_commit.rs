@@ -186,4 +186,27 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
         text(&out)
     );
     assert!(!text(&out).contains("9c1f0e7b"), "{}", text(&out));
+    std::fs::write(&example, saved).unwrap();
+
+    // The fix hook on a tree with a password helper: it edits the definition and creates
+    // the token request beside the others, fails as pre-commit does when a hook changed
+    // files; once they are staged, the next run passes.
+    std::fs::write(dir.join(".pre-commit-config.yaml"), config("scopelint-fix")).unwrap();
+    let helper = dir.join("postman/collections/Helper");
+    crate::v3::copy_dir(&repo().join("examples/v3/password-helper"), &helper);
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("files were modified by this hook"),
+        "{}",
+        text(&out)
+    );
+    let created = helper.join("Get ScopeStack access token.request.yaml");
+    assert!(created.exists(), "{}", text(&out));
+    let definition = std::fs::read_to_string(helper.join(".resources/definition.yaml")).unwrap();
+    assert!(definition.contains("type: bearer"), "{definition}");
+    git(dir, &["add", "."]);
+    let out = pre_commit(dir, &home);
+    assert!(out.status.success(), "{}", text(&out));
 }
