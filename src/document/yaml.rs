@@ -321,7 +321,12 @@ impl<'t> Builder<'t> {
                 };
                 let differs = inner != value;
                 if differs {
-                    let anchors = anchors(self.text, start, end, value);
+                    let quoted =
+                        matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+                    let anchors = quoted
+                        .then(|| quoted_anchors(self.text, start, end, value))
+                        .flatten()
+                        .unwrap_or_else(|| anchors(self.text, start, end, value));
                     self.decoded.push(Decoded {
                         node: index,
                         text: value.to_owned(),
@@ -530,6 +535,117 @@ fn anchors(text: &str, start: usize, end: usize, value: &str) -> Vec<(u32, u32)>
     out
 }
 
+/// Exact anchors of a quoted scalar (`text[start..end]`, quotes included): decoded again
+/// here, escape by escape and fold by fold, with an anchor after each, so that a decoded
+/// offset maps to its byte even after `\"` or `\u0001` on the same line. `None` when this
+/// decoding does not give the parser's `value` (then the line anchors serve).
+fn quoted_anchors(text: &str, start: usize, end: usize, value: &str) -> Option<Vec<(u32, u32)>> {
+    let source = text.get(start..end)?;
+    let double = source.starts_with('"');
+    let inner = source.get(1..source.len().checked_sub(1)?)?;
+    let base = start + 1;
+    let bytes = inner.as_bytes();
+    let mut out = String::with_capacity(value.len());
+    let mut anchors = vec![(0u32, base as u32)];
+    let mut i = 0;
+    let anchor = |out: &String, i: usize, anchors: &mut Vec<(u32, u32)>| {
+        anchors.push((out.len() as u32, (base + i) as u32));
+    };
+    while i < bytes.len() {
+        let c = bytes[i];
+        if double && c == b'\\' {
+            let next = *bytes.get(i + 1)?;
+            let simple = match next {
+                b'0' => Some('\0'),
+                b'a' => Some('\x07'),
+                b'b' => Some('\x08'),
+                b't' | b'\t' => Some('\t'),
+                b'n' => Some('\n'),
+                b'v' => Some('\x0b'),
+                b'f' => Some('\x0c'),
+                b'r' => Some('\r'),
+                b'e' => Some('\x1b'),
+                b' ' => Some(' '),
+                b'"' => Some('"'),
+                b'/' => Some('/'),
+                b'\\' => Some('\\'),
+                b'N' => Some('\u{85}'),
+                b'_' => Some('\u{a0}'),
+                b'L' => Some('\u{2028}'),
+                b'P' => Some('\u{2029}'),
+                _ => None,
+            };
+            if let Some(ch) = simple {
+                out.push(ch);
+                i += 2;
+            } else if let Some(digits) = match next {
+                b'x' => Some(2),
+                b'u' => Some(4),
+                b'U' => Some(8),
+                _ => None,
+            } {
+                let hex = inner.get(i + 2..i + 2 + digits)?;
+                out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+                i += 2 + digits;
+            } else if next == b'\n' || next == b'\r' {
+                // An escaped line break: nothing, and the next line's indentation neither.
+                i += 1;
+                if bytes.get(i) == Some(&b'\r') {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+                while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+                    i += 1;
+                }
+            } else {
+                return None;
+            }
+            anchor(&out, i, &mut anchors);
+        } else if !double && c == b'\'' {
+            // `''` is one quote.
+            out.push('\'');
+            i += 2;
+            anchor(&out, i, &mut anchors);
+        } else if c == b'\n' || c == b'\r' {
+            // A line break folds: trailing blanks go, each empty line is a newline, and with
+            // none the break is a space; the next line's indentation goes.
+            let trimmed = out.trim_end_matches([' ', '\t']).len();
+            out.truncate(trimmed);
+            let mut breaks = 0;
+            loop {
+                if bytes.get(i) == Some(&b'\r') {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'\n') {
+                    i += 1;
+                    breaks += 1;
+                } else {
+                    break;
+                }
+                while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+                    i += 1;
+                }
+                if !matches!(bytes.get(i), Some(b'\n' | b'\r')) {
+                    break;
+                }
+            }
+            if breaks > 1 {
+                out.extend(std::iter::repeat_n('\n', breaks - 1));
+            } else {
+                out.push(' ');
+            }
+            anchor(&out, i, &mut anchors);
+        } else {
+            let ch = inner[i..].chars().next()?;
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    (out == value).then_some(anchors)
+}
+
 fn floor_char_boundary(s: &str, mut at: usize) -> &str {
     while !s.is_char_boundary(at) {
         at -= 1;
@@ -544,6 +660,36 @@ mod tests {
 
     fn parse(text: &str) -> Document {
         Document::parse_yaml(Text::from(text), FileId::LINTED).unwrap()
+    }
+
+    /// Decoded offsets inside quoted scalars map to their bytes after escapes, doubled
+    /// quotes and folded lines alike: what a masked secret's span needs.
+    #[test]
+    fn quoted_scalars_map_decoded_offsets_past_escapes() {
+        let cases = [
+            (
+                "code: \"pm.environment.set(\\\"password\\\", \\\"caf\u{e9}vzLhdQ4a9wY4\\u0001\\\");\"\n",
+                "caf\u{e9}vzLhdQ4a9wY4\u{1}",
+                "caf\u{e9}vzLhdQ4a9wY4\\u0001",
+            ),
+            ("code: 'it''s ''s3cr3t-value'' now'\n", "s3cr3t-value", "s3cr3t-value"),
+            (
+                "code: \"first line\n  \\t second \\\"SECRET-1\\\"\n\n  third SECRET-2\"\n",
+                "SECRET-2",
+                "SECRET-2",
+            ),
+            ("code: \"a\\\n  b SECRET-3\"\n", "SECRET-3", "SECRET-3"),
+        ];
+        for (yaml, secret, written) in cases {
+            let doc = parse(yaml);
+            let node = value(&doc, &["code"]);
+            let decoded = doc.as_str(node).unwrap();
+            let at = decoded
+                .find(secret)
+                .unwrap_or_else(|| panic!("{decoded:?}"));
+            let span = doc.string_subspan(node, at, at + secret.len());
+            assert_eq!(&yaml[span.start..span.end], written, "{yaml:?}");
+        }
     }
 
     fn value(doc: &Document, path: &[&str]) -> NodeId {

@@ -625,6 +625,24 @@ fn planted_secrets_never_appear_in_any_output() {
             }
             assert!(dirs.len() >= SHAPES / 2, "{} trees migrated", dirs.len());
             all_outputs(&dirs, &needles, "v3 trees");
+            // Their fixes: the diff (files created among them), then the fixed trees.
+            let mut a: Vec<&str> = vec!["check", "--diff", "--unsafe-fixes"];
+            a.extend(dirs.iter().map(String::as_str));
+            let r = run(&a);
+            assert!(
+                r.stdout.contains("+++"),
+                "no diff of the trees: {}",
+                r.stderr
+            );
+            needles.assert_none("v3 trees --diff", &r.stdout);
+            needles.assert_none("v3 trees --diff (stderr)", &r.stderr);
+            let mut a: Vec<&str> = vec!["check", "--fix", "--unsafe-fixes"];
+            a.extend(dirs.iter().map(String::as_str));
+            let r = run(&a);
+            assert_ne!(r.code, 101, "{}", r.stderr);
+            needles.assert_none("v3 trees --fix", &r.stdout);
+            needles.assert_none("v3 trees --fix (stderr)", &r.stderr);
+            all_outputs(&dirs, &needles, "fixed v3 trees");
         }
         None => {
             assert!(
