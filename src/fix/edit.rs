@@ -184,9 +184,8 @@ impl<'a> Editor<'a> {
             return self.yaml_replace_container(node, value);
         }
         if let Some(scalar) = self.yaml_scalar(node, value) {
-            // `key:` with nothing after it: YAML needs a blank after the colon.
-            let gap = if span.is_empty() && self.text()[..span.start].ends_with(':') {
-                " "
+            let gap = if span.is_empty() {
+                self.colon_gap(span.start)
             } else {
                 ""
             };

@@ -57,11 +57,19 @@ impl Editor<'_> {
         matches!(self.doc.raw(node).as_bytes().first(), Some(b'{' | b'['))
     }
 
+    /// What a value written at `pos` needs before it: a blank right after `key:` (the place
+    /// of an empty value), as YAML reads `key:x` as one plain scalar.
+    pub(super) fn colon_gap(&self, pos: usize) -> &'static str {
+        if self.doc.text()[..pos].ends_with(':') {
+            " "
+        } else {
+            ""
+        }
+    }
+
     pub(super) fn yaml_replace_container(&self, node: NodeId, value: &Value) -> Edit {
         let span = self.doc.span(node);
-        let before = self.doc.text()[..span.start].chars().next_back();
-        // `key:` with nothing after it: YAML needs a blank after the colon.
-        let gap = if before == Some(':') { " " } else { "" };
+        let gap = self.colon_gap(span.start);
         self.here(Edit::replace(span, format!("{gap}{}", flow(value))))
     }
 
@@ -242,11 +250,7 @@ impl Editor<'_> {
         let members: Vec<(NodeId, NodeId)> = doc.members(object).collect();
         if len == 0 {
             let span = doc.span(object);
-            let gap = if doc.text()[..span.start].ends_with(':') {
-                " "
-            } else {
-                ""
-            };
+            let gap = self.colon_gap(span.start);
             return self.here(Edit::replace(span, format!("{gap}{{{entry}}}")));
         }
         match after {
@@ -271,11 +275,7 @@ impl Editor<'_> {
         let doc = self.doc;
         if elements.is_empty() {
             let span = doc.span(array);
-            let gap = if doc.text()[..span.start].ends_with(':') {
-                " "
-            } else {
-                ""
-            };
+            let gap = self.colon_gap(span.start);
             return self.here(Edit::replace(span, format!("{gap}[{entries}]")));
         }
         match at {

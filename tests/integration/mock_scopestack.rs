@@ -37,6 +37,15 @@ impl Drop for Mock {
     }
 }
 
+/// A `scopelint.toml` in `dir` that points scopelint at the mock (`app-url`, `api-url`).
+pub fn configure(dir: &std::path::Path, mock: &Mock) {
+    std::fs::write(
+        dir.join("scopelint.toml"),
+        format!("app-url = \"{}\"\napi-url = \"{}\"\n", mock.app, mock.api),
+    )
+    .unwrap();
+}
+
 pub fn start() -> Mock {
     let tokens = Arc::new(Mutex::new(State::default()));
     let app = Arc::new(Server::http("127.0.0.1:0").expect("bind app"));

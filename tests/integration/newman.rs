@@ -105,14 +105,7 @@ fn fixed_examples_run_green_under_newman() {
     };
     let server = mock::start();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("scopelint.toml"),
-        format!(
-            "app-url = \"{}\"\napi-url = \"{}\"\n",
-            server.app, server.api
-        ),
-    )
-    .unwrap();
+    mock::configure(dir.path(), &server);
     let env = dir.path().join("mock.postman_environment.json");
     let value =
         |k: &str, v: &str| json!({"key": k, "value": v, "type": "default", "enabled": true});

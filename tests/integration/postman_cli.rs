@@ -18,6 +18,20 @@ pub(crate) fn postman() -> Option<PathBuf> {
     local.exists().then_some(local)
 }
 
+/// The Postman CLI, or `None` after saying that the test skips (a failure under CI).
+#[allow(clippy::print_stderr)] // says that it skipped
+pub(crate) fn postman_or_skip() -> Option<PathBuf> {
+    let found = postman();
+    assert!(
+        found.is_some() || std::env::var_os("CI").is_none(),
+        "the Postman CLI is missing under CI (.ci/run installs it)"
+    );
+    if found.is_none() {
+        eprintln!("skipped: the Postman CLI is not installed (`npm install --prefix target/postman-cli postman-cli@1.34.0`; .ci/run does)");
+    }
+    found
+}
+
 /// `postman collection run DIR -e ENV`: its exit status and output (the CLI reporter's
 /// `GET url [200 OK, ...]` lines).
 fn collection_run(postman: &Path, tree: &Path, env: &Path) -> (bool, String) {
@@ -49,14 +63,8 @@ fn statuses(output: &str) -> Vec<u16> {
 }
 
 #[test]
-#[allow(clippy::print_stderr)] // says that it skipped
 fn postman_cli_refuses_an_unquoted_variable_and_runs_once_fixed() {
-    let Some(postman) = postman() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the Postman CLI is missing under CI (.ci/run installs it)"
-        );
-        eprintln!("skipped: the Postman CLI is not installed (`npm install --prefix target/postman-cli postman-cli@1.34.0`; .ci/run does)");
+    let Some(postman) = postman_or_skip() else {
         return;
     };
     let server = mock::start();
@@ -136,26 +144,13 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 /// troubleshooting guide says, and after `scopelint check --fix --unsafe-fixes` every request
 /// answers 2xx.
 #[test]
-#[allow(clippy::print_stderr)] // says that it skipped
 fn fixed_v3_examples_run_green_under_the_postman_cli() {
-    let Some(postman) = postman() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the Postman CLI is missing under CI (.ci/run installs it)"
-        );
-        eprintln!("skipped: the Postman CLI is not installed (`npm install --prefix target/postman-cli postman-cli@1.34.0`; .ci/run does)");
+    let Some(postman) = postman_or_skip() else {
         return;
     };
     let server = mock::start();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("scopelint.toml"),
-        format!(
-            "app-url = \"{}\"\napi-url = \"{}\"\n",
-            server.app, server.api
-        ),
-    )
-    .unwrap();
+    mock::configure(dir.path(), &server);
     let env = dir.path().join("mock.environment.yaml");
     let env_text = format!(
         "name: Mock ScopeStack\nvalues:\n  - key: client_id\n    value: {}\n  - key: client_secret\n    value: {}\n  - key: username\n    value: {}\n  - key: password\n    value: {}\n  - key: access_token\n    value: {}\n",
