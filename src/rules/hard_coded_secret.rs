@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::{Document, Kind, NodeId};
 use crate::postman::environment;
-use crate::postman::Owner;
+use crate::postman::{Field, Header, Owner};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::secrets::{is_jwt, is_literal_secret, names_secret};
 use crate::source::FileId;
@@ -71,41 +71,30 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // What a request sends, and what a saved example was sent with (real tokens included).
+    let mut sent = |owner: Owner, headers: &[Header], fields: &[Field], of: &str| {
+        let secret = |name: &str, value: NodeId| {
+            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
+            (names_secret(name) || jwt) && literal(doc, value)
+        };
+        for h in headers {
+            if let Some(value) = h.value_node.filter(|v| secret(&h.name, *v)) {
+                report(owner, format!("the `{}` header{of}", h.name), value);
+            }
+        }
+        for f in fields {
+            if let Some(value) = f.value.filter(|v| secret(&f.key, *v)) {
+                report(owner, format!("the body field `{}`{of}", f.key), value);
+            }
+        }
+    };
     for (i, req) in coll.requests.iter_enumerated() {
-        let owner = Owner::Request(i);
-        for h in &req.headers.list {
-            let Some(value) = h.value_node else { continue };
-            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
-            if (names_secret(&h.name) || jwt) && literal(doc, value) {
-                report(owner, format!("the `{}` header", h.name), value);
-            }
-        }
-        for f in req.body.iter().flat_map(|b| b.fields.iter()) {
-            let Some(value) = f.value else { continue };
-            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
-            if (names_secret(&f.key) || jwt) && literal(doc, value) {
-                report(owner, format!("the body field `{}`", f.key), value);
-            }
-        }
+        let fields = req.body.as_ref().map_or(&[][..], |b| &b.fields[..]);
+        sent(Owner::Request(i), &req.headers.list, fields, "");
     }
-    // Saved examples keep what was sent, real tokens included.
     for ex in &coll.examples {
-        for h in &ex.headers.list {
-            let Some(value) = h.value_node else { continue };
-            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
-            if (names_secret(&h.name) || jwt) && literal(doc, value) {
-                let what = format!("the `{}` header of saved example `{}`", h.name, ex.name);
-                report(ex.owner, what, value);
-            }
-        }
-        for f in &ex.fields {
-            let Some(value) = f.value else { continue };
-            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
-            if (names_secret(&f.key) || jwt) && literal(doc, value) {
-                let what = format!("the body field `{}` of saved example `{}`", f.key, ex.name);
-                report(ex.owner, what, value);
-            }
-        }
+        let of = format!(" of saved example `{}`", ex.name);
+        sent(ex.owner, &ex.headers.list, &ex.fields, &of);
     }
     // Variables of the collection, its folders and its requests.
     let scopes = coll.scopes.iter().map(|s| s.node);
