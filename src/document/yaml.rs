@@ -367,47 +367,82 @@ pub struct RawLine {
     /// The rest of the line after the key (or the list markers), to its end; for a line of a
     /// block scalar's text, the text.
     pub value: Span,
-    /// A line of a block scalar's text (`|`, `>`): text, not YAML.
+    /// A line of a block scalar's text (`|`, `>`), or a further line of a quoted or plain
+    /// scalar that goes on over several lines: text, not YAML.
     pub block_text: bool,
 }
 
 /// The lines of a YAML text, read without parsing it: `key: value` and `- value` lines, a
-/// block scalar's header and its text lines (deeper indented, or blank).
+/// block scalar's header and its text lines (deeper indented, or blank), and the further
+/// lines of scalars written over several lines (a quoted one until its closing quote, a
+/// plain one while the lines are deeper indented than its key).
 pub fn raw_lines(text: &str) -> Vec<RawLine> {
     let mut out = Vec::new();
-    // The indentation of the line that opened a block scalar.
+    // The indentation of the line that opened a block scalar, or a plain scalar that may
+    // go on over the next lines.
     let mut block: Option<usize> = None;
+    let mut plain: Option<usize> = None;
+    // The quote of a quoted scalar not closed on its line.
+    let mut quote: Option<u8> = None;
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let start = at;
         at += line.len();
         let body = line.trim_end_matches(['\n', '\r']);
         let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+        let text_line = |out: &mut Vec<RawLine>| {
+            out.push(RawLine {
+                key: None,
+                value: Span::new(start + indent, start + body.len()),
+                block_text: true,
+            })
+        };
+        if let Some(q) = quote {
+            if closing_quote(body.as_bytes(), 0, q).is_some() {
+                quote = None;
+            }
+            text_line(&mut out);
+            continue;
+        }
         if let Some(open) = block {
             if body.trim().is_empty() || indent > open {
-                out.push(RawLine {
-                    key: None,
-                    value: Span::new(start + indent, start + body.len()),
-                    block_text: true,
-                });
+                text_line(&mut out);
                 continue;
             }
             block = None;
         }
+        if let Some(open) = plain {
+            let comment = body[indent..].starts_with('#');
+            if !body.trim().is_empty() && indent > open && !comment {
+                text_line(&mut out);
+                continue;
+            }
+            plain = None;
+        }
         let mut pos = indent;
+        // The column the node on this line starts at: its further lines go deeper.
+        let mut column = indent;
         // `- ` list markers, possibly several on one line.
         while body[pos..].starts_with("- ") || body[pos..] == *"-" {
+            column = pos;
             pos += 1;
             pos += body[pos..].len() - body[pos..].trim_start_matches(' ').len();
         }
         let mut key = None;
         if let Some((k, after)) = key_at(&body[pos..]) {
+            column = pos;
             key = Some(Span::new(start + pos + k.start, start + pos + k.end));
             pos += after;
             pos += body[pos..].len() - body[pos..].trim_start_matches([' ', '\t']).len();
         }
-        if body[pos..].starts_with(['|', '>']) {
-            block = Some(indent);
+        let value = &body[pos..];
+        match value.as_bytes().first() {
+            Some(b'|' | b'>') => block = Some(indent),
+            Some(&q @ (b'"' | b'\'')) if closing_quote(value.as_bytes(), 1, q).is_none() => {
+                quote = Some(q);
+            }
+            Some(b'#' | b'{' | b'[' | b'&' | b'*' | b'!' | b'"' | b'\'') | None => {}
+            Some(_) => plain = Some(column),
         }
         out.push(RawLine {
             key,
@@ -416,6 +451,21 @@ pub fn raw_lines(text: &str) -> Vec<RawLine> {
         });
     }
     out
+}
+
+/// Where the quote `q` that closes a quoted scalar is in `s`, from `from` on (a `\\` escape
+/// in double quotes, `''` in single quotes, is not one).
+fn closing_quote(s: &[u8], from: usize, q: u8) -> Option<usize> {
+    let mut i = from;
+    while i < s.len() {
+        match s[i] {
+            b'\\' if q == b'"' => i += 2,
+            c if c == q && q == b'\'' && s.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == q => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// A `key:` at the start of `s` (plain, or quoted): the key's bytes in `s` and where its

@@ -140,4 +140,22 @@ mod tests {
             ["{{baseUrl}}/x", "{{a}}", "{{b}}", "{{c}}", "{{d}}"]
         );
     }
+
+    /// The further lines of a scalar written over several lines are its text, whatever
+    /// they start with (Postman's converter breaks long quoted URLs so).
+    #[test]
+    fn further_lines_of_multi_line_scalars_are_text() {
+        let text = "url: \"{{baseUrl}}/v2/organizations/{{org}}/exports/\\\n  {{exportId}}\"\n\
+                    q: 'it''s\n  {{x}} still'\n\
+                    description: a plain scalar\n  {{goes}} on\n\
+                    headers:\n  - key: Accept\n    value: {{accept}}\n\
+                    list:\n  - plain item\n    {{continued}}\n\
+                    after: {{c}}\n";
+        crate::document::Document::parse_yaml(
+            crate::text::Text::from(text.replace("{{accept}}", "x").replace("{{c}}", "y").as_str()),
+            crate::source::FileId::LINTED,
+        )
+        .unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(values(text), ["{{accept}}", "{{c}}"]);
+    }
 }
