@@ -62,6 +62,17 @@ impl Endpoint {
     }
 
     /// Same host, and the same port when this endpoint names one.
+    /// Whether a URL on this endpoint's host is this endpoint for sure: its port is the one
+    /// configured, or, as configured without one, it names none (the scheme's own). A port
+    /// written out on a host configured without one may be a proxy's or a tunnel's.
+    pub fn surely_serves(&self, p: &UrlParts) -> bool {
+        let own_port = p.port.is_some()
+            && p.port
+                == p.scheme
+                    .and_then(|s| Self::default_port(&s.to_ascii_lowercase()));
+        self.serves(p) && (self.port.is_some() || p.port.is_none() || own_port)
+    }
+
     fn serves(&self, p: &UrlParts) -> bool {
         if p.host != self.host {
             return false;

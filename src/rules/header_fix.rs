@@ -66,14 +66,18 @@ pub fn fix(cx: &Context, req: &Request, state: &HeaderState, spec: &HeaderSpec) 
     }
 }
 
-/// An enabled header with another value: set the value. Unsafe: the value may have been
-/// chosen on purpose (to test content negotiation, say).
+/// An enabled header with another value: set the value. Safe: the rules that ask for it judge
+/// requests to the ScopeStack API, which answers no other value (406, 415); unsafe when the
+/// value is written with a `{{variable}}`, whose other uses the fix cannot see.
 pub fn fix_value(cx: &Context, h: &Header, spec: &HeaderSpec) -> Option<Fix> {
     let node = h.value_node?;
-    Some(Fix::unsafe_(
-        format!("Set the `{}` header to `{}`", spec.name, spec.value),
-        vec![cx.editor.replace_value(node, &Value::from(spec.value))],
-    ))
+    let message = format!("Set the `{}` header to `{}`", spec.name, spec.value);
+    let edits = vec![cx.editor.replace_value(node, &Value::from(spec.value))];
+    Some(if h.value.contains("{{") {
+        Fix::unsafe_(message, edits)
+    } else {
+        Fix::safe(message, edits)
+    })
 }
 
 /// A disabled header: enable it (and correct its value).

@@ -54,9 +54,10 @@ pm.request.headers.upsert({ key: "Accept", value: "application/vnd.api+json" });
 `--fix` adds `{"key": "Accept", "value": "application/vnd.api+json", "type": "text"}` to the
 request's headers (creating the list, or spelling out a request written as a bare URL, when
 needed), or enables a disabled one; in a Postman v12 request file, `Accept:
-application/vnd.api+json` joins its `headers` map (or `{key, value}` list). Both are safe: the API answers nothing useful without the
-header. Correcting a header that has another value is unsafe (`--unsafe-fixes`): that value
-may have been chosen on purpose.
+application/vnd.api+json` joins its `headers` map (or `{key, value}` list). Both are safe:
+the API answers nothing useful without the header. Correcting a header that has another value
+(`application/json`) is safe too, as the API answers 406 to any other; it is unsafe only when
+the value is written with a `{{variable}}`, whose other uses the fix cannot see.
 "#;
 
 const ACCEPT: HeaderSpec = HeaderSpec {

@@ -44,9 +44,10 @@ body (`{"data": {"type": ..., "attributes": {...}}}`).
 
 ## Fix
 `--fix` adds the header to the request (in a Postman v12 request file, to its `headers` map or
-list), or enables a disabled one: safe, since the API refuses
-the request without it. Correcting a header that has another value is unsafe: the body may need
-to change too.
+list), or enables a disabled one: safe, since the API refuses the request without it.
+Correcting a header that has another value (`application/json`) is safe too: the API answers
+415 to any other. It is unsafe only when the value is written with a `{{variable}}`, whose
+other uses the fix cannot see.
 "#;
 
 fn is_json_api(value: &str) -> bool {

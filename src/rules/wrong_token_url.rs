@@ -228,8 +228,8 @@ fn moves_within_scopestack(cx: &Context, owner: Owner, written: &str) -> bool {
     let resolved = cx.resolve(owner, written);
     let parts = UrlParts::parse(&resolved);
     let ep = cx.endpoints;
-    (ep.app_serves(&parts) || ep.api_serves(&parts))
-        && port_or_default(&parts) == port_or_default(&UrlParts::parse(&ep.token_url()))
+    // A scheme's own port (`http://app.scopestack.io`) moves with the scheme.
+    ep.app.surely_serves(&parts) || ep.api.surely_serves(&parts)
 }
 
 fn fix_of(cx: &Context, owner: Owner, written: &str, edits: Vec<Edit>) -> Fix {

@@ -639,7 +639,8 @@ fn a_closed_stdout_does_not_stop_fix() {
         .stdout(closed_pipe())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // Every problem of the example has a safe fix: nothing remains.
+    assert_eq!(out.status.code(), Some(0));
     for name in &names {
         assert_ne!(
             std::fs::read_to_string(name).unwrap(),

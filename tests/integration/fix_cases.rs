@@ -296,3 +296,38 @@ fn files_the_user_cannot_write_are_left_alone() {
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+/// `http://app.scopestack.io/oauth/token` is ScopeStack's token URL with the wrong scheme:
+/// its fix is safe (the scheme's own port moves with it); a port written out is not.
+#[test]
+fn the_token_url_scheme_fix_is_safe_and_a_written_port_is_not() {
+    let (report, _) = check_json(&["tests/fixtures/ss002-http-scheme.postman_collection.json"]);
+    let ss002: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SS002")
+        .collect();
+    assert_eq!(ss002.len(), 1, "{report}");
+    assert_eq!(ss002[0]["fix"]["applicability"], "safe", "{report}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        repo().join("tests/fixtures/ss002-http-scheme.postman_collection.json"),
+    )
+    .unwrap()
+    .replace(
+        "http://app.scopestack.io/oauth/token",
+        "http://app.scopestack.io:8080/oauth/token",
+    );
+    let path = dir.path().join("port.postman_collection.json");
+    std::fs::write(&path, text).unwrap();
+    let (report, _) = check_json(&[path.to_str().unwrap()]);
+    let fix = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SS002")
+        .map(|d| d["fix"]["applicability"].clone());
+    assert_eq!(fix, Some(serde_json::json!("unsafe")), "{report}");
+}

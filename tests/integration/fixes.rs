@@ -91,6 +91,8 @@ fn fixed_examples_parse_relint_clean_and_are_fixed_points() {
     }
 }
 
+/// A wrong `Accept` value written with a variable: the fix would lose what the variable says
+/// elsewhere, so it waits for `--unsafe-fixes` (a literal wrong value is fixed by `--fix`).
 #[test]
 fn safe_fixes_leave_unsafe_ones_for_review() {
     let dir = tempfile::tempdir().unwrap();
@@ -98,6 +100,12 @@ fn safe_fixes_leave_unsafe_ones_for_review() {
         dir.path(),
         "examples/missing-accept-header.postman_collection.json",
     );
+    let text = std::fs::read_to_string(&copy).unwrap();
+    std::fs::write(
+        &copy,
+        text.replace("\"application/json\"", "\"{{accept}}\""),
+    )
+    .unwrap();
     let path = copy.to_str().unwrap();
     let r = run(&["check", "--fix", path]);
     assert_eq!(r.code, 1);
@@ -107,7 +115,7 @@ fn safe_fixes_leave_unsafe_ones_for_review() {
     assert_eq!(left["fix"]["applicability"], "unsafe");
     assert!(std::fs::read_to_string(&copy)
         .unwrap()
-        .contains("\"application/json\""));
+        .contains("\"{{accept}}\""));
     assert!(
         r.stdout.contains("(`--fix --unsafe-fixes`)"),
         "{}",

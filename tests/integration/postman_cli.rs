@@ -141,7 +141,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// The broken examples as Postman v12 trees (`examples/v3/`, made by `postman collection
 /// migrate`): `postman collection run` fails on each against the mock ScopeStack as the
-/// troubleshooting guide says, and after `scopelint check --fix --unsafe-fixes` every request
+/// troubleshooting guide says, and after a plain `scopelint check --fix` every request
 /// answers 2xx.
 #[test]
 fn fixed_v3_examples_run_green_under_the_postman_cli() {
@@ -189,8 +189,8 @@ fn fixed_v3_examples_run_green_under_the_postman_cli() {
 
         let r = run(&[
             "check",
+            // Every fix the examples need is safe: a plain `--fix`, as a pre-commit hook runs.
             "--fix",
-            "--unsafe-fixes",
             "--environment",
             env.to_str().unwrap(),
             tree.to_str().unwrap(),
