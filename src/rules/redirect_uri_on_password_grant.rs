@@ -1,5 +1,8 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
-use crate::fix::Fix;
+use crate::document::{Document, NodeId, Span};
+use crate::fix::{Edit, Fix};
+use crate::postman::Body;
+use crate::variables::has_unresolved;
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, RuleInfo};
@@ -23,8 +26,10 @@ pub static RULE: RuleInfo = RuleInfo {
 const DOC: &str = r#"# SS006 redirect-uri-on-password-grant
 
 ## What it catches
-A token request with `grant_type=password` that also sends a `redirect_uri` parameter: in a
-Postman collection's urlencoded or form-data body, or in a request recorded in a HAR capture.
+A token request to ScopeStack with `grant_type=password` that also sends a `redirect_uri`
+parameter: in a Postman collection's urlencoded, form-data or raw body (JSON or form text), or in a request recorded in
+a HAR capture. A token request whose URL does not resolve counts in a collection that calls
+ScopeStack; other identity providers' token requests (Okta, Auth0, Keycloak, ...) do not.
 
 ## Why it breaks
 The password grant has no redirect. ScopeStack's OAuth server treats a `redirect_uri` on it as
@@ -41,44 +46,34 @@ grant_type=password&client_id=...&client_secret=...&username=...&password=...&re
 Leave `redirect_uri` out of password-grant token requests.
 
 ## Fix (safe)
-`--fix` removes the `redirect_uri` field from the request's urlencoded or form-data body. It is
-safe: a password grant with it never succeeds.
+`--fix` removes the `redirect_uri` field from the request's urlencoded or form-data body, or
+the entry from a raw JSON or form-text body (with the comma or `&` that joins it). It is
+safe on a request to ScopeStack: a password grant with it never succeeds there. On a request
+whose URL does not resolve it is unsafe: the request may be another provider's.
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (i, req, facts) in cx.request_facts() {
-        if !facts.token_request {
+        // ScopeStack's token requests, or one whose URL does not resolve in a collection that
+        // calls ScopeStack (as SS001 judges helpers): another identity provider may take a
+        // `redirect_uri` as it likes.
+        let unresolved = facts
+            .url
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty() || has_unresolved(u));
+        if !facts.token_request || !(facts.scopestack || (unresolved && cx.calls_scopestack)) {
             continue;
         }
         let Some(body) = &req.body else { continue };
         let owner = Owner::Request(i);
-        let value_of = |key: &str| {
-            body.fields
-                .iter()
-                .filter(|f| f.enabled && f.key.trim() == key)
-                .filter_map(|f| f.value.and_then(|v| cx.text(v)))
-                .map(|v| cx.resolve(owner, &v).trim().to_owned())
-                .next_back()
-        };
-        if value_of("grant_type").as_deref() != Some("password") {
-            continue;
-        }
-        let Some(redirect) = body
-            .fields
-            .iter()
-            .rfind(|f| f.enabled && f.key.trim() == "redirect_uri")
-        else {
+        let Some(found) = in_fields(cx, owner, body).or_else(|| in_raw(cx, owner, body)) else {
             continue;
         };
-        let fix = cx
-            .editor
-            .remove_element(redirect.list, redirect.index)
-            .map(|e| Fix::safe("Remove `redirect_uri`", vec![e]));
-        let key = cx
-            .coll
-            .doc
-            .get(redirect.node, "key")
-            .unwrap_or(redirect.node);
+        // To a URL that does not resolve, the request may be another provider's.
+        let fix = found.removal.map(|e| match facts.scopestack {
+            true => Fix::safe("Remove `redirect_uri`", vec![e]),
+            false => Fix::unsafe_("Remove `redirect_uri`", vec![e]),
+        });
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
@@ -91,11 +86,117 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             help: "Remove `redirect_uri`: the password grant has no redirect.".to_owned(),
             label: "redirect_uri on a password grant".to_owned(),
             item: Some(cx.coll.label(req)),
-            pointer: Pointer::Node(key),
-            span: cx.span(key),
+            pointer: Pointer::Node(found.pointer),
+            span: found.span,
             fix,
         });
     }
+}
+
+/// A `redirect_uri` sent with a password grant: where to point, and the edit that removes it.
+struct Found {
+    span: Span,
+    pointer: NodeId,
+    removal: Option<Edit>,
+}
+
+/// In urlencoded or form-data fields (enabled ones; the last of a name wins, as sent).
+fn in_fields(cx: &Context, owner: Owner, body: &Body) -> Option<Found> {
+    let value_of = |key: &str| {
+        body.fields
+            .iter()
+            .filter(|f| f.enabled && f.key.trim() == key)
+            .filter_map(|f| f.value.and_then(|v| cx.text(v)))
+            .map(|v| cx.resolve(owner, &v).trim().to_owned())
+            .next_back()
+    };
+    if value_of("grant_type").as_deref() != Some("password") {
+        return None;
+    }
+    let redirect = body
+        .fields
+        .iter()
+        .rfind(|f| f.enabled && f.key.trim() == "redirect_uri")?;
+    let key = cx
+        .coll
+        .doc
+        .get(redirect.node, "key")
+        .unwrap_or(redirect.node);
+    Some(Found {
+        span: cx.span(key),
+        pointer: key,
+        removal: cx.editor.remove_element(redirect.list, redirect.index),
+    })
+}
+
+/// In a raw body: JSON (`{"grant_type": "password", ..., "redirect_uri": ...}`) or form text
+/// (`grant_type=password&...&redirect_uri=...`). The span and the removal are inside the
+/// string (with the comma or `&` that joins the entry to the others).
+fn in_raw(cx: &Context, owner: Owner, body: &Body) -> Option<Found> {
+    let node = body.raw?;
+    let doc = cx.coll.doc;
+    if !doc.may_contain_str(node, "redirect_uri") {
+        return None;
+    }
+    let raw = doc.scalar_text(node)?;
+    let password = |v: &str| cx.resolve(owner, v).trim() == "password";
+    // `(key, removal)` as byte ranges of the decoded text.
+    let (key, removal) = if raw.trim_start().starts_with('{') {
+        let json = Document::parse(crate::text::Text::from(&*raw)).ok()?;
+        let members: Vec<(NodeId, NodeId)> = json.members(json.root()).collect();
+        let grant = members
+            .iter()
+            .rfind(|(k, _)| json.str_eq(*k, "grant_type"))
+            .and_then(|(_, v)| json.as_str(*v))?;
+        if !password(&grant) {
+            return None;
+        }
+        let i = members
+            .iter()
+            .rposition(|(k, _)| json.str_eq(*k, "redirect_uri"))?;
+        let (k, v) = members[i];
+        let removal = match (i.checked_sub(1), members.get(i + 1)) {
+            (Some(before), _) => (json.span(members[before].1).end, json.span(v).end),
+            (None, Some(&(next, _))) => (json.span(k).start, json.span(next).start),
+            (None, None) => return None,
+        };
+        ((json.span(k).start, json.span(k).end), removal)
+    } else {
+        let mut pairs = Vec::new();
+        let mut at = 0;
+        for pair in raw.split('&') {
+            pairs.push((at, pair));
+            at += pair.len() + 1;
+        }
+        let value = |want: &str| {
+            pairs.iter().rev().find_map(|(_, p)| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (k.trim() == want).then_some(v)
+            })
+        };
+        if !password(value("grant_type")?) {
+            return None;
+        }
+        let i = pairs.iter().rposition(|(_, p)| {
+            p.split_once('=').map_or(*p, |(k, _)| k).trim() == "redirect_uri"
+        })?;
+        let (start, pair) = pairs[i];
+        let end = start + pair.len();
+        let removal = if i > 0 {
+            (start - 1, end)
+        } else if pairs.len() > 1 {
+            (start, end + 1)
+        } else {
+            return None;
+        };
+        let key_len = pair.find('=').unwrap_or(pair.len());
+        ((start, start + key_len), removal)
+    };
+    Some(Found {
+        span: doc.string_subspan(node, key.0, key.1),
+        pointer: node,
+        removal: Some(cx.editor.edit_in_string(node, removal.0, removal.1, "")),
+    })
 }
 
 fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
