@@ -1,4 +1,5 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
+use crate::postman::Owner;
 use crate::rules::header_fix::{self, HeaderSpec};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::source::FileId;
@@ -65,21 +66,52 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if sends_token || header || header_fix::script_adds(cx, req, &adds) {
             continue;
         }
-        let (node, pointer, why) = match auth {
+        let general = "Send `Authorization: Bearer {{access_token}}`: give the collection \
+                       bearer auth with the token variable, and let requests inherit it."
+            .to_owned();
+        let (node, pointer, why, help) = match auth {
             Some(a) => {
                 let node = a.kind_node.unwrap_or(a.node);
-                (node, node, "its auth is `noauth`")
+                // Where `noauth` is set, and the auth it keeps the request from inheriting.
+                let (why, above) = match a.owner {
+                    Owner::Scope(s) => (
+                        format!(
+                            "{} sets `noauth`, which stops inheritance",
+                            cx.coll.describe(a.owner)
+                        ),
+                        cx.coll.scopes[s].parent,
+                    ),
+                    Owner::Request(_) => ("its auth is `noauth`".to_owned(), Some(req.scope)),
+                };
+                // Only a bearer token is worth inheriting (a helper may be SS001's).
+                let inherited = above
+                    .and_then(|s| cx.coll.scope_auth(s))
+                    .filter(|&i| cx.coll.auths[i].kind == "bearer");
+                let help = match inherited {
+                    Some(i) => format!(
+                        "Remove the `noauth` of {}, so that the request inherits the {} auth \
+                         of {}.",
+                        cx.coll.describe(a.owner),
+                        cx.coll.auths[i].kind,
+                        cx.coll.describe(cx.coll.auths[i].owner)
+                    ),
+                    None => general,
+                };
+                (node, node, why, help)
             }
-            None => (req.key_node, req.node, "no auth is set at any level"),
+            None => (
+                req.key_node,
+                req.node,
+                "no auth is set at any level".to_owned(),
+                general,
+            ),
         };
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
             file: FileId::LINTED,
             message: format!("request `{}` sends no token: {why}", cx.coll.label(req)),
-            help: "Send `Authorization: Bearer {{access_token}}`: give the collection bearer auth \
-                   with the token variable, and let requests inherit it."
-                .to_owned(),
+            help,
             label: "no token sent".to_owned(),
             item: Some(cx.coll.label(req)),
             pointer: Pointer::Node(pointer),

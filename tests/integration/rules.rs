@@ -495,3 +495,30 @@ fn changed_lines<'a>(before: &'a str, after: &'a str) -> Vec<(&'a str, &'a str)>
         .filter(|(a, b)| a != b)
         .collect()
 }
+
+/// SS012 under a folder that sets `noauth` names that folder, and the bearer auth of the
+/// collection it keeps out, in both formats.
+#[test]
+fn ss012_names_the_folder_that_stops_inheritance() {
+    for path in [
+        "tests/fixtures/ss012-noauth-folder.postman_collection.json",
+        "tests/fixtures/v3/ss012-noauth-folder",
+    ] {
+        let (report, _) = check_json(&[path]);
+        let d = &report["diagnostics"][0];
+        assert_eq!(d["code"], "SS012", "{report}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("folder `Public` sets `noauth`, which stops inheritance"),
+            "{d}"
+        );
+        assert!(
+            d["help"].as_str().unwrap().starts_with(
+                "Remove the `noauth` of folder `Public`, so that the request inherits the bearer auth of collection"
+            ),
+            "{d}"
+        );
+    }
+}
