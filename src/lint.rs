@@ -49,6 +49,7 @@ pub fn lint_bytes(
 ) -> Outcome {
     let decoded = match load::decode(bytes) {
         Ok(d) => d,
+        Err(_) if explicit && !named_as_checked(name) => return Outcome::Skipped(NOT_OURS.into()),
         Err(e) => return Outcome::Report(encoding_report(name, e)),
     };
     lint_text(
@@ -59,6 +60,23 @@ pub fn lint_bytes(
         settings,
         options,
     )
+}
+
+/// Why a file named on the command line is skipped when neither its name nor its content
+/// shows a Postman file or a HAR capture (`notes.txt`).
+const NOT_OURS: &str = "not JSON or YAML, and not named as a Postman file or a HAR capture";
+
+/// Whether a file's name says scopelint reads it, so that content that does not parse is an
+/// error, not a file to skip: JSON, HAR, YAML, or no extension (standard input).
+fn named_as_checked(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rsplit_once('.') {
+        None => true,
+        Some((_, ext)) => matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "json" | "har" | "yaml" | "yml"
+        ),
+    }
 }
 
 /// The report of a file that is not UTF-8 text.
@@ -108,6 +126,7 @@ pub fn lint_text(
     }
     let doc = match load::parse_named(name, &text) {
         Ok(doc) => doc,
+        Err(_) if explicit && !named_as_checked(name) => return Outcome::Skipped(NOT_OURS.into()),
         Err(e) => {
             let kind = if load::is_yaml_name(name) {
                 ErrorKind::Yaml

@@ -173,6 +173,17 @@ impl Output {
 
     pub fn finish(mut self) -> io::Result<Status> {
         let t = std::mem::take(&mut self.totals);
+        // Nothing was linted: say so, as a check that checks nothing is rarely what was meant.
+        if t.files == 0
+            && t.failed_files == 0
+            && !self.options.quiet
+            && self.mode != Mode::ShowFiles
+        {
+            write_stderr(
+                "warning: nothing to check: no Postman collection, environment, globals file, \
+                 v12 collection or HAR capture was found\n",
+            );
+        }
         if self.report_silenced() {
             if !self.options.quiet {
                 write_stderr(&format!("{}\n", t.diff_summary()));
@@ -201,6 +212,8 @@ impl Output {
             text.push_str(&t.statistics());
         }
         match &mut self.renderer {
+            // Nothing was checked: the warning on stderr has said so.
+            Renderer::Full(_) | Renderer::Concise if t.files == 0 && t.failed_files == 0 => {}
             Renderer::Full(_) | Renderer::Concise if self.options.summary => {
                 let summary = if matches!(self.mode, Mode::Fix { .. }) {
                     t.fix_summary()

@@ -154,7 +154,8 @@ fn an_explicit_file_of_another_kind_gets_a_note() {
     assert_eq!(r.code, 0);
     assert_eq!(
         r.stderr,
-        "note: skipping tests/fixtures/not-a-collection.json: not a Postman collection, environment or globals file\n"
+        "note: skipping tests/fixtures/not-a-collection.json: not a Postman collection, environment or globals file\n\
+         warning: nothing to check: no Postman collection, environment, globals file, v12 collection or HAR capture was found\n"
     );
 }
 
@@ -668,4 +669,62 @@ fn the_snippet_of_a_file_that_is_not_a_har_is_masked() {
         "{}",
         r.stdout
     );
+}
+
+/// A file named on the command line that neither its name nor its content shows to be a
+/// Postman file or a HAR capture is skipped with a note; invalid `*.json` stays an error; a
+/// run that checks nothing says so on stderr.
+#[test]
+fn files_that_are_not_ours_are_skipped_and_an_empty_run_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let notes = file("notes.txt", b"meeting notes, not JSON");
+    let image = file("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00");
+    let r = run(&["check", &notes, &image]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("note: skipping"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("notes.txt") && r.stderr.contains("logo.png"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("warning: nothing to check"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("0 files"), "{}", r.stdout);
+
+    // A Postman export under another name is still read by its content.
+    let renamed = file(
+        "export.txt",
+        &std::fs::read(
+            crate::common::repo().join("examples/password-helper.postman_collection.json"),
+        )
+        .unwrap(),
+    );
+    let r = run(&["check", &renamed]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("SS001"), "{}", r.stdout);
+
+    let broken = file("broken.json", b"{\"info\": ");
+    let r = run(&["check", &broken]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("nothing to check"), "{}", r.stderr);
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let r = run(&["check", empty.to_str().unwrap()]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr.contains("warning: nothing to check"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["check", "--quiet", empty.to_str().unwrap()]);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
