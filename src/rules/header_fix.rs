@@ -186,18 +186,27 @@ pub fn scripts_adding(cx: &Context, spec: &HeaderSpec) -> TiVec<ScriptId, bool> 
 /// Whether a pre-request script adds the header with `pm.request.headers.add/upsert`,
 /// literally or through a variable.
 pub fn adds_header(code: &Code, spec: &HeaderSpec) -> bool {
-    code.calls(&["pm.request.headers.add", "pm.request.headers.upsert"])
-        .iter()
-        .any(|call| {
-            call.args.first().is_some_and(|arg| {
-                // The header may be built in a variable first.
-                let value = code
-                    .value_before(arg.trim(), call.start)
-                    .map_or(*arg, |(_, v)| v);
-                adds(value, spec)
-            })
+    code.calls(ADDING_HEADERS).iter().any(|call| {
+        call.args.first().is_some_and(|arg| {
+            // The header may be built in a variable first.
+            let value = code
+                .value_before(arg.trim(), call.start)
+                .map_or(*arg, |(_, v)| v);
+            adds(value, spec)
         })
+    })
 }
+
+/// The Postman SDK's ways to add or replace a header of the request being sent.
+const ADDING_HEADERS: &[&str] = &[
+    "pm.request.headers.add",
+    "pm.request.headers.upsert",
+    "pm.request.headers.append",
+    "pm.request.headers.prepend",
+    "pm.request.headers.insert",
+    "pm.request.addHeader",
+    "pm.request.upsertHeader",
+];
 
 /// `{key: "Accept", value: "application/vnd.api+json"}` or `"Accept: application/vnd.api+json"`.
 pub fn adds(arg: &str, spec: &HeaderSpec) -> bool {

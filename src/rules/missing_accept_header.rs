@@ -29,7 +29,9 @@ A request to the ScopeStack API (`api.scopestack.io`, token requests excluded) w
 enabled `Accept` header (name in any case) whose value is `application/vnd.api+json`. A
 disabled header counts as missing; a header with another value is reported with the value it
 has. A header added by a pre-request script of the request, one of its folders or the
-collection (`pm.request.headers.add(...)` or `.upsert(...)`) counts. One finding per request.
+collection counts: `pm.request.headers.add(...)`, `.upsert(...)`, `.append(...)`,
+`.prepend(...)`, `.insert(...)`, `pm.request.addHeader(...)` or `pm.request.upsertHeader(...)`,
+with `{key, value}` or `"Name: value"`. One finding per request.
 
 ## Why it breaks
 The ScopeStack API speaks JSON:API. Without `Accept: application/vnd.api+json` it answers
@@ -211,5 +213,25 @@ mod tests {
             "console.log(\"pm.request.headers.add('Accept: application/vnd.api+json')\");",
         ]);
         assert!(!super::header_fix::adds_header(&in_string, &super::ACCEPT));
+    }
+
+    /// Every way of the Postman SDK to add or replace a header of the request being sent.
+    #[test]
+    fn every_sdk_way_of_adding_a_header_counts() {
+        use crate::js::Code;
+        for call in [
+            "pm.request.addHeader({key: 'Accept', value: 'application/vnd.api+json'});",
+            "pm.request.upsertHeader({key: \"Accept\", value: \"application/vnd.api+json\"});",
+            "pm.request.headers.append({ key: 'Accept', value: 'application/vnd.api+json' });",
+            "pm.request.headers.prepend('Accept: application/vnd.api+json');",
+            "pm.request.headers.insert({key: 'Accept', value: 'application/vnd.api+json'});",
+        ] {
+            assert!(
+                super::header_fix::adds_header(&Code::new([call]), &super::ACCEPT),
+                "{call}"
+            );
+        }
+        let other = Code::new(["pm.request.addHeader({key: 'Accept', value: 'text/html'});"]);
+        assert!(!super::header_fix::adds_header(&other, &super::ACCEPT));
     }
 }
