@@ -21,8 +21,8 @@ pub static RULE: RuleInfo = RuleInfo {
 const DOC: &str = r#"# SS012 missing-authorization
 
 ## What it catches
-A request to the ScopeStack API whose auth, after inheritance, sends no token (`noauth`, or no
-auth at any level) and that has no `Authorization` header of its own (one set by a pre-request
+A request to the ScopeStack API whose auth, after inheritance, sends no token (`noauth`, a
+bearer auth without a token, or no auth at any level) and that has no `Authorization` header of its own (one set by a pre-request
 script of the request, a folder or the collection counts).
 
 ## Why it breaks
@@ -59,7 +59,15 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let auth = cx.coll.effective_auth(req).map(|a| &cx.coll.auths[a]);
-        let sends_token = auth.is_some_and(|a| a.kind != "noauth");
+        // A bearer helper without a token (none written: a `{{variable}}` empty until a
+        // script fills it is a token) sends nothing either.
+        let empty_bearer = |a: &crate::postman::Auth| {
+            a.kind == "bearer"
+                && a.param(&["token"])
+                    .and_then(|p| cx.text(p.value))
+                    .is_none_or(|t| t.trim().is_empty())
+        };
+        let sends_token = auth.is_some_and(|a| a.kind != "noauth" && !empty_bearer(a));
         let header = req.headers.list.iter().any(|h| {
             h.enabled && h.name.eq_ignore_ascii_case("authorization") && any_value(&h.value)
         });
@@ -72,6 +80,13 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let (node, pointer, why, help) = match auth {
             Some(a) => {
                 let node = a.kind_node.unwrap_or(a.node);
+                if empty_bearer(a) {
+                    let why = format!("the bearer auth of {} has no token", cx.coll.describe(a.owner));
+                    let help = "Give the bearer auth the token variable, `{{access_token}}`, \
+                                filled by the token request's test script."
+                        .to_owned();
+                    (node, node, why, help)
+                } else {
                 // Where `noauth` is set, and the auth it keeps the request from inheriting.
                 let (why, above) = match a.owner {
                     Owner::Scope(s) => (
@@ -98,6 +113,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     None => general,
                 };
                 (node, node, why, help)
+                }
             }
             None => (
                 req.key_node,

@@ -99,6 +99,7 @@ registry!(
     missing_authorization,          // SS012
     duplicate_key,                  // SS013
     unquoted_variable,              // SS014
+    authorization_scheme,           // SS015
 );
 
 /// Finds a rule by code (`SS001`, any case) or name (`oauth-password-grant`).
