@@ -86,8 +86,9 @@ fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) 
     match r.param("grant_type") {
         Some("password") if r.param("redirect_uri").is_some() => (
             "the password grant carried `redirect_uri`".into(),
-            "Postman's OAuth 2.0 helper adds `redirect_uri` even to password grants. Get the \
-             token with a direct POST without it (see `scopelint explain SS001`)."
+            "Send the password grant without `redirect_uri` (Postman's OAuth 2.0 helper adds it \
+             even to password grants: there, get the token with a direct POST, see \
+             `scopelint explain SS001`)."
                 .into(),
         ),
         Some("authorization_code") => code_cause(cx, earlier, entry),

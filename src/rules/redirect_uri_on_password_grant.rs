@@ -217,8 +217,9 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
                 "the password-grant token request also sent `redirect_uri`: ScopeStack answers \
              `invalid_grant`"
                     .to_owned(),
-                "Leave `redirect_uri` out of password-grant requests. Postman's OAuth 2.0 helper \
-             adds it: get the token with a direct POST instead (see `scopelint explain SS001`)."
+                "Leave `redirect_uri` out of password-grant requests (Postman's OAuth 2.0 helper \
+                 adds it: there, get the token with a direct POST, see `scopelint explain \
+                 SS001`)."
                     .to_owned(),
                 "redirect_uri on a password grant",
             ),

@@ -192,7 +192,9 @@ fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) 
 fn json_token() -> (String, String) {
     (
         "the bearer token is a JSON object: the whole token response was stored as the token".into(),
-        "Store `pm.response.json().access_token`, not the whole response (see `scopelint explain SS003`).".into(),
+        "Send only the `access_token` field of the token response, not the whole response (in \
+         Postman, `pm.response.json().access_token`; see `scopelint explain SS003`)."
+            .into(),
     )
 }
 

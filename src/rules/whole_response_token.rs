@@ -336,8 +336,8 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
                 entry,
                 Place::Header(node, pointer),
                 "the request sent a whole JSON token response as its bearer token".to_owned(),
-                "The script that stored the token kept the whole response: store \
-             `pm.response.json().access_token` instead, and send only that."
+                "Whatever stored the token kept the whole response: send only its \
+                 `access_token` field (in Postman, `pm.response.json().access_token`)."
                     .to_owned(),
                 "a JSON object, not a token",
             ),
