@@ -65,6 +65,9 @@ just before that request): `POST https://app.scopestack.io/oauth/token`, "No Aut
 `client_secret`, `username`, `password` (and `scope`) exactly as they were, and a test script
 that stores `access_token` and `refresh_token` in collection variables, which are declared when
 missing (in the environment instead, when the `--environment` file defines them).
+When the collection already has a token request to ScopeStack whose test script stores the
+response's `access_token` in a variable, it is reused: the bearer auth sends that variable, and
+no second token request is inserted.
 In a Postman v12 tree, the auth entry becomes `type: bearer` with `token: "{{access_token}}"` in
 its `credentials` (beside the helper's settings), and the token request is a new file,
 `Get ScopeStack access token.request.yaml`, in the helper's folder, with an `order` that puts
@@ -115,9 +118,13 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     let kind_node = auth.kind_node?;
+    // A token request the collection has already is reused: the bearer auth sends what it
+    // stores, and no second one is added.
+    let existing = existing_token_variable(cx);
+    let token = format!("{{{{{}}}}}", existing.as_deref().unwrap_or("access_token"));
     let mut edits = vec![cx.editor.replace_value(kind_node, &Value::from("bearer"))];
     if cx.coll.is_tree() {
-        edits.push(v3_bearer_token(cx, auth));
+        edits.push(v3_bearer_token(cx, auth, &token));
     }
     // The `oauth2` parameters stay in the auth object (Postman keeps the settings of other
     // auth types there too): nothing of the helper is lost.
@@ -125,14 +132,24 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
         .get(auth.node, "oauth2")
         .is_some_and(|p| doc.kind(p) == Kind::Object);
     let bearer = if v20 {
-        json!({"token": "{{access_token}}"})
+        json!({ "token": token })
     } else {
-        json!([{"key": "token", "value": "{{access_token}}", "type": "string"}])
+        json!([{"key": "token", "value": token, "type": "string"}])
     };
     if !cx.coll.is_tree() {
         edits.push(match doc.get(auth.node, "bearer") {
             Some(existing) => ed.replace_value(existing, &bearer),
             None => ed.insert_member(auth.node, Some("type"), "bearer", &bearer),
+        });
+    }
+    if existing.is_some() {
+        let message = format!(
+            "Replace the helper with bearer `{token}`, which the collection's token request stores"
+        );
+        return Some(if on_scopestack {
+            Fix::safe(message, edits)
+        } else {
+            Fix::unsafe_(message, edits)
         });
     }
     let fields: Vec<(&str, Value)> = CREDENTIALS
@@ -172,10 +189,10 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
 
 /// In a v12 auth entry, the bearer token joins the `credentials` (a map or a list), where the
 /// helper's settings stay, unused.
-fn v3_bearer_token(cx: &Context, auth: &Auth) -> crate::fix::Edit {
+fn v3_bearer_token(cx: &Context, auth: &Auth, token: &str) -> crate::fix::Edit {
     let doc = cx.coll.doc;
     let ed = &cx.editor;
-    let token = Value::from("{{access_token}}");
+    let token = Value::from(token);
     match doc.get(auth.node, "credentials") {
         Some(map) if doc.kind(map) == Kind::Object => match doc.get(map, "token") {
             Some(existing) => ed.replace_value(existing, &token),
@@ -193,6 +210,35 @@ fn v3_bearer_token(cx: &Context, auth: &Auth) -> crate::fix::Edit {
         Some(other) => ed.replace_value(other, &json!({ "token": token })),
         None => ed.insert_member(auth.node, Some("type"), "credentials", &json!({ "token": token })),
     }
+}
+
+/// The variable a token request of the collection stores the response's `access_token` in
+/// (a ScopeStack token request whose test script sets a variable from the parsed response's
+/// `access_token`), when there is one.
+fn existing_token_variable(cx: &Context) -> Option<String> {
+    for (_, req, facts) in cx.request_facts() {
+        if !facts.token_request || !facts.scopestack {
+            continue;
+        }
+        for &s in &req.scripts {
+            if cx.coll.scripts[s].listen != "test" {
+                continue;
+            }
+            for call in cx.code(s).calls(crate::postman::VARIABLE_SETTERS) {
+                let (Some(name), Some(value)) = (
+                    call.args.first().and_then(|a| crate::js::string_literal(a)),
+                    call.args.get(1),
+                ) else {
+                    continue;
+                };
+                let parsed = value.contains(".json()") || value.contains("JSON.parse");
+                if parsed && value.contains("access_token") {
+                    return Some(name.to_owned());
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Body field, the helper's parameter names (v2.1 and v2.0), and the value to use when the

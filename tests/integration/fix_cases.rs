@@ -40,13 +40,16 @@ fn a_helper_whose_token_url_does_not_resolve_is_only_fixed_on_request() {
     assert!(text.contains("Get ScopeStack access token"));
 }
 
+/// A token request the collection has (storing `access_token` in `my_jwt`) is reused: the
+/// helper becomes bearer `{{my_jwt}}`, and no second token request is inserted.
 #[test]
-fn the_token_request_is_inserted_even_when_another_exists() {
+fn the_token_request_is_reused_when_another_exists() {
     let (text, r, _dir) = fix("existingtok", &[]);
     assert_eq!(r.code, 0);
     let v: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(items(&v)[0], "Get ScopeStack access token");
+    assert_eq!(items(&v), ["R", "Old token"]);
     assert_eq!(v["auth"]["type"], "bearer");
+    assert_eq!(v["auth"]["bearer"][0]["value"], "{{my_jwt}}");
 }
 
 #[test]
@@ -330,4 +333,34 @@ fn the_token_url_scheme_fix_is_safe_and_a_written_port_is_not() {
         .find(|d| d["code"] == "SS002")
         .map(|d| d["fix"]["applicability"].clone());
     assert_eq!(fix, Some(serde_json::json!("unsafe")), "{report}");
+}
+
+/// SS001's fix reuses a token request the collection has (bearer auth sends the variable it
+/// stores) instead of adding a second one, in both formats.
+#[test]
+fn the_password_helper_fix_reuses_an_existing_token_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let v2 = dir.path().join("c.postman_collection.json");
+    std::fs::copy(
+        repo().join("tests/fixtures/ss001-existing-token-request.postman_collection.json"),
+        &v2,
+    )
+    .unwrap();
+    let r = run(&["check", "--fix", v2.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let fixed: Value = serde_json::from_str(&std::fs::read_to_string(&v2).unwrap()).unwrap();
+    assert_eq!(fixed["item"].as_array().unwrap().len(), 2, "{fixed}");
+    assert_eq!(fixed["auth"]["bearer"][0]["value"], "{{token}}");
+
+    let tree = dir.path().join("tree");
+    crate::v3::copy_dir(
+        &repo().join("tests/fixtures/v3/ss001-existing-token-request"),
+        &tree,
+    );
+    let before = crate::common::files_in(&tree).len();
+    let r = run(&["check", "--fix", tree.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(crate::common::files_in(&tree).len(), before);
+    let definition = std::fs::read_to_string(tree.join(".resources/definition.yaml")).unwrap();
+    assert!(definition.contains("token: \"{{token}}\""), "{definition}");
 }
