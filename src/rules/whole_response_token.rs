@@ -202,6 +202,7 @@ fn json_object_tokens(cx: &Context, out: &mut Vec<Diagnostic>) {
                 auth.owner,
                 format!("the bearer token of {}", cx.coll.describe(auth.owner)),
                 token.value,
+                &text,
             ));
         }
     }
@@ -223,21 +224,38 @@ fn json_object_tokens(cx: &Context, out: &mut Vec<Diagnostic>) {
                         cx.coll.label(req)
                     ),
                     node,
+                    &h.value,
                 ));
             }
         }
     }
 }
 
-fn json_token_diagnostic(cx: &Context, owner: Owner, what: String, node: NodeId) -> Diagnostic {
+/// A token that is a JSON object; `written` is the value as written, whose variable (when the
+/// object comes through one) the help names with where it is defined.
+fn json_token_diagnostic(
+    cx: &Context,
+    owner: Owner,
+    what: String,
+    node: NodeId,
+    written: &str,
+) -> Diagnostic {
+    let help = match cx.variable_origin(owner, written) {
+        Some((name, origin)) => format!(
+            "`{{{{{name}}}}}` holds the whole response, in {origin}: set it to the \
+             `access_token` value there, and if a script fills it, store \
+             `pm.response.json().access_token` instead of the whole response."
+        ),
+        None => "Send only the `access_token` value. If a script fills this variable, store \
+                 `pm.response.json().access_token` instead of the whole response."
+            .to_owned(),
+    };
     Diagnostic {
         rule: &RULE,
         severity: RULE.severity,
         file: FileId::LINTED,
         message: format!("{what} is a whole JSON token response, not a token"),
-        help: "Send only the `access_token` value. If a script fills this variable, store \
-               `pm.response.json().access_token` instead of the whole response."
-            .to_owned(),
+        help,
         label: "a JSON object, not a token".to_owned(),
         item: cx.coll.item_label(owner),
         pointer: Pointer::Node(node),

@@ -522,3 +522,37 @@ fn ss012_names_the_folder_that_stops_inheritance() {
         );
     }
 }
+
+/// SS003 on a header whose JSON comes from the environment names the variable and where it
+/// is defined, as SS002 does.
+#[test]
+fn ss003_names_the_environment_that_holds_the_whole_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let collection = dir.path().join("c.postman_collection.json");
+    std::fs::write(
+        &collection,
+        r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "List clients", "request": {"auth": {"type": "noauth"}, "method": "GET",
+              "header": [{"key": "Accept", "value": "application/vnd.api+json"}, {"key": "Authorization", "value": "Bearer {{token}}"}],
+              "url": "https://api.scopestack.io/acme/v1/clients"}}]}"#,
+    )
+    .unwrap();
+    let env = dir.path().join("dev.postman_environment.json");
+    std::fs::write(
+        &env,
+        r#"{"name": "dev", "values": [{"key": "token", "value": "{\"access_token\": \"abc\", \"token_type\": \"Bearer\"}", "enabled": true}]}"#,
+    )
+    .unwrap();
+    let (report, _) = check_json(&[
+        collection.to_str().unwrap(),
+        "--environment",
+        env.to_str().unwrap(),
+    ]);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "SS003", "{report}");
+    let help = d["help"].as_str().unwrap();
+    assert!(
+        help.starts_with("`{{token}}` holds the whole response, in the environment `dev`"),
+        "{help}"
+    );
+}
