@@ -50,7 +50,9 @@ Put the account slug before `/v1/`:
 `data.attributes["account-slug"]` in the answer to `GET https://api.scopestack.io/v1/me`.
 
 ## Fix (safe)
-`--fix` inserts `{{account_slug}}` before `/v1/`, in `raw` and in `path` alike. When no
+`--fix` inserts `{{account_slug}}` before `/v1/`, in `raw` and in `path` alike; when the
+collection's other paths already use a slug variable (`/{{slug}}/v1/...`) that has a value or
+that a script sets, that variable instead, and nothing more. When no
 variable defines `account_slug`, it is declared in the collection's variables; when no request
 sets it, a request `Get ScopeStack account slug` is inserted after the token request (or
 first): `GET https://api.scopestack.io/v1/me` with the JSON:API `Accept` header and a test
@@ -107,10 +109,15 @@ fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     let mut edits = Vec::new();
+    // The slug variable the collection's other paths use, when it has a value or a script
+    // sets it; else `account_slug`.
+    let reused = slug_variable(cx, r);
+    let slug = reused.as_deref().map_or(SLUG.to_owned(), |n| format!("{{{{{n}}}}}"));
+    let slug = slug.as_str();
     match doc.kind(url.node) {
         Kind::String => {
             let at = v1_position(&url.raw)?;
-            edits.push(ed.edit_in_string(url.node, at, at, &format!("/{SLUG}")));
+            edits.push(ed.edit_in_string(url.node, at, at, &format!("/{slug}")));
         }
         Kind::Object => {
             if let Some(raw) = doc
@@ -120,7 +127,7 @@ fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot
                 let text = doc.as_str(raw)?;
                 if !text.trim().is_empty() {
                     let at = v1_position(&text)?;
-                    edits.push(ed.edit_in_string(raw, at, at, &format!("/{SLUG}")));
+                    edits.push(ed.edit_in_string(raw, at, at, &format!("/{slug}")));
                 }
             }
             if let Some(path) = doc.get(url.node, "path") {
@@ -133,13 +140,13 @@ fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot
                         let v1 = doc
                             .elements(path)
                             .position(|n| segment(n).is_some_and(|s| s == "v1"))?;
-                        edits.push(ed.insert_elements(path, v1, &[json!(SLUG)]));
+                        edits.push(ed.insert_elements(path, v1, &[json!(slug)]));
                     }
                     Kind::String => {
                         let text = doc.as_str(path)?;
                         let at = usize::from(text.starts_with('/'));
                         text[at..].starts_with("v1").then_some(())?;
-                        edits.push(ed.edit_in_string(path, at, at, &format!("{SLUG}/")));
+                        edits.push(ed.edit_in_string(path, at, at, &format!("{slug}/")));
                     }
                     _ => {}
                 }
@@ -149,6 +156,9 @@ fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot
     }
     if edits.is_empty() {
         return None;
+    }
+    if reused.is_some() {
+        return Some(Fix::safe(format!("Insert `{slug}` before `/v1/`"), edits));
     }
     let layers = cx.layers(Owner::Request(r));
     let defined = Resolver::new(&layers).lookup("account_slug");
@@ -164,6 +174,26 @@ fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot
         ));
     }
     Some(Fix::safe(format!("Insert `{SLUG}` before `/v1/`"), edits))
+}
+
+/// The variable other API requests of the collection put before `/v1/` (`/{{slug}}/v1/`),
+/// when it has a value where request `r` is, or a script sets it.
+fn slug_variable(cx: &Context, r: RequestId) -> Option<String> {
+    let layers = cx.layers(Owner::Request(r));
+    let resolver = Resolver::new(&layers);
+    cx.request_facts()
+        .filter(|(_, _, f)| f.api_request)
+        .filter_map(|(_, req, _)| req.url.as_ref())
+        .find_map(|url| {
+            let at = url.raw.find("}}/v1")?;
+            let open = url.raw[..at].rfind("/{{")?;
+            let name = url.raw[open + 3..at].trim();
+            let valid = !name.is_empty() && !name.contains(['{', '}', '/']);
+            let has_value = resolver
+                .lookup(name)
+                .is_some_and(|(v, _)| !v.trim().is_empty());
+            (valid && (has_value || cx.sets_variable(name))).then(|| name.to_owned())
+        })
 }
 
 /// Where the slug request goes.

@@ -364,3 +364,31 @@ fn the_password_helper_fix_reuses_an_existing_token_request() {
     let definition = std::fs::read_to_string(tree.join(".resources/definition.yaml")).unwrap();
     assert!(definition.contains("token: \"{{token}}\""), "{definition}");
 }
+
+/// SS005's fix reuses the slug variable the collection's other paths use (`{{slug}}`, with a
+/// value): nothing is declared and no slug request is added.
+#[test]
+fn the_slug_fix_reuses_the_collections_slug_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.postman_collection.json");
+    std::fs::copy(
+        repo().join("tests/fixtures/ss005-reuses-slug-variable.postman_collection.json"),
+        &path,
+    )
+    .unwrap();
+    let r = run(&["check", "--fix", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let fixed: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(items(&fixed), ["List projects", "List clients"]);
+    assert_eq!(
+        fixed["item"][1]["request"]["url"],
+        "https://api.scopestack.io/{{slug}}/v1/clients"
+    );
+    let names: Vec<&str> = fixed["variable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["access_token", "slug"]);
+}
