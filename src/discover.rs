@@ -77,31 +77,35 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Input> {
 /// too), in the order first found; a collection inside another is one of its folders (a
 /// folder's definition says `$kind: collection` too), not a collection of its own.
 fn dedupe(inputs: Vec<Input>) -> Vec<Input> {
-    let canonical = |p: &PathBuf| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
-    let roots: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Tree { root, only: None } => Some(canonical(root)),
-            _ => None,
+    // Each input's canonical path (once: a system call each), for the trees and files.
+    let keyed: Vec<(Input, Option<PathBuf>)> = inputs
+        .into_iter()
+        .map(|input| {
+            let path = match &input {
+                Input::Tree { root, only: None } => Some(root),
+                Input::File { path, .. } => Some(path),
+                _ => None,
+            };
+            let key = path.map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+            (input, key)
         })
         .collect();
+    let roots: Vec<PathBuf> = keyed
+        .iter()
+        .filter(|(i, _)| matches!(i, Input::Tree { .. }))
+        .filter_map(|(_, key)| key.clone())
+        .collect();
     let mut seen = std::collections::HashSet::new();
-    inputs
+    keyed
         .into_iter()
-        .filter(|input| {
-            let path = match input {
-                Input::Tree { root, only: None } => {
-                    let root = canonical(root);
-                    if roots.iter().any(|r| *r != root && root.starts_with(r)) {
-                        return false;
-                    }
-                    root
-                }
-                Input::File { path, .. } => canonical(path),
-                _ => return true,
-            };
-            seen.insert(path)
+        .filter(|(input, key)| match key {
+            None => true,
+            Some(root) if matches!(input, Input::Tree { .. }) => {
+                !roots.iter().any(|r| r != root && root.starts_with(r)) && seen.insert(root.clone())
+            }
+            Some(path) => seen.insert(path.clone()),
         })
+        .map(|(input, _)| input)
         .collect()
 }
 

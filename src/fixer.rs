@@ -156,16 +156,12 @@ fn try_apply(
     created: &BTreeMap<Arc<str>, String>,
     fixes: &[&Fix],
 ) -> Option<Applied> {
-    let mut by_target: BTreeMap<&Target, Vec<&Edit>> = BTreeMap::new();
-    for e in fixes.iter().flat_map(|f| f.edits.iter()) {
-        by_target.entry(&e.target).or_default().push(e);
-    }
     let mut done = Applied {
         text: Text::from(text),
         environment: None,
         created: Vec::new(),
     };
-    for (target, edits) in by_target {
+    for (target, edits) in by_target(fixes) {
         match target {
             Target::File(FileId::LINTED) => {
                 // Shared with the parse, not copied for it (126 MB on the largest benchmark
@@ -174,28 +170,43 @@ fn try_apply(
                 crate::load::parse_named(name, &done.text).ok()?;
             }
             Target::File(FileId::ENVIRONMENT) => {
-                let file = settings.environment.as_ref()?;
-                done.environment = Some(file.with_text(apply(file.text(), &edits)).ok()?);
+                done.environment = Some(fixed_environment(settings, &edits)?);
             }
             Target::File(_) => return None,
             Target::New(path) => {
                 if created.contains_key(path) {
                     return None;
                 }
-                let content = apply("", &edits);
-                parses_as_its_kind(path, &content).then_some(())?;
-                done.created.push((path.clone(), content));
+                done.created.push(new_file(path, &edits)?);
             }
         }
     }
     Some(done)
 }
 
-/// Whether a file to create parses as what its name says it is (JSON or YAML; nothing else
-/// is created).
-fn parses_as_its_kind(path: &str, content: &str) -> bool {
+/// The edits of `fixes` by the file they change.
+fn by_target<'f>(fixes: &[&'f Fix]) -> BTreeMap<&'f Target, Vec<&'f Edit>> {
+    let mut by_target: BTreeMap<&Target, Vec<&Edit>> = BTreeMap::new();
+    for e in fixes.iter().flat_map(|f| f.edits.iter()) {
+        by_target.entry(&e.target).or_default().push(e);
+    }
+    by_target
+}
+
+/// The `--environment` file with `edits` applied, or `None` when there is none or the result
+/// does not read as one.
+fn fixed_environment(settings: &Settings, edits: &[&Edit]) -> Option<VariablesFile> {
+    let file = settings.environment.as_ref()?;
+    file.with_text(apply(file.text(), edits)).ok()
+}
+
+/// A file to create at `path` with its content, when the content parses as what the name
+/// says it is (JSON or YAML; nothing else is created).
+fn new_file(path: &Arc<str>, edits: &[&Edit]) -> Option<(Arc<str>, String)> {
+    let content = apply("", edits);
     let known = path.ends_with(".json") || crate::load::is_yaml_name(path);
-    known && crate::load::parse_named(path, &Text::from(content)).is_ok()
+    let parses = known && crate::load::parse_named(path, &Text::from(content.as_str())).is_ok();
+    parses.then(|| (path.clone(), content))
 }
 
 /// What fixing a v12 tree made of it.
@@ -306,7 +317,6 @@ pub fn fix_tree(
                 }
             }
         }
-        drop(reports);
     }
     unreachable!("the loop returns on its last pass")
 }
@@ -324,20 +334,15 @@ fn commit_tree(tree: &mut TreeTexts, settings: &mut Settings, done: TreeApplied)
 /// The tree's files with `fixes` applied, or `None` when a result would not parse, or a fix
 /// would create a file that exists.
 fn try_apply_tree(tree: &TreeTexts, settings: &Settings, fixes: &[&Fix]) -> Option<TreeApplied> {
-    let mut by_target: BTreeMap<&Target, Vec<&Edit>> = BTreeMap::new();
-    for e in fixes.iter().flat_map(|f| f.edits.iter()) {
-        by_target.entry(&e.target).or_default().push(e);
-    }
     let mut done = TreeApplied {
         texts: Vec::new(),
         environment: None,
         created: Vec::new(),
     };
-    for (target, edits) in by_target {
+    for (target, edits) in by_target(fixes) {
         match target {
             Target::File(FileId::ENVIRONMENT) => {
-                let file = settings.environment.as_ref()?;
-                done.environment = Some(file.with_text(apply(file.text(), &edits)).ok()?);
+                done.environment = Some(fixed_environment(settings, &edits)?);
             }
             Target::File(id) => {
                 let file = tree.files.get(id.index())?;
@@ -351,9 +356,7 @@ fn try_apply_tree(tree: &TreeTexts, settings: &Settings, fixes: &[&Fix]) -> Opti
                 if tree.find(path).is_some() || on_disk.exists() {
                     return None;
                 }
-                let content = apply("", &edits);
-                parses_as_its_kind(path, &content).then_some(())?;
-                done.created.push((path.clone(), content));
+                done.created.push(new_file(path, &edits)?);
             }
         }
     }

@@ -244,9 +244,7 @@ impl FixRun<'_> {
         output.add(report)?;
         Ok(applied_to_environment)
     }
-}
 
-impl FixRun<'_> {
     /// Fixes a v12 tree in memory, then prints the diffs and/or writes the files changed
     /// and created, and reports what remains. Returns how many fixes changed the
     /// environment file.
@@ -284,30 +282,15 @@ impl FixRun<'_> {
             if **text == **original {
                 continue;
             }
-            let bom = if file.bom_len > 0 { "\u{feff}" } else { "" };
-            let mut after = bom.as_bytes().to_vec();
-            after.extend_from_slice(text.as_bytes());
-            // The file must still be as it was read.
-            let unchanged = std::fs::read(&file.path)
-                .ok()
-                .and_then(|b| load::decode(b).ok())
-                .is_some_and(|d| *d.text == **original);
             changes.push(Change {
                 name: file.name.clone(),
                 path: Some(file.path.clone()),
                 before: Some(original),
-                after,
+                after: with_bom(file.bom_len, text),
                 after_text: text,
-                stamp: if unchanged {
-                    Stamp::of(&file.path).ok()
-                } else {
-                    None
-                },
-                restore: Some({
-                    let mut bytes = bom.as_bytes().to_vec();
-                    bytes.extend_from_slice(original.as_bytes());
-                    bytes
-                }),
+                // The file must still be as it was read.
+                stamp: stamp_if_unchanged(&file.path, original),
+                restore: Some(with_bom(file.bom_len, original)),
             });
         }
         let mut written: Vec<&Change> = Vec::new();
@@ -355,31 +338,33 @@ impl FixRun<'_> {
 
 /// The `--environment` file's change, once every collection has been fixed.
 fn environment_change(env: &VariablesFile) -> Change<'_> {
-    let mut bytes = if env.bom_len > 0 {
-        "\u{feff}".as_bytes().to_vec()
-    } else {
-        Vec::new()
-    };
-    bytes.extend_from_slice(env.text().as_bytes());
     let path = PathBuf::from(&env.name);
-    // The environment was read before any collection; it must still be as read.
-    let unchanged = std::fs::read(&path)
-        .ok()
-        .and_then(|b| load::decode(b).ok())
-        .is_some_and(|d| *d.text == *env.original);
     Change {
         name: env.name.clone(),
-        stamp: if unchanged {
-            Stamp::of(&path).ok()
-        } else {
-            None
-        },
+        // The environment was read before any collection; it must still be as read.
+        stamp: stamp_if_unchanged(&path, &env.original),
         path: Some(path),
         before: Some(&env.original),
-        after: bytes,
+        after: with_bom(env.bom_len, env.text()),
         after_text: env.text(),
         restore: None,
     }
+}
+
+/// The stamp of the file at `path` when it still holds `original` (`None` when it changed
+/// since it was read, or cannot be read).
+fn stamp_if_unchanged(path: &Path, original: &str) -> Option<Stamp> {
+    let unchanged = std::fs::read(path)
+        .ok()
+        .and_then(|b| load::decode(b).ok())
+        .is_some_and(|d| *d.text == *original);
+    unchanged.then(|| Stamp::of(path).ok()).flatten()
+}
+
+/// A file's bytes: `text` after the byte-order mark it was read with.
+fn with_bom(bom_len: usize, text: &str) -> Vec<u8> {
+    let bom = if bom_len > 0 { "\u{feff}" } else { "" };
+    [bom.as_bytes(), text.as_bytes()].concat()
 }
 
 /// One file a fix run changes or creates.

@@ -88,10 +88,7 @@ impl<'d> Reader<'d> {
                 .unwrap_or_else(|| stem.clone());
             children.push((order(doc, *root), name, Child::Request(*root)));
         }
-        children.sort_by(|a, b| {
-            let key = |o: Option<f64>| o.unwrap_or(f64::INFINITY);
-            key(a.0).total_cmp(&key(b.0)).then_with(|| a.1.cmp(&b.1))
-        });
+        children.sort_by(|a, b| by_order(a.0, b.0).then_with(|| a.1.cmp(&b.1)));
         for (_, name, child) in children {
             match child {
                 Child::Folder(f) => {
@@ -440,6 +437,12 @@ fn body(doc: &Document, node: NodeId) -> Option<Body<'_>> {
         fields,
         raw: content.filter(|c| mode == "raw" && doc.kind(*c) == Kind::String),
     })
+}
+
+/// Postman's order of siblings by their `order`: ascending, those without one last.
+pub fn by_order(a: Option<f64>, b: Option<f64>) -> std::cmp::Ordering {
+    let key = |o: Option<f64>| o.unwrap_or(f64::INFINITY);
+    key(a).total_cmp(&key(b))
 }
 
 /// The order of a request file or folder definition (`order:`), when it has a number.

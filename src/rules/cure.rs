@@ -215,10 +215,7 @@ fn tree_children(cx: &Context, scope: ScopeId) -> Vec<(Option<f64>, NodeId)> {
         .chain(requests)
         .map(|n| (v3::order_of(coll.doc, n), n))
         .collect();
-    out.sort_by(|a, b| {
-        let key = |o: Option<f64>| o.unwrap_or(f64::INFINITY);
-        key(a.0).total_cmp(&key(b.0))
-    });
+    out.sort_by(|a, b| v3::by_order(a.0, b.0));
     out
 }
 
