@@ -271,10 +271,12 @@ impl Config {
             None => Ok(Endpoint::parse(default).expect("valid default")),
             Some(v) => Endpoint::parse(v.get_ref()).map_err(|m| fail(m, Some(v.span()))),
         };
-        config.endpoints = Endpoints {
-            app: endpoint(raw.app_url, DEFAULT_APP_URL)?,
-            api: endpoint(raw.api_url, DEFAULT_API_URL)?,
-        };
+        if raw.app_url.is_some() || raw.api_url.is_some() {
+            config.endpoints = Endpoints::configured(
+                endpoint(raw.app_url, DEFAULT_APP_URL)?,
+                endpoint(raw.api_url, DEFAULT_API_URL)?,
+            );
+        }
         Ok(config)
     }
 

@@ -134,22 +134,108 @@ impl Endpoint {
 }
 
 /// Where ScopeStack lives for a linted file: the application (tokens) and the API.
+///
+/// Unless `app-url` / `api-url` are configured, ScopeStack is every deployment: the pair
+/// `app.<d>.scopestack.io` / `api.<d>.scopestack.io` (production without `<d>`). `app` and
+/// `api` are then the deployment a collection calls (see [`Endpoints::for_calls`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoints {
     pub app: Endpoint,
     pub api: Endpoint,
+    /// `app-url` or `api-url` was set: they are the one deployment.
+    pub configured: bool,
+    /// Application hosts of the other deployments the collection's API requests call, whose
+    /// token endpoints are right too.
+    also: Vec<Endpoint>,
 }
 
 impl Default for Endpoints {
     fn default() -> Self {
-        Endpoints {
-            app: Endpoint::parse(DEFAULT_APP_URL).expect("valid default"),
-            api: Endpoint::parse(DEFAULT_API_URL).expect("valid default"),
-        }
+        Endpoints::deployment("")
+    }
+}
+
+/// The deployment a host belongs to as `role` (`app` or `api`): `""` for
+/// `api.scopestack.io`, `staging` for `api.staging.scopestack.io`.
+pub fn deployment_of<'h>(host: &'h str, role: &str) -> Option<&'h str> {
+    let rest = host.strip_prefix(role)?.strip_suffix("scopestack.io")?;
+    match rest {
+        "." => Some(""),
+        _ => rest
+            .strip_prefix('.')?
+            .strip_suffix('.')
+            .filter(|d| !d.is_empty() && !d.split('.').any(str::is_empty)),
     }
 }
 
 impl Endpoints {
+    /// Configured endpoints: they alone are ScopeStack's application and API hosts.
+    pub fn configured(app: Endpoint, api: Endpoint) -> Endpoints {
+        Endpoints {
+            app,
+            api,
+            configured: true,
+            also: Vec::new(),
+        }
+    }
+
+    /// The deployment `d` (`""`: production).
+    pub fn deployment(d: &str) -> Endpoints {
+        let url = |role: &str| {
+            let host = if d.is_empty() {
+                format!("https://{role}.scopestack.io")
+            } else {
+                format!("https://{role}.{d}.scopestack.io")
+            };
+            Endpoint::parse(&host).expect("a deployment's URL is valid")
+        };
+        Endpoints {
+            app: url("app"),
+            api: url("api"),
+            configured: false,
+            also: Vec::new(),
+        }
+    }
+
+    /// The endpoints of a collection or capture whose API requests go to `api_hosts`: the
+    /// deployment they call (production when they call none, or production among others),
+    /// the token endpoints of all of them being right. Configured endpoints stay as they are.
+    pub fn for_calls<'h>(&self, api_hosts: impl IntoIterator<Item = &'h str>) -> Endpoints {
+        if self.configured {
+            return self.clone();
+        }
+        let mut called: Vec<&str> = Vec::new();
+        for d in api_hosts
+            .into_iter()
+            .filter_map(|h| deployment_of(h, "api"))
+        {
+            if !called.contains(&d) {
+                called.push(d);
+            }
+        }
+        let primary = if called.is_empty() || called.contains(&"") {
+            ""
+        } else {
+            called[0]
+        };
+        let mut out = Endpoints::deployment(primary);
+        out.also = called
+            .iter()
+            .filter(|d| **d != primary)
+            .map(|d| Endpoints::deployment(d).app)
+            .collect();
+        out
+    }
+
+    /// Whether a host is a ScopeStack application or API host of another deployment than
+    /// this one's (a staging host in a collection that calls production).
+    pub fn other_deployment(&self, p: &UrlParts) -> bool {
+        !self.configured
+            && !self.app.serves(p)
+            && !self.api.serves(p)
+            && (deployment_of(&p.host, "app").is_some() || deployment_of(&p.host, "api").is_some())
+    }
+
     /// The one correct token endpoint.
     pub fn token_url(&self) -> String {
         format!("{}/oauth/token", self.app.url)
@@ -165,9 +251,10 @@ impl Endpoints {
         p.is_scopestack_domain() || self.app.serves(p) || self.api.serves(p)
     }
 
-    /// On the API host (and under its base path).
+    /// On the API host (and under its base path); unless configured, on any deployment's.
     pub fn is_api(&self, p: &UrlParts) -> bool {
         self.api.serves(p) && p.path.starts_with(&self.api.base)
+            || !self.configured && deployment_of(&p.host, "api").is_some()
     }
 
     /// A path on the API without the API's base path.
@@ -179,6 +266,7 @@ impl Endpoints {
     /// a query string does not change the endpoint.
     pub fn is_token_url(&self, url: &str) -> bool {
         self.app.is_exactly(url, "/oauth/token")
+            || self.also.iter().any(|a| a.is_exactly(url, "/oauth/token"))
     }
 
     pub fn app_serves(&self, p: &UrlParts) -> bool {
@@ -377,11 +465,58 @@ mod tests {
     }
 
     #[test]
+    fn deployments_are_app_and_api_host_pairs() {
+        assert_eq!(deployment_of("api.scopestack.io", "api"), Some(""));
+        assert_eq!(
+            deployment_of("api.staging.scopestack.io", "api"),
+            Some("staging")
+        );
+        assert_eq!(
+            deployment_of("app.eu.staging.scopestack.io", "app"),
+            Some("eu.staging")
+        );
+        for no in [
+            "apix.scopestack.io",
+            "api..scopestack.io",
+            "app.scopestack.io",
+            "api.scopestack.io.evil.com",
+            "staging.scopestack.io",
+        ] {
+            assert_eq!(deployment_of(no, "api"), None, "{no}");
+        }
+        let ss = Endpoints::default();
+        let staging_api = UrlParts::parse("https://api.staging.scopestack.io/acme/v1/clients");
+        assert!(ss.is_api(&staging_api));
+        // Production unless the API requests call another deployment alone.
+        assert_eq!(ss.for_calls([]).token_url(), ss.token_url());
+        let staging = ss.for_calls(["api.staging.scopestack.io", "example.com"]);
+        assert_eq!(
+            staging.token_url(),
+            "https://app.staging.scopestack.io/oauth/token"
+        );
+        assert_eq!(staging.api.url, "https://api.staging.scopestack.io");
+        let both = ss.for_calls(["api.staging.scopestack.io", "api.scopestack.io"]);
+        assert_eq!(both.token_url(), ss.token_url());
+        assert!(both.is_token_url("https://app.staging.scopestack.io/oauth/token"));
+        assert!(!ss.is_token_url("https://app.staging.scopestack.io/oauth/token"));
+        assert!(ss.other_deployment(&UrlParts::parse(
+            "https://app.staging.scopestack.io/oauth/token"
+        )));
+        // Configured endpoints are the one deployment.
+        let mock = Endpoints::configured(
+            Endpoint::parse("http://127.0.0.1:4010").unwrap(),
+            Endpoint::parse("http://127.0.0.1:4010/api").unwrap(),
+        );
+        assert!(!mock.is_api(&staging_api));
+        assert_eq!(mock.for_calls(["api.staging.scopestack.io"]), mock);
+    }
+
+    #[test]
     fn configured_endpoints_for_a_mock_server() {
-        let mock = Endpoints {
-            app: Endpoint::parse("http://127.0.0.1:4010/").unwrap(),
-            api: Endpoint::parse("http://127.0.0.1:4010/api").unwrap(),
-        };
+        let mock = Endpoints::configured(
+            Endpoint::parse("http://127.0.0.1:4010/").unwrap(),
+            Endpoint::parse("http://127.0.0.1:4010/api").unwrap(),
+        );
         assert_eq!(mock.token_url(), "http://127.0.0.1:4010/oauth/token");
         assert!(mock.is_token_url("http://127.0.0.1:4010/oauth/token"));
         assert!(!mock.is_token_url("http://127.0.0.1:4011/oauth/token"));

@@ -44,8 +44,9 @@ pub struct Context<'a> {
     globals: Option<&'a VarLayer>,
     /// Builds fix edits in the collection file's own layout.
     pub editor: Editor<'a>,
-    /// Where ScopeStack lives (configurable).
-    pub endpoints: &'a Endpoints,
+    /// Where ScopeStack lives (configurable): the deployment the collection's API requests
+    /// call.
+    pub endpoints: Endpoints,
     /// What each request is (its resolved URL, whether it asks for a token, ...).
     pub facts: TiVec<RequestId, RequestFacts>,
     /// Any resolved URL in the collection is on a ScopeStack host.
@@ -98,7 +99,7 @@ impl<'a> Context<'a> {
         endpoints: &'a Endpoints,
     ) -> Context<'a> {
         let mut cx = Context {
-            endpoints,
+            endpoints: endpoints.clone(),
             coll,
             settings,
             environment: settings.environment_layer(),
@@ -122,6 +123,16 @@ impl<'a> Context<'a> {
             cx.facts_of(RequestId::from(i), req)
         })
         .into();
+        cx.endpoints = endpoints.for_calls(
+            cx.facts
+                .iter()
+                .filter(|f| f.api_request)
+                .filter_map(|f| f.url.as_deref())
+                .map(|u| UrlParts::parse(u).host)
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        );
         cx.calls_scopestack = cx.facts.iter().any(|r| r.scopestack)
             || coll.auths.keys().any(|a| {
                 cx.resolve_auth_param(a, &["accessTokenUrl", "authUrl"])
@@ -132,7 +143,7 @@ impl<'a> Context<'a> {
     }
 
     fn facts_of(&self, r: RequestId, req: &Request<'_>) -> RequestFacts {
-        let endpoints = self.endpoints;
+        let endpoints = &self.endpoints;
         let doc = self.coll.doc;
         match &req.url {
             Some(url) => {

@@ -10,7 +10,8 @@ use crate::source::FileId;
 
 pub struct HarContext<'a> {
     pub har: &'a Har<'a>,
-    pub endpoints: &'a Endpoints,
+    /// The deployment the capture's API requests called.
+    pub endpoints: Endpoints,
     pub facts: Vec<EntryFacts>,
 }
 
@@ -35,7 +36,7 @@ pub enum Place {
 
 impl<'a> HarContext<'a> {
     pub fn new(har: &'a Har<'a>, endpoints: &'a Endpoints) -> HarContext<'a> {
-        let facts = har
+        let facts: Vec<EntryFacts> = har
             .entries
             .iter()
             .map(|e| {
@@ -55,9 +56,14 @@ impl<'a> HarContext<'a> {
                 }
             })
             .collect();
+        let hosts: Vec<String> = facts
+            .iter()
+            .filter(|f| f.api_request)
+            .map(|f| UrlParts::parse(&f.url).host)
+            .collect();
         HarContext {
             har,
-            endpoints,
+            endpoints: endpoints.for_calls(hosts.iter().map(String::as_str)),
             facts,
         }
     }

@@ -6,7 +6,7 @@ use crate::postman::Owner;
 use crate::postman::Url;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{Checks, Context, RuleInfo};
-use crate::scopestack::{display_url, UrlParts};
+use crate::scopestack::{deployment_of, display_url, Endpoints, UrlParts};
 use crate::source::FileId;
 use crate::variables::Resolver;
 use serde_json::Value;
@@ -31,7 +31,12 @@ const DOC: &str = r#"# SS002 wrong-token-url
 ## What it catches
 A token URL on a ScopeStack host that, after `{{variables}}` are resolved, is not exactly
 `https://app.scopestack.io/oauth/token`: `http://` instead of `https://`, the API host
-`api.scopestack.io`, another path, a trailing slash, a non-default port. The token URL is an
+`api.scopestack.io`, another path, a trailing slash, a non-default port.
+A ScopeStack deployment is the pair `app.<d>.scopestack.io` / `api.<d>.scopestack.io`
+(production without `<d>`): a collection whose API requests call `api.staging.scopestack.io`
+gets its tokens from `https://app.staging.scopestack.io/oauth/token`, and the token endpoint of
+every deployment its API requests call is right (production's when they call none). With
+`app-url` / `api-url` set in scopelint.toml, those are the one deployment. The token URL is an
 OAuth 2.0 helper's `accessTokenUrl`, or the URL of a token request (a request whose body sends
 `grant_type`, or whose path ends in `/oauth/token`). One finding per helper or request. When
 the URL comes from a variable, the message says where that variable is defined.
@@ -121,7 +126,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Describes a wrong token URL (`None` when it is right or not ScopeStack's).
 fn judge(cx: &Context, owner: Owner, written: &str) -> Option<String> {
-    let ep = cx.endpoints;
+    let ep = &cx.endpoints;
     let resolved = cx.resolve(owner, written);
     let parts = UrlParts::parse(&resolved);
     if !ep.is_scopestack(&parts) || ep.is_token_url(&resolved) {
@@ -227,7 +232,7 @@ fn replace_string(cx: &Context, owner: Owner, node: NodeId, written: &str) -> Fi
 fn moves_within_scopestack(cx: &Context, owner: Owner, written: &str) -> bool {
     let resolved = cx.resolve(owner, written);
     let parts = UrlParts::parse(&resolved);
-    let ep = cx.endpoints;
+    let ep = &cx.endpoints;
     // A scheme's own port (`http://app.scopestack.io`) moves with the scheme.
     ep.app.surely_serves(&parts) || ep.api.surely_serves(&parts)
 }
@@ -291,8 +296,9 @@ fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
         message: String::new(),
         help: format!(
             "{fix_where}. ScopeStack issues tokens only at `{token_url}`; the API host \
-             `{}` serves API calls only.",
-            cx.endpoints.api.url
+             `{}` serves API calls only.{}",
+            cx.endpoints.api.url,
+            deployment_hint(&cx.endpoints, &cx.resolve(owner, written))
         ),
         label: format!("not {token_url}"),
         item: None,
@@ -302,9 +308,26 @@ fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
     }
 }
 
+/// For a token URL on another deployment's host (staging beside production), how to say
+/// which deployment is meant.
+fn deployment_hint(ep: &Endpoints, resolved: &str) -> String {
+    let parts = UrlParts::parse(resolved);
+    let deployment = deployment_of(&parts.host, "app").or_else(|| deployment_of(&parts.host, "api"));
+    let Some(d) = deployment.filter(|_| ep.other_deployment(&parts)) else {
+        return String::new();
+    };
+    let other = Endpoints::deployment(d);
+    format!(
+        " `{}` is right for a collection whose API requests call `{}`: to use that deployment, \
+         point the API requests there, or set `app-url` and `api-url` in scopelint.toml.",
+        other.token_url(),
+        other.api.authority()
+    )
+}
+
 /// Token requests in a capture sent to a wrong ScopeStack URL.
 fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
-    let ep = cx.endpoints;
+    let ep = &cx.endpoints;
     for (entry, facts) in cx.entries() {
         if !facts.token_request || !facts.scopestack || ep.is_token_url(&facts.url) {
             continue;
@@ -319,8 +342,9 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
                 display_url(&facts.url)
             ),
             format!(
-                "Send token requests to `{token_url}`; the API host `{}` serves API calls only.",
-                ep.api.url
+                "Send token requests to `{token_url}`; the API host `{}` serves API calls only.{}",
+                ep.api.url,
+                deployment_hint(ep, &facts.url)
             ),
             "wrong token URL",
         ));

@@ -556,3 +556,51 @@ fn ss003_names_the_environment_that_holds_the_whole_response() {
         "{help}"
     );
 }
+
+/// A collection that calls the staging deployment: its password helper's cure posts to the
+/// staging token endpoint, and the slug help names the staging API.
+#[test]
+fn fixes_and_help_follow_the_deployment_the_collection_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let collection = dir.path().join("c.postman_collection.json");
+    std::fs::write(
+        &collection,
+        r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "auth": {"type": "oauth2", "oauth2": [
+              {"key": "grant_type", "value": "password_credentials"},
+              {"key": "accessTokenUrl", "value": "https://app.staging.scopestack.io/oauth/token"}]},
+            "item": [{"name": "List clients", "request": {"method": "GET",
+              "header": [{"key": "Accept", "value": "application/vnd.api+json"}],
+              "url": "https://api.staging.scopestack.io/v1/clients"}}]}"#,
+    )
+    .unwrap();
+    let path = collection.to_str().unwrap();
+    let (report, _) = check_json(&[path]);
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["SS001", "SS005"], "{report}");
+    let help = report["diagnostics"][1]["help"].as_str().unwrap();
+    assert!(
+        help.contains("GET https://api.staging.scopestack.io/v1/me"),
+        "{help}"
+    );
+    let run = run(&["check", "--fix", path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fixed: Value =
+        serde_json::from_str(&std::fs::read_to_string(&collection).unwrap()).unwrap();
+    let token_request = &fixed["item"][0];
+    assert_eq!(token_request["name"], "Get ScopeStack access token");
+    assert_eq!(
+        token_request["request"]["url"]["raw"],
+        "https://app.staging.scopestack.io/oauth/token"
+    );
+    let slug_request = &fixed["item"][1];
+    assert_eq!(
+        slug_request["request"]["url"]["raw"],
+        "https://api.staging.scopestack.io/v1/me"
+    );
+}
