@@ -328,8 +328,8 @@ impl<'a> Context<'a> {
             .map(|((i, r), f)| (i, r, f))
     }
 
-    /// Names of variables used as a bearer token or in an `Authorization` header anywhere
-    /// in the collection.
+    /// Variables sent as a token: read by bearer auth, an `Authorization` header, or a
+    /// pre-request script that adds one.
     pub fn credential_variables(&self) -> HashSet<String> {
         let coll = self.coll;
         let mut names = HashSet::new();
@@ -346,6 +346,47 @@ impl<'a> Context<'a> {
                 .filter(|h| h.name.eq_ignore_ascii_case("authorization"))
             {
                 names.extend(Resolver::references(&h.value).map(str::to_owned));
+            }
+        }
+        // `Authorization` headers that pre-request scripts add, with the variables they read
+        // (directly, or through a local assigned from a getter).
+        for (index, script) in coll.scripts.iter_enumerated() {
+            let mentions = self
+                .script_source(index)
+                .as_bytes()
+                .windows(13)
+                .any(|w| w.eq_ignore_ascii_case(b"authorization"));
+            if script.listen != "prerequest" || !mentions {
+                continue;
+            }
+            let code = self.code(index);
+            for call in code.calls(crate::rules::header_fix::ADDING_HEADERS) {
+                let args = call.args.join(",");
+                let arg = code
+                    .value_before(args.trim(), call.start)
+                    .map_or(args.as_str(), |(_, v)| v);
+                if !arg.to_ascii_lowercase().contains("authorization") {
+                    continue;
+                }
+                names.extend(Resolver::references(arg).map(str::to_owned));
+                let mut read = |text: &str| {
+                    for get in crate::js::calls(text, crate::postman::VARIABLE_GETTERS) {
+                        if let Some(name) =
+                            get.args.first().and_then(|a| crate::js::string_literal(a))
+                        {
+                            names.insert(name.to_owned());
+                        }
+                    }
+                };
+                read(arg);
+                for word in arg
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+                    .filter(|w| !w.is_empty())
+                {
+                    if let Some((_, value)) = code.value_before(word, call.start) {
+                        read(value);
+                    }
+                }
             }
         }
         names

@@ -198,7 +198,7 @@ pub fn adds_header(code: &Code, spec: &HeaderSpec) -> bool {
 }
 
 /// The Postman SDK's ways to add or replace a header of the request being sent.
-const ADDING_HEADERS: &[&str] = &[
+pub const ADDING_HEADERS: &[&str] = &[
     "pm.request.headers.add",
     "pm.request.headers.upsert",
     "pm.request.headers.append",

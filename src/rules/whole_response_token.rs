@@ -31,12 +31,20 @@ const DOC: &str = r#"# SS003 whole-response-token
 ## What it catches
 In a collection that calls ScopeStack, a script line that stores the *whole* token response in
 a variable that holds a token: `pm.response.text()`, `pm.response.json()`, `responseBody` or
-`JSON.parse(responseBody)` — directly, wrapped in `JSON.stringify(...)`, or through a local
-`var`/`let`/`const` assigned from one of them earlier in the same script — passed to
-`pm.environment.set`, `pm.collectionVariables.set`, `pm.globals.set`, `pm.variables.set`,
-`postman.setEnvironmentVariable` or `postman.setGlobalVariable`. A variable holds a token when
-its name contains `token` (any case) or when it is used as a bearer token or in an
-`Authorization` header anywhere in the collection. Property access
+`JSON.parse(responseBody)` — directly, wrapped in `JSON.stringify(...)` or a template literal
+(`` `${responseBody}` ``), or through a local `var`/`let`/`const` assigned from one of them
+earlier in the same script — passed to `pm.environment.set`, `pm.collectionVariables.set`,
+`pm.globals.set`, `pm.variables.set`, `postman.setEnvironmentVariable` or
+`postman.setGlobalVariable`.
+
+A variable holds a token when the collection sends it as one — in bearer auth, in an
+`Authorization` header, or in an `Authorization` header a pre-request script adds (its
+`{{name}}` or `pm.environment.get("name")`) — or when its name is one people give a bearer
+token, which another collection may send: `access_token`, `accessToken`, `token`,
+`bearer_token`, `bearer`, `auth_token`, `authorization_token`, `api_token`, `oauth_token`,
+`oauth2_token`, `jwt`, `refresh_token`, `scopestack_token`, `ss_token` (compared without case,
+`_` or `-`). A name that merely contains "token" (`token_response`, `last_token_debug`) is a
+copy kept for debugging unless the collection sends it. Property access
 (`pm.response.json().access_token`, `data.access_token`) is correct; commented-out code is
 ignored. One finding per offending line.
 
@@ -60,14 +68,13 @@ Store the `access_token` property:
 pm.environment.set("access_token", pm.response.json().access_token);
 ```
 
-## Fix
+## Fix (safe)
 `--fix` replaces the stored expression with `pm.response.json().access_token` (or
 `.refresh_token` for a variable named for the refresh token), keeping the setter and the
-variable's name. It is safe when the variable is sent as a bearer token or `Authorization`
-header, or is named as the token (`access_token`, `token`, ...): such a variable is only useful
-with the token in it. Otherwise the script might have wanted the whole document, so the fix is
-unsafe. A variable that scripts read back with `JSON.parse(...)` is not reported. A bearer token or header that *is* a JSON object gets no fix: the real token is
-not in the file.
+variable's name. The variable is sent as a token or named as one, so it is only useful with the
+token in it. A variable that scripts read back with `JSON.parse(...)` is not reported (unless
+the collection sends it as a token). A bearer token or header that *is* a JSON object gets no
+fix: the real token is not in the file.
 "#;
 
 use crate::postman::VARIABLE_SETTERS as SETTERS;
@@ -118,8 +125,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(name) = string_literal(name) else {
                 continue;
             };
-            let holds_token =
-                name.to_ascii_lowercase().contains("token") || credential_vars.contains(name);
+            let holds_token = names_a_token(name) || credential_vars.contains(name);
             // A variable that scripts read back with `JSON.parse(...)` is meant to hold the
             // document (`token_response`), unless it is also sent as a token.
             let kept_as_document = parsed_later.contains(name) && !credential_vars.contains(name);
@@ -152,7 +158,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 item: cx.coll.item_label(script.owner),
                 pointer: Pointer::Node(line.node),
                 span: line.span(cx.coll.doc),
-                fix: fix(cx, lines, code, value, name, credential_vars.contains(name)),
+                fix: fix(cx, lines, code, value, name),
             });
         }
     }
@@ -168,6 +174,14 @@ fn is_whole_response(code: &Code, expr: &str, at: usize, depth: usize) -> bool {
     let e = normalize(expr);
     if WHOLE_RESPONSE.contains(&e.as_str()) {
         return true;
+    }
+    // A template literal that is one substitution: `${responseBody}`.
+    if let Some(inner) = e
+        .strip_prefix("`${")
+        .and_then(|r| r.strip_suffix("}`"))
+        .filter(|i| !i.contains(['`', '{', '}']))
+    {
+        return is_whole_response(code, inner, at, depth + 1);
     }
     if e.starts_with("JSON.stringify(") && e.ends_with(')') {
         return split_args(&e, "JSON.stringify".len())
@@ -267,21 +281,13 @@ fn json_token_diagnostic(
 
 /// Replaces the stored expression (an argument inside one script line) with the token it
 /// should have stored: `pm.response.json().refresh_token` for a refresh token, else
-/// `.access_token`. Safe when the variable is sent as a token, or named as the access token;
-/// otherwise the script may have wanted the document, and the change needs review.
-fn fix(
-    cx: &Context,
-    lines: &[ScriptLine],
-    code: &Code,
-    value: &str,
-    name: &str,
-    sent_as_token: bool,
-) -> Option<Fix> {
+/// `.access_token`. Safe: the variable is sent as a token or named as one, so it is only
+/// useful with the token in it.
+fn fix(cx: &Context, lines: &[ScriptLine], code: &Code, value: &str, name: &str) -> Option<Fix> {
     if value.contains('\n') {
         return None;
     }
-    let lower = name.to_ascii_lowercase();
-    let property = if lower.contains("refresh") {
+    let property = if name.to_ascii_lowercase().contains("refresh") {
         "refresh_token"
     } else {
         "access_token"
@@ -296,17 +302,37 @@ fn fix(
     let edit = cx
         .editor
         .edit_in_string(line.node, start, start + value.len(), &replacement);
-    let plain: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
-    let named_as_token = matches!(
-        plain.as_str(),
-        "accesstoken" | "token" | "bearertoken" | "authtoken" | "refreshtoken" | "apitoken"
-    );
-    let message = format!("Store `{replacement}`");
-    Some(if sent_as_token || named_as_token {
-        Fix::safe(message, vec![edit])
-    } else {
-        Fix::unsafe_(message, vec![edit])
-    })
+    Some(Fix::safe(format!("Store `{replacement}`"), vec![edit]))
+}
+
+/// Names people give a variable that holds a bearer token (compared in lower case without
+/// `_` and `-`): another collection or a script may send it, so storing the whole response
+/// there is the mistake even where this file never sends it. Listed in the rule's doc.
+const TOKEN_NAMES: &[&str] = &[
+    "accesstoken",
+    "token",
+    "bearertoken",
+    "bearer",
+    "authtoken",
+    "authorizationtoken",
+    "apitoken",
+    "oauthtoken",
+    "oauth2token",
+    "jwt",
+    "refreshtoken",
+    "scopestacktoken",
+    "sstoken",
+];
+
+/// Whether `name` is one people use for a bearer token (`access_token`, `accessToken`, ...);
+/// a name that merely contains "token" (`token_response`, `last_token_debug`) is not.
+pub fn names_a_token(name: &str) -> bool {
+    let plain: String = name
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    TOKEN_NAMES.contains(&plain.as_str())
 }
 
 /// Variables that some script reads back as JSON: `JSON.parse(pm.environment.get("x"))`.
