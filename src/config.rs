@@ -16,6 +16,9 @@
 //! [severity]
 //! SS004 = "warning"
 //!
+//! [rules.SS001]
+//! cure = "authorization-code"        # SS001's fix: the grant switched, not a token request
+//!
 //! [[ignore]]
 //! rule = "SS005"
 //! path = "$.item[?(@.name == 'Health check')].request"
@@ -50,6 +53,25 @@ struct RawConfig {
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     app_url: Option<Spanned<String>>,
     api_url: Option<Spanned<String>>,
+    /// `[rules.SS001]` tables: options of single rules.
+    rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Table>>>,
+}
+
+/// How SS001's fix replaces the password helper: the troubleshooting guide's two cures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PasswordCure {
+    /// A direct `POST /oauth/token` request (safe).
+    #[default]
+    DirectRequest,
+    /// The helper switched to the Authorization Code grant with Postman's callback (unsafe:
+    /// the callback must be registered for the client).
+    AuthorizationCode,
+}
+
+/// Options of single rules (`[rules.SS001]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleOptions {
+    pub ss001_cure: PasswordCure,
 }
 
 /// Rules named by code (`SS004`), prefix (`SS`, `SS00`), name (`missing-accept-header`) or
@@ -102,6 +124,7 @@ pub struct Config {
     severity: HashMap<&'static str, Severity>,
     pub endpoints: Endpoints,
     pub path_ignores: Vec<PathIgnore>,
+    pub rule_options: RuleOptions,
 }
 
 impl Default for Config {
@@ -115,6 +138,7 @@ impl Default for Config {
             severity: HashMap::new(),
             endpoints: Endpoints::default(),
             path_ignores: Vec::new(),
+            rule_options: RuleOptions::default(),
         }
     }
 }
@@ -271,6 +295,67 @@ impl Config {
             None => Ok(Endpoint::parse(default).expect("valid default")),
             Some(v) => Endpoint::parse(v.get_ref()).map_err(|m| fail(m, Some(v.span()))),
         };
+        for (rule, table) in raw.rules.unwrap_or_default() {
+            let known = RULES.iter().find(|r| r.code == rule.get_ref().as_str());
+            let Some(known) = known else {
+                let why = match Selector::parse(rule.get_ref()) {
+                    Ok(_) => format!(
+                        "`[rules.{}]` must name one rule by its code",
+                        rule.get_ref()
+                    ),
+                    Err(m) => m,
+                };
+                return Err(fail(why, Some(rule.span())));
+            };
+            // Each option's value span: the text after `key =` within the table.
+            let span_of = |key: &str| {
+                // A table is spanned by its header: look up to the next one.
+                let from = table.span().start;
+                let end = text[table.span().end..]
+                    .find("\n[")
+                    .map_or(text.len(), |i| table.span().end + i);
+                let within = &text[from..end];
+                within
+                    .find(&format!("\n{key}"))
+                    .map(|i| {
+                        let i = i + 1;
+                        let start = from + i;
+                        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+                        start..end
+                    })
+                    .unwrap_or_else(|| table.span())
+            };
+            for (key, value) in table.get_ref() {
+                match (known.code, key.as_str()) {
+                    ("SS001", "cure") => {
+                        config.rule_options.ss001_cure = match value.as_str() {
+                            Some("direct-request") => PasswordCure::DirectRequest,
+                            Some("authorization-code") => PasswordCure::AuthorizationCode,
+                            _ => {
+                                return Err(fail(
+                                    "`cure` is `\"direct-request\"` (the default) or \
+                                     `\"authorization-code\"`"
+                                        .into(),
+                                    Some(span_of(key)),
+                                ))
+                            }
+                        }
+                    }
+                    ("SS001", _) => {
+                        return Err(fail(
+                            format!("unknown option `{key}` of SS001 (expected `cure`)"),
+                            Some(span_of(key)),
+                        ))
+                    }
+                    (code, _) => {
+                        return Err(fail(
+                            format!("{code} has no options (only SS001 has: `cure`)"),
+                            Some(span_of(key)),
+                        ))
+                    }
+                }
+            }
+        }
         if raw.app_url.is_some() || raw.api_url.is_some() {
             config.endpoints = Endpoints::configured(
                 endpoint(raw.app_url, DEFAULT_APP_URL)?,

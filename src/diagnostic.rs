@@ -199,7 +199,7 @@ impl ErrorKind {
             }
             ErrorKind::Config => {
                 "Files governed by this configuration were not checked. Keys: select, \
-                 extend-select, ignore, per-file-ignores, severity, app-url, api-url \
+                 extend-select, ignore, per-file-ignores, severity, app-url, api-url, rules \
                  (see the README)."
             }
         }

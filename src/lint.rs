@@ -141,7 +141,7 @@ pub fn lint_text(
     let mut diagnostics = match load::classify(&doc, base_name, explicit) {
         FileKind::Collection { root, .. } => {
             let coll = postman::read_collection(&doc, root);
-            let cx = Context::new(&coll, settings, &options.config.endpoints);
+            let cx = Context::new(&coll, settings, options.config);
             rules::run(&Input::Collection(&cx), enabled)
         }
         FileKind::Har => {

@@ -367,6 +367,53 @@ impl<'a> Editor<'a> {
         Some(self.here(Edit::replace(span, "")))
     }
 
+    /// Removes several entries (members or elements, by index) of one object or array as
+    /// edits that do not overlap: a run at the end is removed with the separator before it,
+    /// in one edit; every other entry with the separator after it.
+    pub fn remove_entries(&self, container: NodeId, indices: &[usize]) -> Vec<Edit> {
+        let doc = self.doc;
+        if self.yaml() {
+            // Whole lines each, or in flow style spans up to the next entry.
+            return indices
+                .iter()
+                .filter_map(|&i| self.yaml_remove_entry(container, i))
+                .collect();
+        }
+        let spans: Vec<Span> = if doc.kind(container) == Kind::Object {
+            doc.members(container)
+                .map(|(k, v)| Span::new(doc.span(k).start, doc.span(v).end))
+                .collect()
+        } else {
+            doc.elements(container).map(|el| doc.span(el)).collect()
+        };
+        let removed = |i: usize| indices.contains(&i);
+        let n = spans.len();
+        // The trailing run of removed entries starts at `tail`.
+        let tail = (0..n).rev().take_while(|&i| removed(i)).last().unwrap_or(n);
+        if tail == 0 && n > 0 {
+            let empty = if doc.kind(container) == Kind::Object {
+                "{}"
+            } else {
+                "[]"
+            };
+            return vec![self.here(Edit::replace(doc.span(container), empty))];
+        }
+        let mut edits: Vec<Edit> = (0..tail)
+            .filter(|&i| removed(i))
+            .map(|i| {
+                self.here(Edit::replace(
+                    Span::new(spans[i].start, spans[i + 1].start),
+                    "",
+                ))
+            })
+            .collect();
+        if tail < n {
+            let span = Span::new(spans[tail - 1].end, spans[n - 1].end);
+            edits.push(self.here(Edit::replace(span, "")));
+        }
+        edits
+    }
+
     /// Replaces bytes `start..end` of a string's *unescaped* value with `replacement`.
     pub fn edit_in_string(
         &self,

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use crate::config::{Config, RuleOptions};
 use crate::document::{Document, Needles, NodeId, Span};
 use crate::fix::edit::Editor;
 use crate::postman::{AuthId, Collection, Owner, Request, RequestId, ScriptId};
@@ -47,6 +48,8 @@ pub struct Context<'a> {
     /// Where ScopeStack lives (configurable): the deployment the collection's API requests
     /// call.
     pub endpoints: Endpoints,
+    /// `[rules.SSxxx]` options.
+    pub options: &'a RuleOptions,
     /// What each request is (its resolved URL, whether it asks for a token, ...).
     pub facts: TiVec<RequestId, RequestFacts>,
     /// Any resolved URL in the collection is on a ScopeStack host.
@@ -96,9 +99,11 @@ impl<'a> Context<'a> {
     pub fn new(
         coll: &'a Collection<'a>,
         settings: &'a Settings,
-        endpoints: &'a Endpoints,
+        config: &'a Config,
     ) -> Context<'a> {
+        let endpoints = &config.endpoints;
         let mut cx = Context {
+            options: &config.rule_options,
             endpoints: endpoints.clone(),
             coll,
             settings,
@@ -405,8 +410,8 @@ mod tests {
             {"listen": "test", "script": {"exec": ["console.log(1);"]}}]}"#;
         let doc = crate::document::Document::parse(text.into()).unwrap();
         let coll = crate::postman::read_collection(&doc, doc.root());
-        let (settings, endpoints) = (Settings::default(), Endpoints::default());
-        let cx = Context::new(&coll, &settings, &endpoints);
+        let (settings, config) = (Settings::default(), crate::config::Config::default());
+        let cx = Context::new(&coll, &settings, &config);
         let setters = cx.needles(crate::postman::VARIABLE_SETTERS);
         let [a, b, c] = [0, 1, 2].map(ScriptId::from);
         assert!(cx.script_mentions(a, &setters));

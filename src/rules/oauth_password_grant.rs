@@ -1,7 +1,8 @@
 use serde_json::{json, Value};
 
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
-use crate::document::Kind;
+use crate::config::PasswordCure;
+use crate::document::{Kind, NodeId};
 use crate::fix::Fix;
 use crate::postman::Auth;
 use crate::rules::password_helpers::{self, PasswordHelper};
@@ -77,6 +78,23 @@ It is safe when the helper's token URL resolves to ScopeStack: the helper can ne
 there, so no working request changes. When the token URL does not resolve, the helper may
 belong to another service, and sending its credentials to ScopeStack needs review: the fix is
 then unsafe.
+
+## The other cure: the Authorization Code grant
+The troubleshooting guide's second cure keeps the helper and switches its grant. Choose it in
+scopelint.toml:
+```toml
+[rules.SS001]
+cure = "authorization-code"   # default: "direct-request"
+```
+The fix (unsafe) then sets the grant type to Authorization Code (`authorization_code`), the
+auth URL to `https://app.scopestack.io/oauth/authorize`, the token URL to
+`https://app.scopestack.io/oauth/token` (one that already resolves there stays as written),
+the callback (`redirect_uri`) to Postman's `https://oauth.pstmn.io/v1/callback` with
+"Authorize using browser" on, and removes `username` and `password`; nothing is inserted. It
+is unsafe because that callback must be registered as a redirect URI of the OAuth client in
+ScopeStack (else the sign-in fails with a callback mismatch, SS007), and because a person
+signs in from then on: a CI run cannot. The same settings are edited in a v2.0 export
+(`grantType`, `callBackUrl`) and in a v12 auth entry's `credentials`.
 "#;
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -95,14 +113,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "{whose} uses Postman's OAuth 2.0 helper with the Password Credentials grant; \
                  ScopeStack answers it with `invalid_grant`"
             ),
-            help: format!(
-                "Postman's helper sends a `redirect_uri` even for password grants, and ScopeStack \
-                 rejects it. Get the token with a direct `POST {}` request (auth \
-                 \"No Auth\", x-www-form-urlencoded body: grant_type=password, client_id, \
-                 client_secret, username, password) and send `{{{{access_token}}}}` as a bearer \
-                 token, or use the Authorization Code grant. See `scopelint explain SS001`.",
-                cx.endpoints.token_url()
-            ),
+            help: help(cx),
             label: "Password Credentials grant".to_owned(),
             item: cx.coll.item_label(auth.owner),
             pointer: Pointer::Node(grant.value),
@@ -112,9 +123,34 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn help(cx: &Context) -> String {
+    let token_url = cx.endpoints.token_url();
+    match cx.options.ss001_cure {
+        PasswordCure::DirectRequest => format!(
+            "Postman's helper sends a `redirect_uri` even for password grants, and ScopeStack \
+             rejects it. Get the token with a direct `POST {token_url}` request (auth \
+             \"No Auth\", x-www-form-urlencoded body: grant_type=password, client_id, \
+             client_secret, username, password) and send `{{{{access_token}}}}` as a bearer \
+             token, or use the Authorization Code grant. See `scopelint explain SS001`."
+        ),
+        PasswordCure::AuthorizationCode => format!(
+            "Postman's helper sends a `redirect_uri` even for password grants, and ScopeStack \
+             rejects it. Switch the helper to the Authorization Code grant (auth URL \
+             `{}/oauth/authorize`, token URL `{token_url}`, \"Authorize using browser\"): \
+             Postman's callback `{POSTMAN_CALLBACK}` must be registered as a redirect URI of \
+             the OAuth client in ScopeStack, or the sign-in ends in a callback mismatch. See \
+             `scopelint explain SS001`.",
+            cx.endpoints.app.url
+        ),
+    }
+}
+
 /// Bearer `{{access_token}}` instead of the helper, and the token request the guide
 /// prescribes, carrying the helper's credentials.
 fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
+    if cx.options.ss001_cure == PasswordCure::AuthorizationCode {
+        return authorization_code(cx, auth);
+    }
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     let kind_node = auth.kind_node?;
@@ -185,6 +221,118 @@ fn fix(cx: &Context, auth: &Auth, on_scopestack: bool) -> Option<Fix> {
     } else {
         Fix::unsafe_(message, edits)
     })
+}
+
+/// Postman's callback for "Authorize using browser".
+pub const POSTMAN_CALLBACK: &str = "https://oauth.pstmn.io/v1/callback";
+
+/// The guide's other cure (`[rules.SS001] cure = "authorization-code"`): the helper switched
+/// to the Authorization Code grant with ScopeStack's authorize and token URLs and Postman's
+/// callback; username and password removed. Unsafe: the callback must be registered for the
+/// client, and a person signs in from then on.
+fn authorization_code(cx: &Context, auth: &Auth) -> Option<Fix> {
+    let doc = cx.coll.doc;
+    let ed = &cx.editor;
+    let container = ["oauth2", "credentials"]
+        .iter()
+        .find_map(|k| doc.get(auth.node, k))?;
+    // `(key, value node)` per setting, in the file's order.
+    let entries: Vec<(String, NodeId)> = match doc.kind(container) {
+        Kind::Array => doc
+            .elements(container)
+            .filter_map(|e| {
+                let key = doc.get(e, "key").and_then(|k| doc.as_str(k))?;
+                Some((key.into_owned(), doc.get(e, "value")?))
+            })
+            .collect(),
+        Kind::Object => doc
+            .members(container)
+            .filter_map(|(k, v)| Some((doc.as_str(k)?.into_owned(), v)))
+            .collect(),
+        _ => return None,
+    };
+    let list = doc.kind(container) == Kind::Array;
+    // Postman v2.0's object form names some settings differently.
+    let legacy = !list && !cx.coll.is_tree() && doc.get(container, "grantType").is_some();
+    let grant_key = if legacy { "grantType" } else { "grant_type" };
+    let callback_key = if legacy { "callBackUrl" } else { "redirect_uri" };
+    let token_url = cx.endpoints.token_url();
+    let mut wanted: Vec<(&str, Value)> = vec![
+        (grant_key, json!("authorization_code")),
+        ("authUrl", json!(format!("{}/oauth/authorize", cx.endpoints.app.url))),
+        ("accessTokenUrl", json!(token_url)),
+        (callback_key, json!(POSTMAN_CALLBACK)),
+    ];
+    if !legacy {
+        wanted.push(("useBrowser", json!(true)));
+    }
+    let position = |key: &str| entries.iter().rposition(|(k, _)| k == key);
+    let grant_at = position(grant_key)?;
+    let mut edits = Vec::new();
+    let mut missing = Vec::new();
+    for (key, value) in wanted {
+        match position(key) {
+            Some(i) => {
+                let node = entries[i].1;
+                let same = doc.to_value(node) == value
+                    // A token URL that resolves to the token endpoint stays as written.
+                    || key == "accessTokenUrl"
+                        && cx
+                            .text(node)
+                            .is_some_and(|t| cx.endpoints.is_token_url(&cx.resolve(auth.owner, &t)));
+                if !same {
+                    edits.push(ed.replace_value(node, &value));
+                }
+            }
+            None => missing.push((key, value)),
+        }
+    }
+    let removed: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, (k, _))| k == "username" || k == "password")
+        .map(|(i, _)| i)
+        .collect();
+    // The element indices of the array (entries without a `key` were skipped above).
+    let indices: Vec<usize> = if list {
+        let all: Vec<NodeId> = doc.elements(container).collect();
+        removed
+            .iter()
+            .filter_map(|&i| {
+                let value = entries[i].1;
+                all.iter().position(|e| doc.get(*e, "value") == Some(value))
+            })
+            .collect()
+    } else {
+        removed
+    };
+    edits.extend(ed.remove_entries(container, &indices));
+    if list {
+        let grant_element = doc
+            .elements(container)
+            .position(|e| doc.get(e, "value") == Some(entries[grant_at].1))?;
+        let values: Vec<Value> = missing
+            .iter()
+            .map(|(k, v)| {
+                let kind = if v.is_boolean() { "boolean" } else { "string" };
+                json!({"key": k, "value": v, "type": kind})
+            })
+            .collect();
+        if !values.is_empty() {
+            edits.push(ed.insert_elements(container, grant_element, &values));
+        }
+    } else {
+        for (key, value) in &missing {
+            edits.push(ed.insert_member(container, Some(grant_key), key, value));
+        }
+    }
+    Some(Fix::unsafe_(
+        format!(
+            "Switch the helper to the Authorization Code grant with Postman's callback \
+             `{POSTMAN_CALLBACK}` (register it for the client)"
+        ),
+        edits,
+    ))
 }
 
 /// In a v12 auth entry, the bearer token joins the `credentials` (a map or a list), where the

@@ -393,7 +393,6 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
 mod tests {
     use super::*;
     use crate::document::Document;
-    use crate::scopestack::Endpoints;
     use crate::settings::Settings;
 
     /// SS003 findings (their pointers) for a collection whose one test script is `exec`, with
@@ -406,8 +405,8 @@ mod tests {
         );
         let doc = Document::parse(text.as_str().into()).unwrap();
         let coll = crate::postman::read_collection(&doc, doc.root());
-        let (settings, endpoints) = (Settings::default(), Endpoints::default());
-        let cx = Context::new(&coll, &settings, &endpoints);
+        let (settings, config) = (Settings::default(), crate::config::Config::default());
+        let cx = Context::new(&coll, &settings, &config);
         crate::rules::run(&crate::rules::Input::Collection(&cx), |r| {
             r.code == RULE.code
         })

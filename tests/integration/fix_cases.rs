@@ -392,3 +392,166 @@ fn the_slug_fix_reuses_the_collections_slug_variable() {
         .collect();
     assert_eq!(names, ["access_token", "slug"]);
 }
+
+/// `[rules.SS001] cure = "authorization-code"`: the guide's second cure. The helper keeps its
+/// place and switches grant (auth and token URLs, Postman's callback, username and password
+/// removed), in a v2.1 list, a v2.0 object and a v12 credentials map; unsafe, so a plain
+/// `--fix` leaves it; a second run finds nothing; Postman's CLI accepts the fixed tree.
+#[test]
+fn ss001_authorization_code_cure_from_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("scopelint.toml"),
+        "[rules.SS001]\ncure = \"authorization-code\"\n",
+    )
+    .unwrap();
+    let v21 = dir.path().join("a.postman_collection.json");
+    let v20 = dir.path().join("b.postman_collection.json");
+    let tree = dir.path().join("tree");
+    std::fs::copy(
+        repo().join("tests/fixtures/ss001-request-level.postman_collection.json"),
+        &v21,
+    )
+    .unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/ss001-v2.0-legacy-keys.postman_collection.json"),
+        &v20,
+    )
+    .unwrap();
+    crate::v3::copy_dir(&repo().join("tests/fixtures/v3/ss001-request-level"), &tree);
+    let request = tree.join("Clients/List clients.request.yaml");
+    for target in [&v21, &v20, &tree] {
+        let t = target.to_str().unwrap();
+        let before =
+            std::fs::read_to_string(if target == &tree { &request } else { target }).unwrap();
+        let (report, _) = check_json(&[t]);
+        let ss001 = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "SS001")
+            .unwrap_or_else(|| panic!("{t}: {report}"));
+        assert_eq!(ss001["fix"]["applicability"], "unsafe", "{ss001}");
+        assert!(
+            ss001["help"].as_str().unwrap().contains(
+                "`https://oauth.pstmn.io/v1/callback` must be registered as a redirect URI"
+            ),
+            "{ss001}"
+        );
+        // Unsafe: a plain --fix leaves the helper.
+        run(&["check", "--fix", "--select", "SS001", t]);
+        let after =
+            std::fs::read_to_string(if target == &tree { &request } else { target }).unwrap();
+        assert_eq!(before, after, "{t}");
+        let r = run(&["check", "--fix", "--unsafe-fixes", t]);
+        assert_eq!(r.code, 0, "{t}: {}{}", r.stdout, r.stderr);
+        let again = run(&["check", "--diff", "--unsafe-fixes", t]);
+        assert!(!again.stdout.contains("+++"), "{t}: {}", again.stdout);
+    }
+    let auth: Value = serde_json::from_str(&std::fs::read_to_string(&v21).unwrap()).unwrap();
+    let params = &auth["item"][0]["item"][0]["request"]["auth"]["oauth2"];
+    let param = |k: &str| {
+        params
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["key"] == k)
+            .map(|p| p["value"].clone())
+    };
+    assert_eq!(
+        param("grant_type"),
+        Some("authorization_code".into()),
+        "{params}"
+    );
+    assert_eq!(
+        param("authUrl"),
+        Some("https://app.scopestack.io/oauth/authorize".into())
+    );
+    assert_eq!(
+        param("accessTokenUrl"),
+        Some("https://app.scopestack.io/oauth/token".into())
+    );
+    assert_eq!(
+        param("redirect_uri"),
+        Some("https://oauth.pstmn.io/v1/callback".into())
+    );
+    assert_eq!(param("useBrowser"), Some(true.into()));
+    assert_eq!((param("username"), param("password")), (None, None));
+    // Nothing inserted: the collection keeps its items.
+    assert_eq!(auth["item"][0]["item"].as_array().unwrap().len(), 2);
+    let legacy: Value = serde_json::from_str(&std::fs::read_to_string(&v20).unwrap()).unwrap();
+    let o = &legacy["auth"]["oauth2"];
+    assert_eq!(o["grantType"], "authorization_code", "{o}");
+    assert_eq!(o["callBackUrl"], "https://oauth.pstmn.io/v1/callback");
+    assert!(
+        o.get("username").is_none() && o.get("password").is_none(),
+        "{o}"
+    );
+    let yaml = std::fs::read_to_string(&request).unwrap();
+    for line in [
+        "    grant_type: authorization_code\n",
+        "    authUrl: https://app.scopestack.io/oauth/authorize\n",
+        "    redirect_uri: https://oauth.pstmn.io/v1/callback\n",
+        "    useBrowser: true\n",
+    ] {
+        assert!(yaml.contains(line), "{line:?} in:\n{yaml}");
+    }
+    assert!(
+        !yaml.contains("username") && !yaml.contains("password"),
+        "{yaml}"
+    );
+    if let Some(postman) = crate::postman_cli::postman_or_skip() {
+        let lint = std::process::Command::new(postman)
+            .args(["collection", "lint"])
+            .arg(&tree)
+            .output()
+            .unwrap();
+        assert!(
+            lint.status.success(),
+            "{}",
+            String::from_utf8_lossy(&lint.stdout)
+        );
+    }
+    let explain = run(&["explain", "SS001"]);
+    assert!(
+        explain.stdout.contains("cure = \"authorization-code\""),
+        "{}",
+        explain.stdout
+    );
+}
+
+/// Options of rules are checked like the rest of the configuration.
+#[test]
+fn rule_options_that_are_wrong_are_errors_in_the_toml_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.postman_collection.json");
+    std::fs::copy(
+        repo().join("tests/fixtures/ss002-negative.postman_collection.json"),
+        &file,
+    )
+    .unwrap();
+    for (toml, wanted) in [
+        (
+            "[rules.SS001]\ncure = \"browser\"\n",
+            "`cure` is `\"direct-request\"` (the default) or `\"authorization-code\"`",
+        ),
+        (
+            "[rules.SS001]\ncolour = 1\n",
+            "unknown option `colour` of SS001 (expected `cure`)",
+        ),
+        ("[rules.SS004]\ncure = \"x\"\n", "SS004 has no options"),
+        (
+            "[rules.SS0]\ncure = \"x\"\n",
+            "`[rules.SS0]` must name one rule by its code",
+        ),
+    ] {
+        std::fs::write(dir.path().join("scopelint.toml"), toml).unwrap();
+        let r = run(&["check", file.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{toml}: {}{}", r.stdout, r.stderr);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(
+            all.contains(wanted) && all.contains("scopelint.toml:"),
+            "{toml}: {all}"
+        );
+    }
+}
