@@ -37,6 +37,10 @@ pub struct Request {
     /// `queryString`, or parsed from the URL.
     pub query: Vec<(String, String)>,
     pub body: Option<Body>,
+    /// `HTTP/1.1`, `h2`, `HTTP/2.0`, ... (empty when not recorded).
+    pub http_version: String,
+    /// The size of the request line and headers as sent; `None` when unknown (`-1`).
+    pub headers_size: Option<u64>,
 }
 
 pub struct Header {
@@ -61,6 +65,8 @@ pub struct Response {
     pub headers: Vec<Header>,
     /// The body as text (base64 decoded), when there is one.
     pub content: Option<String>,
+    /// Where a 3xx redirected to: `redirectURL`, else the `Location` header.
+    pub redirect_url: Option<String>,
 }
 
 impl Header {
@@ -99,6 +105,29 @@ impl Request {
             Some(h) => Cow::Owned(format!("{scheme}://{h}{}", self.url)),
             None => Cow::Borrowed(&self.url),
         }
+    }
+}
+
+impl Request {
+    /// What the listed headers and the request line of an HTTP/1.x request take as sent:
+    /// `METHOD target VERSION\r\n`, `Name: value\r\n` each, and the blank line. `None` for
+    /// other versions, whose headers are not sent as text.
+    pub fn listed_headers_size(&self) -> Option<u64> {
+        let version = self.http_version.trim();
+        if !version.to_ascii_uppercase().starts_with("HTTP/1") {
+            return None;
+        }
+        let url = self.url.as_str();
+        let after_scheme = url.find("://").map_or(url, |i| &url[i + 3..]);
+        let target = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+        let target = target.split('#').next().unwrap_or(target);
+        let line = self.method.len() + 1 + target.len() + 1 + version.len() + 2;
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|h| h.name.len() + 2 + h.value.len() + 2)
+            .sum();
+        Some((line + headers + 2) as u64)
     }
 }
 
@@ -222,6 +251,10 @@ fn read_entry(doc: &Document, node: NodeId, index: usize) -> Option<Entry> {
         headers: headers(doc, doc.get(req, "headers")),
         query,
         body,
+        http_version: text(doc, req, "httpVersion").unwrap_or_default(),
+        headers_size: doc
+            .get(req, "headersSize")
+            .and_then(|n| doc.raw(n).trim().parse::<u64>().ok()),
     };
     let response = doc
         .get(node, "response")
@@ -239,11 +272,21 @@ fn read_entry(doc: &Document, node: NodeId, index: usize) -> Option<Entry> {
                     t
                 })
             });
+            let headers = headers(doc, doc.get(resp, "headers"));
+            let redirect_url = text(doc, resp, "redirectURL")
+                .filter(|u| !u.trim().is_empty())
+                .or_else(|| {
+                    headers
+                        .iter()
+                        .find(|h| h.is("location"))
+                        .map(|h| h.value.clone())
+                });
             Some(Response {
                 status,
                 status_node,
-                headers: headers(doc, doc.get(resp, "headers")),
+                headers,
                 content,
+                redirect_url,
             })
         });
     let started_text = text(doc, node, "startedDateTime").unwrap_or_default();

@@ -23,8 +23,14 @@ const DOC: &str = r#"# SS008 unauthorized-response
 ## What it catches
 In a HAR capture, a `401 Unauthorized` from the ScopeStack API, and which cause the capture
 shows:
-- no `Authorization` header (unless the capture was sanitised, as Chrome's exports are by
-  default, or holds redaction placeholders: then it cannot tell);
+- no `Authorization` header because a redirect from another host (a 3xx from the application
+  host to the API host, say) dropped it: clients do not send it on to another host;
+- no `Authorization` header. A DevTools export (Chrome's default export removes
+  `Authorization` and cookies) is called sanitised only when it shows that headers were
+  removed: for HTTP/1.x, a `headersSize` larger than the request line and the listed headers
+  take. When the sizes agree, the header was not sent; where the capture cannot tell (HTTP/2,
+  `headersSize` −1), the message says so. A capture with redaction placeholders cannot tell
+  either;
 - a header that is not `Bearer <token>`;
 - a JSON object as the token (the whole token response was stored, see SS003);
 - a token older than the `expires_in` of the token response seen earlier in the capture;
@@ -70,21 +76,7 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
 
 fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) {
     let Some(header) = entry.request.header("authorization") else {
-        return if sanitised(cx) {
-            (
-                "the capture does not show whether a token was sent: it was sanitised (Chrome \
-                 removes `Authorization` headers from exports) or holds redaction placeholders"
-                    .into(),
-                "Export the capture with sensitive data included (Chrome DevTools: \"Export HAR \
-                 (with sensitive data)\"), then run `scopelint redact` before sharing it."
-                    .into(),
-            )
-        } else {
-            (
-                "the request sent no `Authorization` header".into(),
-                "Send `Authorization: Bearer <access_token>` with every API call.".into(),
-            )
-        };
+        return without_header(cx, earlier, entry);
     };
     let value = header.value.trim();
     if value.contains("{{") {
@@ -198,9 +190,105 @@ fn json_token() -> (String, String) {
     )
 }
 
-/// Chrome strips `Authorization` and cookies from exports by default; redaction tools leave
-/// placeholders.
-fn sanitised(cx: &HarContext) -> bool {
+/// Why a 401 came without an `Authorization` header, as far as the capture shows.
+fn without_header(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) {
+    if let Some(redirect) = redirected_from(earlier, entry) {
+        let status = redirect.response.as_ref().map_or(0, |r| r.status);
+        return (
+            format!(
+                "the request followed a {status} redirect from `{}` (entry {}), which carried \
+                 `Authorization`; the redirect to another host dropped the header",
+                crate::scopestack::display_url(&redirect.request.absolute_url()),
+                redirect.index
+            ),
+            format!(
+                "Call the API host `{}` directly: clients do not send `Authorization` on to \
+                 another host when they follow a redirect.",
+                cx.endpoints.api.url
+            ),
+        );
+    }
+    let export = "Export the capture with sensitive data included (Chrome DevTools: \"Export \
+                  HAR (with sensitive data)\"), then run `scopelint redact` before sharing it.";
+    if placeholders(cx) {
+        return (
+            "the capture does not show whether a token was sent: it holds redaction \
+             placeholders where credentials were"
+                .into(),
+            export.into(),
+        );
+    }
+    // DevTools' default export drops `Authorization` and cookies; what the request's
+    // `headersSize` counts beyond the listed headers shows whether it did here.
+    if !cx.har.creator.eq_ignore_ascii_case("WebInspector") {
+        return not_sent();
+    }
+    match (entry.request.headers_size, entry.request.listed_headers_size()) {
+        (Some(size), Some(listed)) if size >= listed + REMOVED_MIN => (
+            format!(
+                "the capture was sanitised: the request's headers took {size} bytes, {} more \
+                 than the headers listed, so the export removed some (DevTools removes \
+                 `Authorization` and cookies) and it does not show whether a token was sent",
+                size - listed
+            ),
+            export.into(),
+        ),
+        (Some(size), Some(listed)) if size.abs_diff(listed) < REMOVED_MIN => not_sent(),
+        (size, listed) => (
+            format!(
+                "the capture cannot tell whether the `Authorization` header was removed by the \
+                 export or never sent ({})",
+                match (size, listed) {
+                    (_, None) => "its HTTP version sends headers compressed, so there is no size \
+                                  to compare",
+                    (None, _) => "it records no `headersSize` for the request",
+                    _ => "its `headersSize` is smaller than the headers listed",
+                }
+            ),
+            format!(
+                "Every API call needs `Authorization: Bearer <access_token>`. To see what was \
+                 sent, {}",
+                export.replacen("Export", "export", 1)
+            ),
+        ),
+    }
+}
+
+/// Fewer bytes than the shortest header line a sanitising export removes
+/// (`Cookie: a=b\r\n`): a smaller difference is a miscount, not a removed header.
+const REMOVED_MIN: u64 = 10;
+
+fn not_sent() -> (String, String) {
+    (
+        "the request sent no `Authorization` header".into(),
+        "Send `Authorization: Bearer <access_token>` with every API call.".into(),
+    )
+}
+
+/// The entry, shortly before, whose redirect led to `entry` on another host after carrying
+/// `Authorization` itself.
+fn redirected_from<'e>(earlier: &'e [Entry], entry: &Entry) -> Option<&'e Entry> {
+    let url = entry.request.absolute_url();
+    let here = crate::scopestack::UrlParts::parse(&url);
+    earlier.iter().rev().take(20).find(|e| {
+        let Some(target) = e
+            .response
+            .as_ref()
+            .filter(|r| (300..400).contains(&r.status))
+            .and_then(|r| r.redirect_url.as_deref())
+        else {
+            return false;
+        };
+        let from = e.request.absolute_url();
+        let there = crate::scopestack::UrlParts::parse(&from);
+        e.request.header("authorization").is_some()
+            && there.host != here.host
+            && target.trim() == url.as_ref()
+    })
+}
+
+/// Redaction tools leave placeholders where credentials were.
+fn placeholders(cx: &HarContext) -> bool {
     // `scopelint redact` replaces values but never removes a header: its own placeholders
     // do not hide whether a header was sent.
     let placeholder = |v: &str| {
@@ -212,15 +300,10 @@ fn sanitised(cx: &HarContext) -> bool {
             || v.contains("***")
             || v.contains("<hidden>")
     };
-    let any_placeholder = cx.har.entries.iter().any(|e| {
+    cx.har.entries.iter().any(|e| {
         ["authorization", "cookie"]
             .iter()
             .filter_map(|n| e.request.header(n))
             .any(|h| placeholder(&h.value))
-    });
-    let chrome = cx.har.creator.eq_ignore_ascii_case("WebInspector");
-    let no_credentials = !cx.har.entries.iter().any(|e| {
-        e.request.header("authorization").is_some() || e.request.header("cookie").is_some()
-    });
-    any_placeholder || (chrome && no_credentials)
+    })
 }

@@ -247,23 +247,90 @@ fn invalid_grant_causes_read_from_the_capture() {
     }
 }
 
+/// A 401 without `Authorization` in a DevTools export: sanitised only when the request's
+/// `headersSize` shows removed headers; not sent when the sizes agree; cannot tell for HTTP/2
+/// (`headersSize` -1). The request as sent, `GET /acme/v1/clients HTTP/1.1`, `Host` and
+/// `Accept`, is 92 bytes; `Authorization: Bearer abcdef` adds 30.
 #[test]
-fn a_chrome_capture_without_credentials_cannot_tell_why() {
+fn a_devtools_export_without_authorization_says_what_its_sizes_show() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("chrome.har");
-    let capture = json!({"log": {"version": "1.2", "creator": {"name": "WebInspector"}, "entries": [{
-        "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 10,
-        "request": {"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients", "headers": [{"name": "accept", "value": "application/vnd.api+json"}]},
-        "response": {"status": 401, "headers": [], "content": {"text": ""}}}]}});
-    std::fs::write(&file, capture.to_string()).unwrap();
+    let capture = |creator: &str, version: &str, size: i64, extra: Option<(&str, &str)>| {
+        let mut headers = vec![
+            json!({"name": "Host", "value": "api.scopestack.io"}),
+            json!({"name": "Accept", "value": "application/vnd.api+json"}),
+        ];
+        if let Some((name, value)) = extra {
+            headers.push(json!({"name": name, "value": value}));
+        }
+        json!({"log": {"version": "1.2", "creator": {"name": creator}, "entries": [{
+            "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 10,
+            "request": {"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients",
+              "httpVersion": version, "headers": headers, "headersSize": size},
+            "response": {"status": 401, "headers": [], "content": {"text": ""}}}]}})
+    };
+    let cases = [
+        (capture("WebInspector", "HTTP/1.1", 122, None), "the capture was sanitised: the request's headers took 122 bytes, 30 more than the headers listed"),
+        (capture("WebInspector", "HTTP/1.1", 92, None), "the request sent no `Authorization` header"),
+        (capture("WebInspector", "http/2.0", -1, None), "cannot tell whether the `Authorization` header was removed by the export or never sent"),
+        (capture("WebInspector", "HTTP/1.1", -1, None), "cannot tell whether"),
+        // Another exporter does not sanitise: the header was not sent.
+        (capture("Firefox", "HTTP/1.1", 122, None), "the request sent no `Authorization` header"),
+        (
+            capture("WebInspector", "HTTP/1.1", 92, Some(("Cookie", "[REDACTED]"))),
+            "it holds redaction placeholders",
+        ),
+    ];
+    for (i, (har, want)) in cases.iter().enumerate() {
+        let file = dir.path().join(format!("c{i}.har"));
+        std::fs::write(&file, har.to_string()).unwrap();
+        let (report, _) = check_json(&[file.to_str().unwrap()]);
+        let d = &report["diagnostics"][0];
+        assert_eq!(d["code"], "SS008", "case {i}: {report}");
+        assert!(
+            d["message"].as_str().unwrap().contains(want),
+            "case {i}: {d}"
+        );
+    }
+}
+
+/// A 3xx from the application host to the API host, sent with `Authorization`, then a 401
+/// without it: the redirect dropped the header, and the cure is calling the API host.
+#[test]
+fn a_401_after_a_cross_origin_redirect_blames_the_redirect() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("redirect.har");
+    let har = json!({"log": {"version": "1.2", "creator": {"name": "WebInspector"}, "entries": [
+        {"startedDateTime": "2026-11-30T09:00:00.000Z", "time": 10,
+         "request": {"method": "GET", "url": "https://app.scopestack.io/acme/v1/clients", "httpVersion": "HTTP/1.1",
+           "headers": [{"name": "Authorization", "value": "Bearer abcdefabcdef123456"}], "headersSize": -1},
+         "response": {"status": 302, "redirectURL": "https://api.scopestack.io/acme/v1/clients", "headers": [], "content": {"text": ""}}},
+        {"startedDateTime": "2026-11-30T09:00:00.100Z", "time": 10,
+         "request": {"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients", "httpVersion": "HTTP/1.1",
+           "headers": [{"name": "Accept", "value": "application/vnd.api+json"}], "headersSize": -1},
+         "response": {"status": 401, "headers": [], "content": {"text": ""}}}]}});
+    std::fs::write(&file, har.to_string()).unwrap();
     let (report, _) = check_json(&[file.to_str().unwrap()]);
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SS008")
+        .unwrap_or_else(|| panic!("{report}"));
+    let message = d["message"].as_str().unwrap();
     assert!(
-        report["diagnostics"][0]["message"]
+        message.contains(
+            "followed a 302 redirect from `https://app.scopestack.io/acme/v1/clients` (entry 0)"
+        ) && message.contains("dropped the header"),
+        "{d}"
+    );
+    assert!(
+        d["help"]
             .as_str()
             .unwrap()
-            .contains("does not show whether a token was sent"),
-        "{report}"
+            .starts_with("Call the API host `https://api.scopestack.io` directly"),
+        "{d}"
     );
+    assert!(!report.to_string().contains("abcdefabcdef123456"));
 }
 
 #[test]
