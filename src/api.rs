@@ -235,7 +235,7 @@ pub mod profile {
         let coll = crate::postman::read_collection(&doc, root);
         lap("model");
         let (settings, config) = (Settings::default(), Config::default());
-        let cx = Context::new(&coll, &settings, &config);
+        let cx = Context::new(&coll, &settings, &config.endpoints, &config.rule_options);
         lap("context");
         let found = rules::run(&Input::Collection(&cx), |_| true).len();
         lap("rules");

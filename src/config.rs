@@ -36,6 +36,7 @@ use toml::Spanned;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{pointer_token, Document, Span};
+use crate::rule_options::{PasswordCure, RuleOptions};
 use crate::rules::RULES;
 use crate::scopestack::{Endpoint, Endpoints, DEFAULT_API_URL, DEFAULT_APP_URL};
 use crate::source::SourceFile;
@@ -55,23 +56,6 @@ struct RawConfig {
     api_url: Option<Spanned<String>>,
     /// `[rules.SS001]` tables: options of single rules.
     rules: Option<BTreeMap<Spanned<String>, Spanned<toml::Table>>>,
-}
-
-/// How SS001's fix replaces the password helper: the troubleshooting guide's two cures.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum PasswordCure {
-    /// A direct `POST /oauth/token` request (safe).
-    #[default]
-    DirectRequest,
-    /// The helper switched to the Authorization Code grant with Postman's callback (unsafe:
-    /// the callback must be registered for the client).
-    AuthorizationCode,
-}
-
-/// Options of single rules (`[rules.SS001]`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RuleOptions {
-    pub ss001_cure: PasswordCure,
 }
 
 /// Rules named by code (`SS004`), prefix (`SS`, `SS00`), name (`missing-accept-header`) or

@@ -27,6 +27,7 @@ mod load;
 mod postman;
 mod redact;
 mod report;
+mod rule_options;
 mod rules;
 mod scopestack;
 mod secrets;

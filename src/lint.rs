@@ -141,7 +141,12 @@ pub fn lint_text(
     let mut diagnostics = match load::classify(&doc, base_name, explicit) {
         FileKind::Collection { root, .. } => {
             let coll = postman::read_collection(&doc, root);
-            let cx = Context::new(&coll, settings, options.config);
+            let cx = Context::new(
+                &coll,
+                settings,
+                &options.config.endpoints,
+                &options.config.rule_options,
+            );
             rules::run(&Input::Collection(&cx), enabled)
         }
         FileKind::Har => {

@@ -230,7 +230,12 @@ pub fn lint_texts(
     let mut empty = good.len();
     let top = folder(&tree.dir, &tree.dir.path, &part_of, &roots, &mut empty);
     let coll = postman::v3::read_tree(&doc, &top);
-    let cx = Context::new(&coll, settings, options.config);
+    let cx = Context::new(
+        &coll,
+        settings,
+        &options.config.endpoints,
+        &options.config.rule_options,
+    );
     let mut found = rules::run(&Input::Collection(&cx), enabled);
     // Each finding to its file, in that file's own offsets.
     let doc_parts = doc.parts();

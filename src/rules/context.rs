@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::config::{Config, RuleOptions};
 use crate::document::{Document, Needles, NodeId, Span};
 use crate::fix::edit::Editor;
 use crate::postman::{AuthId, Collection, Owner, Request, RequestId, ScriptId};
+use crate::rule_options::RuleOptions;
 use crate::scopestack::{Endpoints, UrlParts};
 use crate::settings::Settings;
 use crate::source::FileId;
@@ -99,11 +99,11 @@ impl<'a> Context<'a> {
     pub fn new(
         coll: &'a Collection<'a>,
         settings: &'a Settings,
-        config: &'a Config,
+        endpoints: &Endpoints,
+        options: &'a RuleOptions,
     ) -> Context<'a> {
-        let endpoints = &config.endpoints;
         let mut cx = Context {
-            options: &config.rule_options,
+            options,
             endpoints: endpoints.clone(),
             coll,
             settings,
@@ -375,6 +375,10 @@ impl<'a> Context<'a> {
                 }
                 names.extend(Resolver::references(arg).map(str::to_owned));
                 let mut read = |text: &str| {
+                    // A variable parsed as JSON holds a document whose property is sent.
+                    if text.contains("JSON.parse") {
+                        return;
+                    }
                     for get in crate::js::calls(text, crate::postman::VARIABLE_GETTERS) {
                         if let Some(name) =
                             get.args.first().and_then(|a| crate::js::string_literal(a))
@@ -384,10 +388,19 @@ impl<'a> Context<'a> {
                     }
                 };
                 read(arg);
-                for word in arg
-                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
-                    .filter(|w| !w.is_empty())
-                {
+                // Locals sent whole (`'Bearer ' + t`); one whose property is sent
+                // (`t.access_token`) holds a document, read correctly.
+                let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+                let mut rest = arg;
+                while let Some(start) = rest.find(is_word) {
+                    let len = rest[start..]
+                        .find(|c: char| !is_word(c))
+                        .unwrap_or(rest.len() - start);
+                    let word = &rest[start..start + len];
+                    rest = &rest[start + len..];
+                    if rest.trim_start().starts_with(['.', '[']) {
+                        continue;
+                    }
                     if let Some((_, value)) = code.value_before(word, call.start) {
                         read(value);
                     }
@@ -410,8 +423,9 @@ mod tests {
             {"listen": "test", "script": {"exec": ["console.log(1);"]}}]}"#;
         let doc = crate::document::Document::parse(text.into()).unwrap();
         let coll = crate::postman::read_collection(&doc, doc.root());
-        let (settings, config) = (Settings::default(), crate::config::Config::default());
-        let cx = Context::new(&coll, &settings, &config);
+        let (settings, endpoints) = (Settings::default(), Endpoints::default());
+        let options = RuleOptions::default();
+        let cx = Context::new(&coll, &settings, &endpoints, &options);
         let setters = cx.needles(crate::postman::VARIABLE_SETTERS);
         let [a, b, c] = [0, 1, 2].map(ScriptId::from);
         assert!(cx.script_mentions(a, &setters));

@@ -55,9 +55,22 @@ pub fn token_request(cx: &Context, fields: &[(&str, Value)]) -> Value {
     })
 }
 
-/// `GET https://api.scopestack.io/v1/me`, storing `account-slug` in `account_slug`; `auth`
-/// and `headers` make it authenticate like the request it serves.
-pub fn slug_request(cx: &Context, auth: Option<Value>, headers: Vec<Value>) -> Value {
+/// The test script line that stores the account slug from a `GET /v1/me` response.
+pub fn slug_script_line(cx: &Context) -> String {
+    format!(
+        "{}(\"account_slug\", pm.response.json().data.attributes[\"account-slug\"]);",
+        setter_for(cx, "account_slug")
+    )
+}
+
+/// `GET https://api.scopestack.io/v1/me` (or `{{base}}/v1/me`), storing `account-slug` in
+/// `account_slug`; `auth` and `headers` make it authenticate like the request it serves.
+pub fn slug_request(
+    cx: &Context,
+    auth: Option<Value>,
+    headers: Vec<Value>,
+    base: Option<&str>,
+) -> Value {
     let mut request = serde_json::Map::new();
     if let Some(auth) = auth {
         request.insert("auth".into(), auth);
@@ -66,16 +79,22 @@ pub fn slug_request(cx: &Context, auth: Option<Value>, headers: Vec<Value>) -> V
     let mut all_headers = vec![accept_header()];
     all_headers.extend(headers);
     request.insert("header".into(), Value::Array(all_headers));
-    request.insert("url".into(), cx.endpoints.api.url_object("/v1/me"));
+    let url = match base {
+        // As Postman writes a URL on a variable.
+        Some(name) => json!({
+            "raw": format!("{{{{{name}}}}}/v1/me"),
+            "host": [format!("{{{{{name}}}}}")],
+            "path": ["v1", "me"]
+        }),
+        None => cx.endpoints.api.url_object("/v1/me"),
+    };
+    request.insert("url".into(), url);
     json!({
         "name": SLUG_REQUEST_NAME,
         "event": [{
             "listen": "test",
             "script": {
-                "exec": [format!(
-                    "{}(\"account_slug\", pm.response.json().data.attributes[\"account-slug\"]);",
-                    setter_for(cx, "account_slug")
-                )],
+                "exec": [slug_script_line(cx)],
                 "type": "text/javascript"
             }
         }],
@@ -148,6 +167,62 @@ pub fn declare_variables(cx: &Context, names: &[&str]) -> Vec<Edit> {
         }
     });
     edits
+}
+
+/// An edit adding `line` to request `r`'s test script (v12: its `afterResponse` script),
+/// which is created when it has none.
+pub fn add_test_line(cx: &Context, r: RequestId, line: &str) -> Edit {
+    let doc = cx.coll.doc;
+    let ed = &cx.editor;
+    let req = &cx.coll.requests[r];
+    let existing = req
+        .scripts
+        .iter()
+        .map(|&s| &cx.coll.scripts[s])
+        .find(|s| s.listen == "test");
+    if let Some(script) = existing {
+        match doc.kind(script.exec) {
+            Kind::Array => {
+                return ed.insert_elements(script.exec, usize::MAX, &[json!(line)]);
+            }
+            Kind::String => {
+                let end = doc.as_str(script.exec).map_or(0, |t| t.len());
+                return ed.edit_in_string(script.exec, end, end, &format!("\n{line}"));
+            }
+            _ => {}
+        }
+    }
+    if cx.coll.is_tree() {
+        let script = json!({"type": "afterResponse", "code": line, "language": "text/javascript"});
+        return match doc.get(req.node, "scripts") {
+            Some(list) if doc.kind(list) == Kind::Array => {
+                ed.insert_elements(list, usize::MAX, &[script])
+            }
+            Some(other) => ed.replace_value(other, &json!([script])),
+            None => {
+                // Before `order`, where Postman writes `scripts`.
+                let keys: Vec<String> = doc
+                    .members(req.node)
+                    .filter_map(|(k, _)| doc.as_str(k).map(|k| k.into_owned()))
+                    .collect();
+                let after = keys.iter().rev().find(|k| k.as_str() != "order");
+                ed.insert_member(
+                    req.node,
+                    after.map(String::as_str),
+                    "scripts",
+                    &json!([script]),
+                )
+            }
+        };
+    }
+    let event = json!({"listen": "test", "script": {"exec": [line], "type": "text/javascript"}});
+    match doc.get(req.item_node, "event") {
+        Some(list) if doc.kind(list) == Kind::Array => {
+            ed.insert_elements(list, usize::MAX, &[event])
+        }
+        Some(other) => ed.replace_value(other, &json!([event])),
+        None => ed.insert_member(req.item_node, Some("name"), "event", &json!([event])),
+    }
 }
 
 /// An edit inserting `item` at `slot` (before the item there). In a v12 tree, the item

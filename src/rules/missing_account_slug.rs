@@ -54,12 +54,15 @@ Put the account slug before `/v1/`:
 collection's other paths already use a slug variable (`/{{slug}}/v1/...`) that has a value or
 that a script sets, that variable instead, and nothing more. When no
 variable defines `account_slug`, it is declared in the collection's variables; when no request
-sets it, a request `Get ScopeStack account slug` is inserted after the token request (or
-first): `GET https://api.scopestack.io/v1/me` with the JSON:API `Accept` header and a test
-script that stores `pm.response.json().data.attributes["account-slug"]` in `account_slug`.
+sets it, one is made to: the collection's own `GET /v1/me` request, when it has one, gets a
+test script line that stores `pm.response.json().data.attributes["account-slug"]` in
+`account_slug`; else a request `Get ScopeStack account slug` is inserted, after the token
+request when that runs before the first request that needs the slug, else just before that
+request: `GET https://api.scopestack.io/v1/me` (`{{baseUrl}}/v1/me` when the requests write
+the API's base URL as a variable) with the JSON:API `Accept` header and that test script.
 In a Postman v12 tree the slug request is a new file, `Get ScopeStack account slug.request.yaml`,
-ordered after the token request, and `account_slug` is declared in the collection definition's
-`variables`.
+ordered in the same place, a `/v1/me` request gets an `afterResponse` script, and
+`account_slug` is declared in the collection definition's `variables`.
 It is safe: a path without a slug only ever answers "not found".
 "#;
 
@@ -67,15 +70,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // Where a slug request would go: the same for every finding, so found once.
     let slug_at = std::cell::OnceCell::new();
     for (r, req, facts) in cx.request_facts() {
-        if !facts.api_request {
+        if !needs_slug(facts) {
             continue;
         }
         let path = facts.path();
-        let missing = path == "/v1" || path.starts_with("/v1/");
-        let is_me = matches!(path.trim_end_matches('/'), "/v1/me");
-        if !missing || is_me {
-            continue;
-        }
         let Some(url) = &req.url else { continue };
         let shown = display_url(facts.url.as_deref().unwrap_or(&url.raw));
         out.push(Diagnostic {
@@ -105,7 +103,12 @@ const SLUG: &str = "{{account_slug}}";
 
 /// `{{account_slug}}` before `/v1/` in the URL (`raw` and `path` alike), the collection
 /// variable declared when nothing defines it, and a request that fills it when none does.
-fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot>) -> Option<Fix> {
+fn fix(
+    cx: &Context,
+    r: RequestId,
+    url: &Url,
+    slug_at: &std::cell::OnceCell<SlugStep>,
+) -> Option<Fix> {
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     let mut edits = Vec::new();
@@ -167,13 +170,62 @@ fn fix(cx: &Context, r: RequestId, url: &Url, slug_at: &std::cell::OnceCell<Slot
     }
     let has_value = defined.is_some_and(|(v, _)| !v.trim().is_empty());
     if !has_value && !cx.sets_variable("account_slug") {
-        edits.push(slug_request(
-            cx,
-            r,
-            *slug_at.get_or_init(|| slug_position(cx)),
-        ));
+        edits.push(match slug_at.get_or_init(|| slug_step(cx)) {
+            SlugStep::Script(me) => cure::add_test_line(cx, *me, &cure::slug_script_line(cx)),
+            SlugStep::Insert { slot, base } => slug_request(cx, r, *slot, base.as_deref()),
+        });
     }
     Some(Fix::safe(format!("Insert `{SLUG}` before `/v1/`"), edits))
+}
+
+/// How the fix fills `account_slug`: the same for every finding of a collection.
+enum SlugStep {
+    /// The collection's own `GET /v1/me` request gets the script that stores the slug.
+    Script(RequestId),
+    /// A `GET /v1/me` request is inserted at `slot`, its URL on `{{base}}` when the requests
+    /// write the API's base URL as that variable.
+    Insert { slot: Slot, base: Option<String> },
+}
+
+fn slug_step(cx: &Context) -> SlugStep {
+    let me = cx.request_facts().find(|(_, req, f)| {
+        f.api_request
+            && req.method.eq_ignore_ascii_case("GET")
+            && f.path().trim_end_matches('/') == "/v1/me"
+    });
+    if let Some((me, _, _)) = me {
+        return SlugStep::Script(me);
+    }
+    let first_needing = cx
+        .request_facts()
+        .find(|(_, _, f)| needs_slug(f))
+        .map(|(r, _, _)| r);
+    SlugStep::Insert {
+        slot: slug_position(cx, first_needing),
+        base: first_needing.and_then(|r| base_variable(cx, r)),
+    }
+}
+
+/// An API request without an account slug before `/v1/` (other than `/v1/me`).
+fn needs_slug(facts: &crate::rules::context::RequestFacts) -> bool {
+    let path = facts.path();
+    let missing = path == "/v1" || path.starts_with("/v1/");
+    facts.api_request && missing && path.trim_end_matches('/') != "/v1/me"
+}
+
+/// `name` when request `r`'s URL is written `{{name}}/v1/...` and `name` holds the API's
+/// base URL.
+fn base_variable(cx: &Context, r: RequestId) -> Option<String> {
+    let raw = cx.coll.requests[r].url.as_ref()?.raw.trim().to_owned();
+    let at = v1_position(&raw)?;
+    let name = raw[..at].strip_prefix("{{")?.strip_suffix("}}")?;
+    if name.is_empty() || name.contains(['{', '}']) {
+        return None;
+    }
+    let value = cx.resolve(Owner::Request(r), &raw[..at]);
+    let parts = crate::scopestack::UrlParts::parse(&value);
+    (cx.endpoints.is_api(&parts) && parts.path.trim_matches('/').is_empty())
+        .then(|| name.to_owned())
 }
 
 /// The variable other API requests of the collection put before `/v1/` (`/{{slug}}/v1/`),
@@ -196,34 +248,42 @@ fn slug_variable(cx: &Context, r: RequestId) -> Option<String> {
         })
 }
 
-/// Where the slug request goes.
-fn slug_position(cx: &Context) -> Slot {
+/// Where the slug request goes: after the first token request when that runs before the
+/// first request that needs the slug, else just before that request (first in the
+/// collection without either).
+fn slug_position(cx: &Context, first_needing: Option<RequestId>) -> Slot {
     // While a password helper still waits for its fix (SS001), aim at the place its token
     // request will go: the two fixes conflict, so this one waits a pass and then lands after
     // the new token request.
-    password_helpers::token_request_position(cx).unwrap_or_else(|| {
-        cx.facts
-            .iter_enumerated()
-            .find(|(_, f)| f.token_request)
-            .map_or(
-                Slot {
-                    scope: ScopeId::COLLECTION,
-                    index: 0,
-                },
-                |(t, _)| {
-                    let slot = cure::slot_of(cx, t);
-                    Slot {
-                        index: slot.index + 1,
-                        ..slot
-                    }
-                },
-            )
-    })
+    if let Some(slot) = password_helpers::token_request_position(cx) {
+        return slot;
+    }
+    let token = cx
+        .facts
+        .iter_enumerated()
+        .find(|(_, f)| f.token_request)
+        .map(|(t, _)| t);
+    match (token, first_needing) {
+        // Requests are in the order they run.
+        (Some(t), Some(n)) if n < t => cure::slot_of(cx, n),
+        (Some(t), _) => {
+            let slot = cure::slot_of(cx, t);
+            Slot {
+                index: slot.index + 1,
+                ..slot
+            }
+        }
+        (None, Some(n)) => cure::slot_of(cx, n),
+        (None, None) => Slot {
+            scope: ScopeId::COLLECTION,
+            index: 0,
+        },
+    }
 }
 
 /// Inserts `Get ScopeStack account slug` right after the first token request (so it runs with
 /// a fresh token), or first in the collection, authenticating like the request it serves.
-fn slug_request(cx: &Context, r: RequestId, slot: Slot) -> Edit {
+fn slug_request(cx: &Context, r: RequestId, slot: Slot, base: Option<&str>) -> Edit {
     let coll = cx.coll;
     let request = &coll.requests[r];
     let wanted = coll.effective_auth(request);
@@ -246,7 +306,7 @@ fn slug_request(cx: &Context, r: RequestId, slot: Slot) -> Edit {
         .filter(|h| h.enabled && h.name.eq_ignore_ascii_case("authorization"))
         .map(|h| json!({"key": h.name, "value": h.value, "type": "text"}))
         .collect();
-    cure::insert_item(cx, slot, &cure::slug_request(cx, auth, headers))
+    cure::insert_item(cx, slot, &cure::slug_request(cx, auth, headers, base))
 }
 
 /// Where `/v1` starts the path of a URL as written, outside `{{variables}}`.

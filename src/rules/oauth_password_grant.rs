@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
-use crate::config::PasswordCure;
+use crate::rule_options::PasswordCure;
 use crate::document::{Kind, NodeId};
 use crate::fix::Fix;
 use crate::postman::Auth;

@@ -405,8 +405,9 @@ mod tests {
         );
         let doc = Document::parse(text.as_str().into()).unwrap();
         let coll = crate::postman::read_collection(&doc, doc.root());
-        let (settings, config) = (Settings::default(), crate::config::Config::default());
-        let cx = Context::new(&coll, &settings, &config);
+        let (settings, endpoints) = (Settings::default(), crate::scopestack::Endpoints::default());
+        let options = Default::default();
+        let cx = Context::new(&coll, &settings, &endpoints, &options);
         crate::rules::run(&crate::rules::Input::Collection(&cx), |r| {
             r.code == RULE.code
         })

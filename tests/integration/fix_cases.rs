@@ -555,3 +555,115 @@ fn rule_options_that_are_wrong_are_errors_in_the_toml_file() {
         );
     }
 }
+
+/// SS005's slug step reuses what the collection has: the API base URL's variable, and its own
+/// `GET /v1/me` request (which gets the slug-storing line, in either format); a slug request
+/// goes after the token request when that runs first, else just before the first request that
+/// needs the slug.
+#[test]
+fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "pm.collectionVariables.set(\"account_slug\", pm.response.json().data.attributes[\"account-slug\"]);";
+    // A slug request on `{{baseUrl}}`, after the token request.
+    let file = dir.path().join("base.postman_collection.json");
+    std::fs::copy(
+        repo().join("tests/fixtures/ss005-base-url-slug-request.postman_collection.json"),
+        &file,
+    )
+    .unwrap();
+    let r = run(&["check", "--fix", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        items(&v),
+        [
+            "Get access token",
+            "Get ScopeStack account slug",
+            "List clients",
+            "List projects"
+        ]
+    );
+    assert_eq!(v["item"][1]["request"]["url"]["raw"], "{{baseUrl}}/v1/me");
+    assert_eq!(v["item"][1]["request"]["url"]["host"][0], "{{baseUrl}}");
+    let tree = dir.path().join("base-tree");
+    crate::v3::copy_dir(
+        &repo().join("tests/fixtures/v3/ss005-base-url-slug-request"),
+        &tree,
+    );
+    let r = run(&["check", "--fix", tree.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let created =
+        std::fs::read_to_string(tree.join("Get ScopeStack account slug.request.yaml")).unwrap();
+    assert!(
+        created.contains("url: \"{{baseUrl}}/v1/me\"\n"),
+        "{created}"
+    );
+
+    // The collection's own `/v1/me` gets the line; nothing is inserted.
+    let file = dir.path().join("me.postman_collection.json");
+    std::fs::copy(
+        repo().join("tests/fixtures/ss005-existing-me-request.postman_collection.json"),
+        &file,
+    )
+    .unwrap();
+    let r = run(&["check", "--fix", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(items(&v), ["Get access token", "Who am I", "List clients"]);
+    assert_eq!(v["item"][1]["event"][0]["listen"], "test");
+    assert_eq!(v["item"][1]["event"][0]["script"]["exec"][0], line);
+    let tree = dir.path().join("me-tree");
+    crate::v3::copy_dir(
+        &repo().join("tests/fixtures/v3/ss005-existing-me-request"),
+        &tree,
+    );
+    let r = run(&["check", "--fix", tree.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let me = std::fs::read_to_string(tree.join("Who am I.request.yaml")).unwrap();
+    assert!(
+        me.contains("  - type: afterResponse\n") && me.contains("account-slug"),
+        "{me}"
+    );
+    assert!(!tree
+        .join("Get ScopeStack account slug.request.yaml")
+        .exists());
+
+    // A test script the `/v1/me` request has already gets the line appended (exec as one
+    // string); the token request runs after the request that needs the slug, so a slug
+    // request would go before that one.
+    let text = r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]},
+        "item": [
+          {"name": "Who am I", "event": [{"listen": "test", "script": {"exec": "pm.test('ok', () => pm.response.to.have.status(200));"}}],
+           "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/v1/me"}},
+          {"name": "List clients", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/v1/clients"}}]}"#;
+    let file = dir.path().join("exec.postman_collection.json");
+    std::fs::write(&file, text).unwrap();
+    let r = run(&["check", "--fix", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        v["item"][0]["event"][0]["script"]["exec"],
+        format!("pm.test('ok', () => pm.response.to.have.status(200));\n{line}")
+    );
+    let text = r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]},
+        "item": [
+          {"name": "Status", "request": {"method": "GET", "url": "https://example.com/status"}},
+          {"name": "List clients", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/v1/clients"}},
+          {"name": "Token", "event": [{"listen": "test", "script": {"exec": ["pm.collectionVariables.set('access_token', pm.response.json().access_token);"]}}],
+           "request": {"auth": {"type": "noauth"}, "method": "POST", "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]}, "url": "https://app.scopestack.io/oauth/token"}}]}"#;
+    let file = dir.path().join("late.postman_collection.json");
+    std::fs::write(&file, text).unwrap();
+    run(&["check", "--fix", file.to_str().unwrap()]);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        items(&v),
+        [
+            "Status",
+            "Get ScopeStack account slug",
+            "List clients",
+            "Token"
+        ]
+    );
+}
