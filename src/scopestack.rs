@@ -164,7 +164,16 @@ pub fn deployment_of<'h>(host: &'h str, role: &str) -> Option<&'h str> {
         _ => rest
             .strip_prefix('.')?
             .strip_suffix('.')
-            .filter(|d| !d.is_empty() && !d.split('.').any(str::is_empty)),
+            // DNS labels only: anything else is not a deployment's host.
+            .filter(|d| {
+                !d.is_empty()
+                    && d.split('.').all(|label| {
+                        !label.is_empty()
+                            && label
+                                .bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    })
+            }),
     }
 }
 

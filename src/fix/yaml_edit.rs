@@ -241,7 +241,61 @@ impl Editor<'_> {
         new.push_str(old.get(..start).unwrap_or(&old));
         new.push_str(replacement);
         new.push_str(old.get(end..).unwrap_or(""));
+        if let Some(edit) = self.folded_in_place(node, start, end, replacement, &new) {
+            return edit;
+        }
         self.replace_value(node, &Value::String(new))
+    }
+
+    /// An edit inside a folded block scalar (`>-`, as Postman's converter writes scripts
+    /// with blank lines) that keeps the block: the bytes replaced where they are written, or
+    /// for a removed line its whole source lines, kept only when the block then reads as
+    /// `wanted` (folding joins lines by rules an offset map cannot follow alone).
+    fn folded_in_place(
+        &self,
+        node: NodeId,
+        start: usize,
+        end: usize,
+        replacement: &str,
+        wanted: &str,
+    ) -> Option<Edit> {
+        let doc = self.doc;
+        let raw = doc.raw(node);
+        let header = raw.lines().next()?;
+        if !raw.starts_with('>') || header.contains(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        if replacement.contains(['\n', '\r']) {
+            return None;
+        }
+        let node_start = doc.span(node).start;
+        let span = doc.string_subspan(node, start, end);
+        let text = doc.text();
+        let line_start =
+            |pos: usize| memchr::memrchr(b'\n', &text.as_bytes()[..pos]).map_or(0, |i| i + 1);
+        let mut candidates = vec![span];
+        if replacement.is_empty() {
+            candidates.push(Span::new(line_start(span.start), line_start(span.end)));
+        }
+        candidates.into_iter().find_map(|span| {
+            if span.start < node_start || span.end > node_start + raw.len() || span.start > span.end
+            {
+                return None;
+            }
+            let mut block = String::with_capacity(raw.len());
+            block.push_str(&raw[..span.start - node_start]);
+            block.push_str(replacement);
+            block.push_str(&raw[span.end - node_start..]);
+            // The block alone, under a key at the start of a line: folding depends only on
+            // the block's lines and their indentation, which stay as they are.
+            let probe = crate::document::Document::parse_yaml(
+                crate::text::Text::from(format!("k: {block}\n").as_str()),
+                crate::source::FileId::LINTED,
+            )
+            .ok()?;
+            let value = probe.get(probe.root(), "k").and_then(|v| probe.as_str(v))?;
+            (value == wanted).then(|| self.here(Edit::replace(span, replacement.to_owned())))
+        })
     }
 
     /// An entry in a flow mapping (or a mapping with no entries yet).

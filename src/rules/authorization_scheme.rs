@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::fix::Fix;
 use crate::postman::{Auth, Header, Owner, Request};
-use crate::rules::{Checks, Context, RuleInfo};
+use crate::rules::{script_requests, Checks, Context, RuleInfo};
 use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -75,6 +75,35 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+    for request in cx.script_requests().iter().filter(|r| r.api_request) {
+        let (Some(header), Some(value)) = (
+            request.header("authorization"),
+            request.header_value(cx, "authorization"),
+        ) else {
+            continue;
+        };
+        let written = header.value.as_deref().unwrap_or("").trim();
+        if value.is_empty()
+            || crate::tokens::bearer_token(&value).is_some()
+            || crate::tokens::bearer_token(written).is_some()
+        {
+            continue;
+        }
+        out.extend(script_requests::diagnostic(
+            cx,
+            &RULE,
+            request,
+            header.entry,
+            format!(
+                "{} sends an `Authorization` header without the `Bearer ` scheme",
+                request.describe(cx)
+            ),
+            "Send `Authorization: Bearer <access_token>`: the ScopeStack API takes bearer \
+             tokens only."
+                .to_owned(),
+            "not Bearer <token>",
+        ));
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Context<'a> {
     codes: TiVec<ScriptId, std::sync::OnceLock<Box<crate::js::Code>>>,
     /// Names of the variables scripts store, found on first use.
     set_by_scripts: std::sync::OnceLock<HashSet<String>>,
+    /// The requests scripts send with `pm.sendRequest`, found on first use.
+    script_requests: std::sync::OnceLock<Vec<crate::rules::script_requests::ScriptRequest>>,
 }
 
 /// A request's resolved URL and what it is.
@@ -117,6 +119,7 @@ impl<'a> Context<'a> {
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
             set_by_scripts: std::sync::OnceLock::new(),
+            script_requests: std::sync::OnceLock::new(),
         };
         for (r, req) in coll.requests.iter_enumerated() {
             if let Some(a) = coll.effective_auth(req) {
@@ -143,7 +146,8 @@ impl<'a> Context<'a> {
                 cx.resolve_auth_param(a, &["accessTokenUrl", "authUrl"])
                     .iter()
                     .any(|(_, u)| cx.endpoints.is_scopestack(&UrlParts::parse(u)))
-            });
+            })
+            || cx.script_requests().iter().any(|r| r.scopestack);
         cx
     }
 
@@ -253,6 +257,12 @@ impl<'a> Context<'a> {
         } else {
             Cow::Owned(build())
         }
+    }
+
+    /// The requests the collection's scripts send with `pm.sendRequest(...)`.
+    pub fn script_requests(&self) -> &[crate::rules::script_requests::ScriptRequest] {
+        self.script_requests
+            .get_or_init(|| crate::rules::script_requests::find(self))
     }
 
     /// Script `index` as written in the file (JSON, escapes and all).

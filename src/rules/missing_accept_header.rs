@@ -4,7 +4,7 @@ use crate::source::FileId;
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec, HeaderState};
-use crate::rules::{Checks, Context, RuleInfo};
+use crate::rules::{script_requests, Checks, Context, RuleInfo};
 use crate::scopestack::{accepts_json_api, JSON_API};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -136,6 +136,30 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             span: cx.span(node),
             fix,
         });
+    }
+    // Requests sent from scripts do not inherit anything: their own headers count.
+    for request in cx.script_requests().iter().filter(|r| r.api_request) {
+        if request
+            .header_value(cx, "accept")
+            .is_some_and(|v| accepts_json_api(&v))
+        {
+            continue;
+        }
+        out.extend(script_requests::diagnostic(
+            cx,
+            &RULE,
+            request,
+            request.call,
+            format!(
+                "{} sends no `Accept: {JSON_API}` header",
+                request.describe(cx)
+            ),
+            format!(
+                "Add `\"Accept\": \"{JSON_API}\"` to the request's `header`: `pm.sendRequest` \
+                 does not add the collection's headers."
+            ),
+            &format!("no Accept: {JSON_API}"),
+        ));
     }
 }
 

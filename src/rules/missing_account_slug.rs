@@ -5,7 +5,7 @@ use crate::document::Kind;
 use crate::fix::{Edit, Fix};
 use crate::postman::{Owner, RequestId, ScopeId, Slot, Url};
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{cure, password_helpers};
+use crate::rules::{script_requests, cure, password_helpers};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::display_url;
 use crate::source::FileId;
@@ -96,6 +96,28 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             span: cx.span(url.first_segment.unwrap_or(url.label_node)),
             fix: fix(cx, r, url, &slug_at),
         });
+    }
+    for request in cx.script_requests().iter().filter(|r| r.api_request) {
+        let path = request.path.as_str();
+        let missing = path == "/v1" || path.starts_with("/v1/");
+        if !missing || path.trim_end_matches('/') == "/v1/me" {
+            continue;
+        }
+        let Some((piece, _)) = request.url else { continue };
+        out.extend(script_requests::diagnostic(
+            cx,
+            &RULE,
+            request,
+            piece,
+            format!("{} has no account slug before `/v1/`", request.describe(cx)),
+            format!(
+                "Put the account slug before `/v1/` (`{}/{{{{account_slug}}}}{path}`); the slug is \
+                 `data.attributes[\"account-slug\"]` of `GET {}`.",
+                cx.endpoints.api.url,
+                cx.endpoints.me_url()
+            ),
+            "no account slug before /v1/",
+        ));
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::postman::Owner;
 use crate::rules::header_fix::{self, HeaderSpec};
-use crate::rules::{Checks, Context, RuleInfo};
+use crate::rules::{script_requests, Checks, Context, RuleInfo};
 use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -134,5 +134,24 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             span: cx.span(node),
             fix: None,
         });
+    }
+    // `pm.sendRequest` does not use the collection's auth: a request without its own
+    // `Authorization` header sends no token.
+    for request in cx.script_requests().iter().filter(|r| r.api_request) {
+        if request.header("authorization").is_some() {
+            continue;
+        }
+        out.extend(script_requests::diagnostic(
+            cx,
+            &RULE,
+            request,
+            request.call,
+            format!("{} sends no token", request.describe(cx)),
+            "`pm.sendRequest` does not use the collection's or folder's auth: add \
+             `\"Authorization\": \"Bearer \" + pm.environment.get(\"access_token\")` (or \
+             wherever the token is kept) to the request's `header`."
+                .to_owned(),
+            "no token sent",
+        ));
     }
 }

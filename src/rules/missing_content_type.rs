@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec, HeaderState};
-use crate::rules::{Checks, Context, RuleInfo};
+use crate::rules::{script_requests, Checks, Context, RuleInfo};
 use crate::scopestack::JSON_API;
 use crate::source::FileId;
 
@@ -120,6 +120,39 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             span: cx.span(node),
             fix,
         });
+    }
+    for request in cx.script_requests().iter().filter(|r| r.api_request) {
+        let json_api = |v: &str| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case(crate::scopestack::JSON_API))
+        };
+        if !sends_body(&request.method)
+            || request.body.is_none()
+            || request
+                .header_value(cx, "content-type")
+                .is_some_and(|v| json_api(&v))
+        {
+            continue;
+        }
+        out.extend(script_requests::diagnostic(
+            cx,
+            &RULE,
+            request,
+            request.call,
+            format!(
+                "{} ({}) sends no `Content-Type: {}` header",
+                request.describe(cx),
+                request.method,
+                crate::scopestack::JSON_API
+            ),
+            format!(
+                "Add `\"Content-Type\": \"{}\"` to the request's `header`; the API answers \
+                 415 otherwise.",
+                crate::scopestack::JSON_API
+            ),
+            &format!("no Content-Type: {}", crate::scopestack::JSON_API),
+        ));
     }
 }
 

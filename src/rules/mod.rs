@@ -7,6 +7,7 @@ pub(crate) mod cure;
 pub mod har_context;
 pub mod header_fix;
 pub(crate) mod password_helpers;
+pub(crate) mod script_requests;
 
 use self::har_context::HarContext;
 use crate::diagnostic::{Diagnostic, Rule};

@@ -5,7 +5,7 @@ use crate::postman::Body;
 use crate::variables::has_unresolved;
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{Checks, Context, RuleInfo};
+use crate::rules::{script_requests, Checks, Context, RuleInfo};
 use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -88,6 +88,57 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             item: Some(cx.coll.label(req)),
             pointer: Pointer::Node(found.pointer),
             span: found.span,
+            fix,
+        });
+    }
+
+    for request in cx.script_requests() {
+        let unresolved = request
+            .resolved
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty() || has_unresolved(u));
+        if !request.token_request || !(request.scopestack || (unresolved && cx.calls_scopestack))
+        {
+            continue;
+        }
+        if request.field(cx, "grant_type").as_deref() != Some("password") {
+            continue;
+        }
+        let Some(redirect) = request
+            .body
+            .as_ref()
+            .and_then(|b| b.fields.iter().rfind(|f| f.key == "redirect_uri"))
+        else {
+            continue;
+        };
+        let code = cx.code(request.script);
+        let Some((node, start, end)) =
+            script_requests::in_file(cx, request.script, &code, redirect.entry)
+        else {
+            continue;
+        };
+        let fix = script_requests::remove_entry(cx, request.script, &code, redirect).map(|e| {
+            match request.scopestack {
+                true => Fix::safe("Remove `redirect_uri`", vec![e]),
+                false => Fix::unsafe_("Remove `redirect_uri`", vec![e]),
+            }
+        });
+        out.push(Diagnostic {
+            rule: &RULE,
+            severity: RULE.severity,
+            file: FileId::LINTED,
+            message: format!(
+                "the `pm.sendRequest` token request in {} sends `redirect_uri` with a password \
+                 grant; ScopeStack answers `invalid_grant`",
+                script_requests::describe_script(cx, request.script)
+            ),
+            help: "Remove `redirect_uri` from the request's body: the password grant has no \
+                   redirect."
+                .to_owned(),
+            label: "redirect_uri on a password grant".to_owned(),
+            item: cx.coll.item_label(request.owner),
+            pointer: Pointer::Node(node),
+            span: cx.coll.doc.string_subspan(node, start, end),
             fix,
         });
     }

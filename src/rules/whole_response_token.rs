@@ -4,6 +4,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::NodeId;
 use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
+use crate::rules::script_requests::Piece;
 use crate::postman::ScriptLine;
 use crate::postman::{Owner, ScriptId};
 use crate::rules::har_context::{HarContext, Place};
@@ -115,6 +116,14 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let code = cx.code(index);
         let code = &*code;
+        // `pm.sendRequest` callbacks in this script, whose response parameter stands for
+        // the response there.
+        let callbacks: Vec<(Piece, &str)> = cx
+            .script_requests()
+            .iter()
+            .filter(|r| r.script == index)
+            .filter_map(|r| r.callback.as_ref().map(|(name, piece)| (*piece, name.as_str())))
+            .collect();
         let mut flagged_lines = HashSet::new();
         // Made once a finding needs them, then shared by every finding in the script.
         let mut lines = None;
@@ -129,7 +138,16 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             // A variable that scripts read back with `JSON.parse(...)` is meant to hold the
             // document (`token_response`), unless it is also sent as a token.
             let kept_as_document = parsed_later.contains(name) && !credential_vars.contains(name);
-            if !holds_token || kept_as_document || !is_whole_response(code, value, call.start, 0) {
+            let response = callbacks
+                .iter()
+                .filter(|(p, _)| p.start <= call.start && call.start < p.end)
+                .map(|(_, name)| *name)
+                .next_back()
+                .unwrap_or("pm.response");
+            if !holds_token
+                || kept_as_document
+                || !is_whole_response(code, value, call.start, response, 0)
+            {
                 continue;
             }
             let line_index = code.line_of(call.start);
@@ -149,7 +167,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     script_owner(cx, script.owner, &script.listen)
                 ),
                 help: format!(
-                    "Store only the token: `{}(\"{name}\", pm.response.json().access_token);`. \
+                    "Store only the token: `{}(\"{name}\", {response}.json().access_token);`. \
                      Sent whole, the JSON document becomes `Authorization: Bearer {{...}}` and \
                      ScopeStack answers 401.",
                     call.name
@@ -158,7 +176,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 item: cx.coll.item_label(script.owner),
                 pointer: Pointer::Node(line.node),
                 span: line.span(cx.coll.doc),
-                fix: fix(cx, lines, code, value, name),
+                fix: fix(cx, lines, code, value, name, response),
             });
         }
     }
@@ -167,11 +185,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Whether `expr` (an argument at `at`) is the whole response, directly or through the value
 /// last assigned to a local before `at`.
-fn is_whole_response(code: &Code, expr: &str, at: usize, depth: usize) -> bool {
+fn is_whole_response(code: &Code, expr: &str, at: usize, response: &str, depth: usize) -> bool {
     if depth > 8 {
         return false;
     }
-    let e = normalize(expr);
+    let e = as_pm_response(&normalize(expr), response);
     if WHOLE_RESPONSE.contains(&e.as_str()) {
         return true;
     }
@@ -181,15 +199,34 @@ fn is_whole_response(code: &Code, expr: &str, at: usize, depth: usize) -> bool {
         .and_then(|r| r.strip_suffix("}`"))
         .filter(|i| !i.contains(['`', '{', '}']))
     {
-        return is_whole_response(code, inner, at, depth + 1);
+        return is_whole_response(code, inner, at, response, depth + 1);
     }
     if e.starts_with("JSON.stringify(") && e.ends_with(')') {
         return split_args(&e, "JSON.stringify".len())
             .and_then(|args| args.first().map(|a| a.to_string()))
-            .is_some_and(|first| is_whole_response(code, &first, at, depth + 1));
+            .is_some_and(|first| is_whole_response(code, &first, at, response, depth + 1));
     }
     code.value_before(&e, at)
-        .is_some_and(|(pos, value)| is_whole_response(code, value, pos, depth + 1))
+        .is_some_and(|(pos, value)| is_whole_response(code, value, pos, response, depth + 1))
+}
+
+/// `expr` with a callback's response parameter (`res.json()`) written as `pm.response`.
+fn as_pm_response(expr: &str, response: &str) -> String {
+    if response == "pm.response" {
+        return expr.to_owned();
+    }
+    let needle = format!("{response}.");
+    let mut out = String::with_capacity(expr.len());
+    let mut rest = expr;
+    while let Some(i) = rest.find(&needle) {
+        let before = rest[..i].chars().next_back();
+        let own = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
+        out.push_str(&rest[..i]);
+        out.push_str(if own { "pm.response." } else { &needle });
+        rest = &rest[i + needle.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn script_owner(cx: &Context, owner: Owner, listen: &str) -> String {
@@ -283,7 +320,14 @@ fn json_token_diagnostic(
 /// should have stored: `pm.response.json().refresh_token` for a refresh token, else
 /// `.access_token`. Safe: the variable is sent as a token or named as one, so it is only
 /// useful with the token in it.
-fn fix(cx: &Context, lines: &[ScriptLine], code: &Code, value: &str, name: &str) -> Option<Fix> {
+fn fix(
+    cx: &Context,
+    lines: &[ScriptLine],
+    code: &Code,
+    value: &str,
+    name: &str,
+    response: &str,
+) -> Option<Fix> {
     if value.contains('\n') {
         return None;
     }
@@ -292,7 +336,7 @@ fn fix(cx: &Context, lines: &[ScriptLine], code: &Code, value: &str, name: &str)
     } else {
         "access_token"
     };
-    let replacement = format!("pm.response.json().{property}");
+    let replacement = format!("{response}.json().{property}");
     // `value` is a slice of `code.text`.
     let offset = value.as_ptr() as usize - code.text.as_ptr() as usize;
     let line_index = code.line_of(offset);

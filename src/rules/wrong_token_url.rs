@@ -5,7 +5,7 @@ use crate::fix::{Edit, Fix};
 use crate::postman::Owner;
 use crate::postman::Url;
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{Checks, Context, RuleInfo};
+use crate::rules::{script_requests, Checks, Context, RuleInfo};
 use crate::scopestack::{deployment_of, display_url, Endpoints, UrlParts};
 use crate::source::FileId;
 use crate::variables::Resolver;
@@ -121,6 +121,47 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ..diagnostic(cx, owner, &url.raw)
             });
         }
+    }
+
+    for request in cx.script_requests() {
+        if !request.token_request {
+            continue;
+        }
+        let Some((piece, Some(written))) = &request.url else {
+            continue;
+        };
+        let owner = request.owner;
+        let Some(d) = judge(cx, owner, written) else {
+            continue;
+        };
+        let code = cx.code(request.script);
+        let Some((node, start, end)) = script_requests::in_file(cx, request.script, &code, *piece)
+        else {
+            continue;
+        };
+        // A string literal is corrected inside its quotes; a whole `{{variable}}` (a getter)
+        // where it is defined; a URL built from parts is left to a person.
+        let literal = crate::js::string_literal(&code.text[piece.start..piece.end])
+            .filter(|l| !l.contains('\\'));
+        let fix = fix_variable(cx, owner, written).or_else(|| {
+            literal.map(|_| {
+                let edit =
+                    cx.editor
+                        .edit_in_string(node, start + 1, end - 1, &corrected(cx, written));
+                fix_of(cx, owner, written, vec![edit])
+            })
+        });
+        out.push(Diagnostic {
+            message: format!(
+                "the `pm.sendRequest` token request in {} posts to {d}",
+                script_requests::describe_script(cx, request.script)
+            ),
+            pointer: Pointer::Node(node),
+            span: cx.coll.doc.string_subspan(node, start, end),
+            item: cx.coll.item_label(owner),
+            fix,
+            ..diagnostic(cx, owner, written)
+        });
     }
 }
 
