@@ -97,20 +97,11 @@ fn run_newman(newman: &Path, collection: &Path, env: &Path, dir: &Path) -> Vec<(
     codes
 }
 
-#[test]
-fn fixed_examples_run_green_under_newman() {
-    let Some(newman) = newman() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "newman is missing under CI (.ci/run installs it)"
-        );
-        eprintln!("skipped: newman is not installed (`npm install --prefix target/newman newman@6.2.2`; .ci/run does)");
-        return;
-    };
-    let server = mock::start();
-    let dir = tempfile::tempdir().unwrap();
-    mock::configure(dir.path(), &server);
-    let env = dir.path().join("mock.postman_environment.json");
+/// Writes `scopelint.toml` aiming at the mock and an environment with its credentials and
+/// a standing token; returns the environment's path.
+fn mock_environment(dir: &Path, server: &Mock) -> PathBuf {
+    mock::configure(dir, server);
+    let env = dir.join("mock.postman_environment.json");
     let value =
         |k: &str, v: &str| json!({"key": k, "value": v, "type": "default", "enabled": true});
     std::fs::write(
@@ -122,6 +113,80 @@ fn fixed_examples_run_green_under_newman() {
         .to_string(),
     )
     .unwrap();
+    env
+}
+
+/// newman, or `None` after saying that the test skips (a failure under CI).
+#[allow(clippy::print_stderr)] // says that it skipped
+fn newman_or_skip() -> Option<PathBuf> {
+    let found = newman();
+    assert!(
+        found.is_some() || std::env::var_os("CI").is_none(),
+        "newman is missing under CI (.ci/run installs it)"
+    );
+    if found.is_none() {
+        eprintln!("skipped: newman is not installed (`npm install --prefix target/newman newman@6.2.2`; .ci/run does)");
+    }
+    found
+}
+
+/// The auto-token pattern: a pre-request script that fetches the token with
+/// `pm.sendRequest` from the API host, with `redirect_uri`, storing the whole response. Under
+/// newman every request then fails with 401; after a plain `--fix` (each fix inside the
+/// script) the script gets a token from the application host and every request succeeds.
+#[test]
+fn a_token_fetched_from_a_script_is_cured_under_newman() {
+    let Some(newman) = newman_or_skip() else {
+        return;
+    };
+    let server = mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let env = mock_environment(dir.path(), &server);
+    let original: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            repo().join("tests/fixtures/ss002-ss003-ss006-send-request.postman_collection.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let path = dir.path().join("send-request.postman_collection.json");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&aim_at(&original, &server)).unwrap(),
+    )
+    .unwrap();
+    // newman lists the script's request as an execution of the item too.
+    let before = run_newman(&newman, &path, &env, dir.path());
+    assert!(
+        before.contains(&("List clients".to_owned(), 401)),
+        "{before:?}"
+    );
+    let r = run(&[
+        "check",
+        "--fix",
+        "--environment",
+        env.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "scopelint left problems:\n{}", r.stdout);
+    let after = run_newman(&newman, &path, &env, dir.path());
+    assert!(
+        !after.is_empty()
+            && after
+                .iter()
+                .all(|(name, code)| name == "List clients" && (200..300).contains(code)),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn fixed_examples_run_green_under_newman() {
+    let Some(newman) = newman_or_skip() else {
+        return;
+    };
+    let server = mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let env = mock_environment(dir.path(), &server);
 
     // What each broken example does against ScopeStack before the fix.
     let cases: &[(&str, &[(&str, u64)])] = &[

@@ -164,16 +164,20 @@ fn fixed_v3_examples_run_green_under_the_postman_cli() {
     // the run's.
     let cases: &[(&str, &[u16])] = &[
         // The CLI fetches no token for a helper without one: it sends none.
-        ("password-helper", &[401, 401]),
-        ("wrong-token-url", &[404]),
-        ("whole-response-token", &[401]),
-        ("missing-accept-header", &[406, 406, 406]),
-        ("missing-account-slug", &[404, 404]),
+        ("examples/v3/password-helper", &[401, 401]),
+        ("examples/v3/wrong-token-url", &[404]),
+        ("examples/v3/whole-response-token", &[401]),
+        ("examples/v3/missing-accept-header", &[406, 406, 406]),
+        ("examples/v3/missing-account-slug", &[404, 404]),
+        // The auto-token pattern: the collection's pre-request script fetches the token with
+        // `pm.sendRequest` from the API host, with `redirect_uri`, and stores it whole.
+        ("tests/fixtures/v3/ss002-ss003-ss006-send-request", &[401]),
     ];
-    for (name, failures) in cases {
+    for (source, failures) in cases {
         std::fs::write(&env, &env_text).unwrap();
+        let name = source.rsplit('/').next().unwrap();
         let tree = dir.path().join(name);
-        crate::v3::copy_dir(&repo().join("examples/v3").join(name), &tree);
+        crate::v3::copy_dir(&repo().join(source), &tree);
         aim_tree_at(&tree, &server);
 
         let (_, before) = collection_run(&postman, &tree, &env);
@@ -207,7 +211,7 @@ fn fixed_v3_examples_run_green_under_the_postman_cli() {
             codes.len() >= statuses(&before).len(),
             "{name}: fewer requests ran after the fix:\n{after}"
         );
-        if *name == "password-helper" {
+        if name == "password-helper" {
             // The token request the fix created ran first, and got a token.
             let token = after.find("/oauth/token [200").expect(&after);
             assert!(
