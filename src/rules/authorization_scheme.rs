@@ -25,7 +25,8 @@ A request to the ScopeStack API that sends credentials, but not as a bearer toke
 `Authorization` header of its own without the `Bearer ` scheme (`{{access_token}}` alone,
 `Token ...`, `Basic ...`), or, without such a header, a Basic, Digest, API-key or other auth
 helper in force after inheritance (an API key sent as `Authorization: Bearer ...` is a bearer
-token). A request that sends nothing is SS012's; an OAuth 2.0 helper is SS001's.
+token). A request that sends nothing is SS012's; an OAuth 2.0 helper is SS001's. An API call
+a script sends with `pm.sendRequest(...)` counts by its own `Authorization` header (no fix).
 
 ## Why it breaks
 The API reads only `Authorization: Bearer <access_token>`. A token without its scheme, another

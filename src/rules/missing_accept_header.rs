@@ -32,6 +32,8 @@ has. A header added by a pre-request script of the request, one of its folders o
 collection counts: `pm.request.headers.add(...)`, `.upsert(...)`, `.append(...)`,
 `.prepend(...)`, `.insert(...)`, `pm.request.addHeader(...)` or `pm.request.upsertHeader(...)`,
 with `{key, value}` or `"Name: value"`. One finding per request.
+An API call a script sends with `pm.sendRequest(...)` needs the header in its own `header`
+(it gets none of the collection's); the finding points at the call, without a fix.
 
 ## Why it breaks
 The ScopeStack API speaks JSON:API. Without `Accept: application/vnd.api+json` it answers

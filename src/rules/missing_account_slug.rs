@@ -32,7 +32,8 @@ const DOC: &str = r#"# SS005 missing-account-slug
 A request to the ScopeStack API (`api.scopestack.io`) whose path starts with `/v1/`: the
 account slug segment is missing. `/v1/me` is the one endpoint that lives without a slug. Any
 first segment before `/v1/` counts as a slug, `{{account_slug}}` included. One finding per
-request, pointing at its URL.
+request, pointing at its URL. An API call a script sends with `pm.sendRequest(...)` counts
+too (pointing at its URL in the script, without a fix).
 
 ## Why it breaks
 Every ScopeStack API resource lives under an account:

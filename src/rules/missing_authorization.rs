@@ -23,7 +23,9 @@ const DOC: &str = r#"# SS012 missing-authorization
 ## What it catches
 A request to the ScopeStack API whose auth, after inheritance, sends no token (`noauth`, a
 bearer auth without a token, or no auth at any level) and that has no `Authorization` header of its own (one set by a pre-request
-script of the request, a folder or the collection counts).
+script of the request, a folder or the collection counts). An API call a script sends with
+`pm.sendRequest(...)` uses no auth of the collection: without its own `Authorization`
+header it sends no token (no fix).
 
 ## Why it breaks
 Every API call needs `Authorization: Bearer <access_token>`; without it the API answers

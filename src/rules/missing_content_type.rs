@@ -26,7 +26,8 @@ const DOC: &str = r#"# SS010 missing-content-type
 ## What it catches
 A `POST` or `PATCH` to the ScopeStack API (in a collection or a HAR capture) without an
 enabled `Content-Type` header whose media type is `application/vnd.api+json`. A header added by
-a pre-request script counts.
+a pre-request script counts. A `POST` or `PATCH` with a body that a script sends with
+`pm.sendRequest(...)` needs it in its own `header` (no fix).
 
 ## Why it breaks
 The API reads JSON:API documents only; a body sent as `application/json` (or without a type) is

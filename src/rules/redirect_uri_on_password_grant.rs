@@ -30,6 +30,8 @@ A token request to ScopeStack with `grant_type=password` that also sends a `redi
 parameter: in a Postman collection's urlencoded, form-data or raw body (JSON or form text), or in a request recorded in
 a HAR capture. A token request whose URL does not resolve counts in a collection that calls
 ScopeStack; other identity providers' token requests (Okta, Auth0, Keycloak, ...) do not.
+A token request a script sends with `pm.sendRequest(...)` counts too; the fix removes the
+`redirect_uri` entry from its body in the script.
 
 ## Why it breaks
 The password grant has no redirect. ScopeStack's OAuth server treats a `redirect_uri` on it as

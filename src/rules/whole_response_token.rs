@@ -52,6 +52,10 @@ ignored. One finding per offending line.
 It also flags a bearer token or `Authorization` header whose value (after variables are
 resolved) is a JSON object: the symptom of the same mistake.
 
+In a `pm.sendRequest(..., (err, res) => {...})` callback, the response parameter (`res`)
+reads like `pm.response`: `res.text()` stored as the token is the same mistake, and the fix
+stores `res.json().access_token`.
+
 ## Why it breaks
 The token endpoint answers with a JSON document
 (`{"access_token": "...", "token_type": "Bearer", "expires_in": 7200, ...}`). Stored whole, the

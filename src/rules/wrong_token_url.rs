@@ -40,6 +40,9 @@ every deployment its API requests call is right (production's when they call non
 OAuth 2.0 helper's `accessTokenUrl`, or the URL of a token request (a request whose body sends
 `grant_type`, or whose path ends in `/oauth/token`). One finding per helper or request. When
 the URL comes from a variable, the message says where that variable is defined.
+A token request a script sends with `pm.sendRequest(...)` counts too: the finding points at
+its URL in the script, and the fix corrects a URL written as one string literal there (or the
+variable a `pm.environment.get(...)` URL reads).
 
 ## Why it breaks
 Tokens are issued by the application host, `app.scopestack.io`; the API host
