@@ -564,7 +564,7 @@ fn v3_examples_diff_and_fix_into_their_committed_fixed_trees() {
         .filter(|n| n != "clean")
         .collect();
     names.sort();
-    assert_eq!(names.len(), 5, "{names:?}");
+    assert_eq!(names.len(), 6, "{names:?}");
     for name in &names {
         let tree = format!("examples/v3/{name}");
         let before = tree_files(&repo().join(&tree));

@@ -33,7 +33,7 @@ fn full_output_has_no_colour_off_a_terminal() {
     assert!(!r.stdout.contains('\u{1b}'), "ANSI escape in piped output");
     assert!(
         r.stdout.ends_with(
-            "Found 25 problems (25 errors) in 20 of 81 files. 17 fixable with `--fix`.\n"
+            "Found 31 problems (31 errors) in 22 of 89 files. 23 fixable with `--fix`.\n"
         ),
         "{}",
         r.stdout

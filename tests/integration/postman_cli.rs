@@ -171,7 +171,7 @@ fn fixed_v3_examples_run_green_under_the_postman_cli() {
         ("examples/v3/missing-account-slug", &[404, 404]),
         // The auto-token pattern: the collection's pre-request script fetches the token with
         // `pm.sendRequest` from the API host, with `redirect_uri`, and stores it whole.
-        ("tests/fixtures/v3/ss002-ss003-ss006-send-request", &[401]),
+        ("examples/v3/auto-token-script", &[401, 401]),
     ];
     for (source, failures) in cases {
         std::fs::write(&env, &env_text).unwrap();
