@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::{Document, Kind, NodeId};
 use crate::postman::environment;
 use crate::postman::{Field, Header, Owner};
-use crate::rules::{Checks, Context, RuleInfo};
+use crate::rules::{script_requests, Checks, Context, RuleInfo};
 use crate::secrets::{is_jwt, is_literal_secret, names_secret};
 use crate::source::FileId;
 
@@ -25,7 +25,8 @@ const DOC: &str = r#"# SS011 hard-coded-secret
 
 ## What it catches
 A literal (not a `{{variable}}`) client secret, password, access or refresh token, JWT or API key
-in an auth helper, an urlencoded or form-data body, a header, a saved example's request (its
+in an auth helper, an urlencoded or form-data body, a header, the body or headers of a request
+a script sends with `pm.sendRequest(...)` (written in the script), a saved example's request (its
 headers and form fields: an `Authorization` header saved with a response often holds a real
 token), or a collection, folder, request or environment variable that is not marked `secret`. It applies to every collection, not only
 ScopeStack's. The message says where the value is; the value itself is never shown.
@@ -95,6 +96,40 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for ex in &coll.examples {
         let of = format!(" of saved example `{}`", ex.name);
         sent(ex.owner, &ex.headers.list, &ex.fields, &of);
+    }
+    // What scripts send with `pm.sendRequest`: a secret written in the script's text.
+    for request in cx.script_requests() {
+        let fields = request.body.iter().flat_map(|b| b.fields.iter());
+        for (f, what) in request
+            .headers
+            .iter()
+            .map(|h| (h, "header"))
+            .chain(fields.map(|f| (f, "body field")))
+        {
+            let Some(value) = f.value.as_deref() else {
+                continue;
+            };
+            let flag = matches!(value.trim(), "true" | "false" | "null");
+            if !(names_secret(&f.key) || is_jwt(value)) || !is_literal_secret(value) || flag {
+                continue;
+            }
+            out.extend(script_requests::diagnostic(
+                cx,
+                &RULE,
+                request,
+                f.entry,
+                format!(
+                    "the {what} `{}` of {} holds a hard-coded secret ({} characters, not shown)",
+                    f.key,
+                    request.describe(cx),
+                    value.chars().count()
+                ),
+                "Move it to an environment variable marked `secret`, and read it in the script \
+                 with `pm.environment.get(\"name\")`."
+                    .to_owned(),
+                "hard-coded secret",
+            ));
+        }
     }
     // Variables of the collection, its folders and its requests.
     let scopes = coll.scopes.iter().map(|s| s.node);
