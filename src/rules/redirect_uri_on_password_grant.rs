@@ -71,11 +71,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(found) = in_fields(cx, owner, body).or_else(|| in_raw(cx, owner, body)) else {
             continue;
         };
-        // To a URL that does not resolve, the request may be another provider's.
-        let fix = found.removal.map(|e| match facts.scopestack {
-            true => Fix::safe("Remove `redirect_uri`", vec![e]),
-            false => Fix::unsafe_("Remove `redirect_uri`", vec![e]),
-        });
+        let fix = found.removal.map(|e| removal(e, facts.scopestack));
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
@@ -119,12 +115,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let fix = script_requests::remove_entry(cx, request.script, &code, redirect).map(|e| {
-            match request.scopestack {
-                true => Fix::safe("Remove `redirect_uri`", vec![e]),
-                false => Fix::unsafe_("Remove `redirect_uri`", vec![e]),
-            }
-        });
+        let fix = script_requests::remove_entry(cx, request.script, &code, redirect)
+            .map(|e| removal(e, request.scopestack));
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
@@ -143,6 +135,16 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             span: cx.coll.doc.string_subspan(node, start, end),
             fix,
         });
+    }
+}
+
+/// The fix removing `redirect_uri`: safe on a ScopeStack token request; to a URL that does not
+/// resolve, the request may be another provider's.
+fn removal(edit: Edit, scopestack: bool) -> Fix {
+    if scopestack {
+        Fix::safe("Remove `redirect_uri`", vec![edit])
+    } else {
+        Fix::unsafe_("Remove `redirect_uri`", vec![edit])
     }
 }
 

@@ -97,8 +97,14 @@ pub fn find(cx: &Context) -> Vec<ScriptRequest> {
     out
 }
 
+/// Where `slice`, a slice of `code`'s text, lies in it (an empty piece at the end for any
+/// other string, which never happens by construction).
 fn piece_of(code: &Code, slice: &str) -> Piece {
-    let start = slice.as_ptr() as usize - code.text.as_ptr() as usize;
+    let start = (slice.as_ptr() as usize).wrapping_sub(code.text.as_ptr() as usize);
+    if start > code.text.len() || slice.len() > code.text.len() - start {
+        let end = code.text.len();
+        return Piece { start: end, end };
+    }
     Piece {
         start,
         end: start + slice.len(),
@@ -206,28 +212,40 @@ fn members<'c>(code: &'c Code, object: &'c str) -> Vec<(String, &'c str, &'c str
         .collect()
 }
 
-/// The first `byte` of `text` outside strings and brackets.
-fn top_level(text: &str, byte: u8) -> Option<usize> {
+/// The bytes of `text` from `from` on that are outside string literals, each with the bracket
+/// depth before it (relative to `from`).
+fn outside_strings(text: &str, from: usize) -> impl Iterator<Item = (usize, u8, i32)> + '_ {
     let b = text.as_bytes();
+    let mut i = from;
     let mut depth = 0i32;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' | b'\'' | b'`' => {
-                let q = b[i];
-                i += 1;
-                while i < b.len() && b[i] != q {
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let (at, c) = (i, b[i]);
+            i += 1;
+            if matches!(c, b'"' | b'\'' | b'`') {
+                while i < b.len() && b[i] != c {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
+                i += 1;
+                continue;
             }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            c if c == byte && depth == 0 => return Some(i),
-            _ => {}
+            let before = depth;
+            match c {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                _ => {}
+            }
+            return Some((at, c, before));
         }
-        i += 1;
-    }
-    None
+        None
+    })
+}
+
+/// The first `byte` of `text` outside strings and brackets.
+fn top_level(text: &str, byte: u8) -> Option<usize> {
+    outside_strings(text, 0)
+        .find(|&(_, c, depth)| c == byte && depth == 0)
+        .map(|(i, _, _)| i)
 }
 
 /// Splits `text` at `+` outside strings and brackets.
@@ -258,7 +276,7 @@ pub fn eval(code: &Code, expr: &str, at: usize, depth: usize) -> Option<String> 
             .collect::<Option<Vec<_>>>()
             .map(|v| v.concat());
     }
-    if let Some(text) = string_literal(e) {
+    if let Some(text) = quoted(e) {
         return Some(unescape(text));
     }
     if let Some(inner) = e.strip_prefix('`').and_then(|r| r.strip_suffix('`')) {
@@ -308,30 +326,29 @@ fn strip_parens(mut e: &str) -> &str {
 
 /// The index of the bracket that closes the one at `open` (strings skipped).
 fn matching_close(text: &str, open: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < b.len() {
-        match b[i] {
-            b'"' | b'\'' | b'`' => {
-                let q = b[i];
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
+    outside_strings(text, open)
+        .skip(1)
+        .find(|&(_, c, depth)| matches!(c, b')' | b']' | b'}') && depth == 1)
+        .map(|(i, _, _)| i)
+}
+
+/// The text inside a `'...'` or `"..."` literal (escaped quotes allowed).
+fn quoted(e: &str) -> Option<&str> {
+    let q = e.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    if e.len() < 2 || !e.ends_with(q) {
+        return None;
     }
-    None
+    let inner = &e[1..e.len() - 1];
+    // The literal ends at the last byte: no unescaped quote inside.
+    let mut escaped = false;
+    for c in inner.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            c if c == q && !escaped => return None,
+            _ => escaped = false,
+        }
+    }
+    (!escaped).then_some(inner)
 }
 
 /// The simple escapes of a JS string literal.
@@ -482,8 +499,15 @@ fn raw_fields(code: &Code, raw: &str, at: usize) -> Vec<ScriptField> {
     out
 }
 
-/// `(err, res) => ...` or `function (err, res) {...}`: the response parameter's name.
+/// `(err, res) => ...` or `function (err, res) {...}`: the response parameter's name, and
+/// the callback's text.
 fn callback(code: &Code, cb: &str) -> Option<(String, Piece)> {
+    let name = response_param(cb)?;
+    Some((name.to_owned(), piece_of(code, cb.trim())))
+}
+
+/// The second parameter of a callback.
+fn response_param(cb: &str) -> Option<&str> {
     let cb = cb.trim();
     let params = if let Some(rest) = cb.strip_prefix("function") {
         let open = rest.find('(')?;
@@ -495,7 +519,7 @@ fn callback(code: &Code, cb: &str) -> Option<(String, Piece)> {
     };
     let params = params.trim().trim_start_matches('(').trim_end_matches(')');
     let name = params.split(',').nth(1)?.trim();
-    is_identifier(name).then(|| (name.to_owned(), piece_of(code, cb)))
+    is_identifier(name).then_some(name)
 }
 
 /// Where bytes `piece` of script `script`'s code are in the file: the string node of their
@@ -621,5 +645,108 @@ impl ScriptRequest {
                 .trim()
                 .to_owned(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(lines: &[&str]) -> Code {
+        Code::new(lines.iter().copied())
+    }
+
+    #[test]
+    fn expressions_evaluate_to_strings_with_getters_as_variables() {
+        let c = code(&[
+            "const base = pm.environment.get(\"base_url\");",
+            "let path = '/oauth/' + \"token\";",
+            "x(base + path, `${base}/v1/${pm.variables.get('p')}`, pm.variables.replaceIn('{{u}}'), (base), unknown(1), 'a\\'b');",
+        ]);
+        let call = &c.calls(&["x"])[0];
+        let at = call.start;
+        let eval_arg = |i: usize| eval(&c, call.args[i], at, 0);
+        assert_eq!(eval_arg(0).as_deref(), Some("{{base_url}}/oauth/token"));
+        assert_eq!(eval_arg(1).as_deref(), Some("{{base_url}}/v1/{{p}}"));
+        assert_eq!(eval_arg(2).as_deref(), Some("{{u}}"));
+        assert_eq!(eval_arg(3).as_deref(), Some("{{base_url}}"));
+        assert_eq!(eval_arg(4), None);
+        assert_eq!(eval_arg(5).as_deref(), Some("a'b"));
+    }
+
+    #[test]
+    fn brackets_and_strings_are_skipped() {
+        assert_eq!(top_level("a: {b: 1}", b':'), Some(1));
+        assert_eq!(top_level("'x:y' : 1", b':'), Some(6));
+        assert_eq!(top_level("f(a + b) + c", b'+'), Some(9));
+        assert_eq!(top_level("[1, 2]", b','), None);
+        assert_eq!(matching_close("{a: '}', b: [1]} tail", 0), Some(15));
+        assert_eq!(matching_close("(unclosed", 0), None);
+        assert_eq!(strip_parens("((a) + (b))"), "(a) + (b)");
+        assert_eq!(strip_parens("(a) + (b)"), "(a) + (b)");
+    }
+
+    #[test]
+    fn a_request_object_its_fields_and_its_callback_are_read() {
+        let c = code(&[
+            "const url = 'https://app.example.com/oauth/token';",
+            "pm.sendRequest({url, method: 'post', header: 'Content-Type: text/plain',",
+            "  body: {mode: 'raw', raw: 'grant_type=password&redirect_uri=x'}",
+            "}, function (error, response) { done(); });",
+        ]);
+        let call = &c.calls(&["pm.sendRequest"])[0];
+        let m = members(&c, call.args[0]);
+        let keys: Vec<&str> = m.iter().map(|(k, _, _)| k.as_str()).collect();
+        assert_eq!(keys, ["url", "method", "header", "body"]);
+        assert_eq!(
+            eval(&c, m[0].1, call.start, 0).as_deref(),
+            Some("https://app.example.com/oauth/token")
+        );
+        let h = headers(&c, m[2].1, call.start);
+        assert_eq!(
+            (h[0].key.as_str(), h[0].value.as_deref()),
+            ("Content-Type", Some("text/plain"))
+        );
+        let b = body(&c, m[3].1, call.start).unwrap();
+        let fields: Vec<(&str, Option<&str>, bool)> = b
+            .fields
+            .iter()
+            .map(|f| (f.key.as_str(), f.value.as_deref(), f.in_string))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("grant_type", Some("password"), true),
+                ("redirect_uri", Some("x"), true)
+            ]
+        );
+        // Each pair is found where it is written.
+        assert_eq!(
+            &c.text[b.fields[1].entry.start..b.fields[1].entry.end],
+            "redirect_uri=x"
+        );
+        let (name, piece) = callback(&c, call.args[1]).unwrap();
+        assert_eq!(name, "response");
+        assert!(c.text[piece.start..piece.end].starts_with("function"));
+        assert_eq!(response_param("(err) => 1"), None);
+        assert_eq!(response_param("async (e, res) => 1"), Some("res"));
+        assert_eq!(response_param("(e, {json}) => 1"), None);
+    }
+
+    #[test]
+    fn json_stringify_bodies_and_key_value_lists_are_fields() {
+        let c = code(&[
+            "pm.sendRequest({body: {mode: 'raw', raw: JSON.stringify({grant_type: 'password', \"redirect_uri\": cb})},",
+            " header: [{key: 'Accept', value: 'a'}, {key: 'X', value: 'y', disabled: true}]}, () => {});",
+        ]);
+        let call = &c.calls(&["pm.sendRequest"])[0];
+        let m = members(&c, call.args[0]);
+        let b = body(&c, m[0].1, call.start).unwrap();
+        let keys: Vec<&str> = b.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["grant_type", "redirect_uri"]);
+        assert!(!b.fields[0].in_string);
+        let h = headers(&c, m[1].1, call.start);
+        assert_eq!(h.len(), 1, "a disabled header is not sent");
+        assert_eq!(h[0].key, "Accept");
     }
 }
