@@ -365,13 +365,11 @@ impl<'a> Context<'a> {
         }
         // `Authorization` headers that pre-request scripts add, with the variables they read
         // (directly, or through a local assigned from a getter).
+        // Most scripts are test scripts, and few pre-request scripts name the header: the
+        // source is searched before it is scanned (`uthorization`: either case of its `A`).
+        let named = self.needles(&["uthorization", "UTHORIZATION"]);
         for (index, script) in coll.scripts.iter_enumerated() {
-            let mentions = self
-                .script_source(index)
-                .as_bytes()
-                .windows(13)
-                .any(|w| w.eq_ignore_ascii_case(b"authorization"));
-            if script.listen != "prerequest" || !mentions {
+            if script.listen != "prerequest" || !self.script_mentions(index, &named) {
                 continue;
             }
             let code = self.code(index);
