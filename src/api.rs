@@ -91,7 +91,7 @@ impl Checker {
     pub fn check(&self, name: &str, bytes: Vec<u8>) -> Outcome {
         lint_bytes(
             name,
-            bytes,
+            bytes.into(),
             self.explicit,
             &self.settings,
             self.rule_options(),

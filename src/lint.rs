@@ -42,7 +42,7 @@ pub struct RuleOptions<'a> {
 /// `*.postman_collection.json` and friends); `explicit` when it was named on the command line.
 pub fn lint_bytes(
     name: &str,
-    bytes: Vec<u8>,
+    bytes: crate::load::FileBytes,
     explicit: bool,
     settings: &Settings,
     options: RuleOptions,

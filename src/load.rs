@@ -3,6 +3,7 @@
 
 use crate::document::{Document, Kind, NodeId, ParseError, Span};
 use crate::postman::environment;
+pub use crate::text::FileBytes;
 use crate::text::Text;
 
 /// Text ready to parse: without a UTF-8 BOM, which is remembered so offsets and fixes can
@@ -25,11 +26,31 @@ pub struct DecodeError {
 /// a big file is mostly the kernel filling fresh pages, which the two cores then share.
 const PARALLEL_READ_FROM: usize = 16 << 20;
 
-/// `std::fs::read`, faster for big files.
-pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
+/// Files from this size on are mapped rather than read.
+const MAP_FROM: usize = 16 << 20;
+
+/// `std::fs::read`, without a copy for big files.
+pub fn read_file(path: &std::path::Path) -> std::io::Result<FileBytes> {
+    let file = std::fs::File::open(path)?;
     let len = usize::try_from(file.metadata()?.len()).unwrap_or(0);
+    // Not on Windows, where a mapped file cannot be replaced (as `--fix` does).
+    if cfg!(unix) && len >= MAP_FROM {
+        // A private read-only map of a regular file (checked by the caller). Mapping trades
+        // a copy into fresh memory for the page cache's own pages; a file truncated by
+        // another process while it is checked could fault (as with ripgrep's maps). `--fix`
+        // replaces a file by renaming a new one over it, which leaves the map intact.
+        // SAFETY: the map is only read, and `FileBytes` never hands out a mutable view.
+        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+            if map.len() == len {
+                return Ok(FileBytes::from(map));
+            }
+        }
+    }
+    read_bytes(file, len).map(FileBytes::from)
+}
+
+fn read_bytes(mut file: std::fs::File, len: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileExt;
@@ -55,7 +76,8 @@ pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+pub fn decode(bytes: impl Into<FileBytes>) -> Result<Decoded, DecodeError> {
+    let bytes: FileBytes = bytes.into();
     // With a BOM, or ASCII text interleaved with zero bytes (`{\0"\0` or `\0{\0"`).
     let b = &bytes;
     let utf16 = b.starts_with(&[0xFF, 0xFE])
@@ -76,18 +98,14 @@ pub fn decode(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
     } else {
         0
     };
-    let mut bytes = bytes;
-    bytes.drain(..bom_len);
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded {
-            text: Text::from(text),
-            bom_len,
-        }),
+    match Text::from_bytes(bytes.clone(), bom_len) {
+        Ok(text) => Ok(Decoded { text, bom_len }),
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let bad = e.as_bytes()[at];
+            let rest = &bytes[bom_len..];
+            let at = e.valid_up_to();
+            let bad = rest[at];
             // Only the valid prefix is shown, so snippet offsets stay exact.
-            let shown = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let shown = String::from_utf8_lossy(&rest[..at]).into_owned();
             Err(DecodeError {
                 message: format!(
                     "the file is not valid UTF-8: byte 0x{bad:02X} at offset {} (is it a binary \
@@ -304,11 +322,15 @@ mod tests {
     fn big_and_small_files_read_whole() {
         let dir = tempfile::tempdir().unwrap();
         // Odd sizes, so the halves differ; every byte distinct from its neighbours.
-        for len in [0, 1, 4097, PARALLEL_READ_FROM + 3] {
+        for len in [0, 1, 4097, PARALLEL_READ_FROM + 3, MAP_FROM + 5] {
             let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             let path = dir.path().join(format!("f{len}"));
             std::fs::write(&path, &bytes).unwrap();
-            assert!(read_file(&path).unwrap() == bytes, "{len} bytes");
+            assert!(*read_file(&path).unwrap() == bytes[..], "{len} bytes");
+            // The read without a map (other systems, or a map refused), in halves from
+            // PARALLEL_READ_FROM on.
+            let file = std::fs::File::open(&path).unwrap();
+            assert!(read_bytes(file, len).unwrap() == bytes, "{len} bytes read");
         }
         assert!(read_file(&dir.path().join("missing")).is_err());
         assert!(read_file(dir.path()).is_err());

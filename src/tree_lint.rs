@@ -26,7 +26,7 @@ use crate::tree::TreeDir;
 pub struct TreeFiles {
     pub dir: TreeDir,
     /// Each file's name (as reports show it) and bytes, in [`TreeDir::files`] order.
-    pub files: Vec<(PathBuf, String, Vec<u8>)>,
+    pub files: Vec<(PathBuf, String, crate::load::FileBytes)>,
     /// `None`: every file.
     pub only: Option<Vec<PathBuf>>,
 }

@@ -18,7 +18,7 @@ use crate::write::Stamp;
 /// A file's bytes, ready to lint.
 pub(crate) struct LoadedFile {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: crate::load::FileBytes,
     /// Named on the command line (not found in a folder).
     pub explicit: bool,
     /// `None` for stdin.
@@ -124,7 +124,7 @@ pub(crate) fn load_input(input: &Input, options: &Options) -> Loaded {
             }
             Loaded::Bytes(LoadedFile {
                 name,
-                bytes,
+                bytes: bytes.into(),
                 explicit: true,
                 path: None,
                 stamp: None,
