@@ -265,11 +265,6 @@ impl<'a> Context<'a> {
             .get_or_init(|| crate::rules::script_requests::find(self))
     }
 
-    /// Script `index` as written in the file (JSON, escapes and all).
-    pub fn script_source(&self, index: ScriptId) -> &'a str {
-        self.coll.doc.raw(self.coll.scripts[index].exec)
-    }
-
     /// Whether script `index` may mention any of the `names`: a search of its source in the
     /// file, before any scanning.
     pub fn script_mentions(&self, index: ScriptId, names: &Needles) -> bool {

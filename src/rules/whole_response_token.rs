@@ -98,19 +98,17 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let credential_vars = cx.credential_variables();
     let parsed_later = parsed_variables(cx);
-    // A finding needs a setter storing a name that holds a token: `...token...` in any case,
-    // or a variable sent as a credential. Names the file's syntax does not escape appear in
-    // the script's source as written, so most scripts are passed over without scanning them.
+    // A finding needs a setter storing a name that holds a token: one of TOKEN_NAMES (each
+    // holds `token`, `bearer` or `jwt`, searched in their usual cases) or a variable sent as
+    // a credential. Names the file's syntax does not escape appear in the script's source as
+    // written, so most scripts are passed over without scanning them.
     let plain_names = credential_vars.iter().all(|n| cx.coll.doc.spelled_as_is(n));
     let names: Vec<&str> = credential_vars.iter().map(String::as_str).collect();
     let credentials = cx.needles(&names);
+    let token_names = cx.needles(&["oken", "OKEN", "earer", "EARER", "jwt", "Jwt", "JWT"]);
     let may_store_token = |index: ScriptId| {
-        let source = cx.script_source(index);
         !plain_names
-            || source
-                .as_bytes()
-                .windows(5)
-                .any(|w| w.eq_ignore_ascii_case(b"token"))
+            || cx.script_mentions(index, &token_names)
             || cx.script_mentions(index, &credentials)
     };
     let setters = cx.needles(SETTERS);
@@ -495,6 +493,17 @@ mod tests {
         assert!(findings(
             r#""pm.environment.set(\"last\", pm.response.json());""#,
             "jwt"
+        )
+        .is_empty());
+        // Names people give a bearer token without the word "token", not sent here.
+        for name in ["jwt", "Bearer", "BEARER_TOKEN"] {
+            let line = format!(r#""pm.environment.set(\"{name}\", pm.response.text());""#);
+            assert_eq!(findings(&line, "x"), [at], "{name}");
+        }
+        // A name that merely contains "token": a copy kept for debugging.
+        assert!(findings(
+            r#""pm.environment.set(\"token_response\", pm.response.text());""#,
+            "x"
         )
         .is_empty());
     }
