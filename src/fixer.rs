@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::document::Document;
 use crate::fix::{apply, select, Applicability, Edit, Fix, Target};
-use crate::lint::{lint_text, FileReport, Outcome, RuleOptions};
+use crate::lint::{lint_parsed, FileReport, Outcome, RuleOptions};
 use crate::settings::{Settings, VariablesFile};
 use crate::source::FileId;
 use crate::tree_lint::{lint_texts, TreeTexts};
@@ -35,6 +35,8 @@ pub struct Fixed {
 /// What one set of fixes makes of the files.
 struct Applied {
     text: Text,
+    /// `text` parsed (to check it), for the next pass's lint.
+    parsed: Option<crate::document::Document>,
     environment: Option<VariablesFile>,
     created: Vec<(Arc<str>, String)>,
 }
@@ -57,8 +59,18 @@ pub fn fix_text(
     let mut created = BTreeMap::new();
     // Fixes whose result would not parse are not tried again (keyed by rule and place).
     let mut rejected: HashSet<(&'static str, String)> = HashSet::new();
+    // The fixed text's document, parsed to check it, is the next pass's.
+    let mut parsed = None;
     for pass in 0..=MAX_PASSES {
-        let outcome = lint_text(name, text.clone(), bom_len, explicit, settings, options);
+        let outcome = lint_parsed(
+            name,
+            text.clone(),
+            bom_len,
+            explicit,
+            settings,
+            options,
+            parsed.take(),
+        );
         // Nothing to try on the last pass or in a file that no longer lints.
         let diagnostics = match &outcome {
             Outcome::Report(report) if pass < MAX_PASSES && report.error.is_none() => {
@@ -102,6 +114,7 @@ pub fn fix_text(
         }
         if let Some(done) = progress {
             text = done.text;
+            parsed = done.parsed;
             settings.environment = done.environment.or(settings.environment.take());
             created.extend(done.created);
             applied += chosen.len();
@@ -114,6 +127,7 @@ pub fn fix_text(
             match try_apply(name, &text, settings, &created, &[fix]) {
                 Some(done) => {
                     text = done.text;
+                    parsed = done.parsed;
                     settings.environment = done.environment.or(settings.environment.take());
                     created.extend(done.created);
                     applied += 1;
@@ -158,6 +172,7 @@ fn try_apply(
 ) -> Option<Applied> {
     let mut done = Applied {
         text: Text::from(text),
+        parsed: None,
         environment: None,
         created: Vec::new(),
     };
@@ -167,7 +182,7 @@ fn try_apply(
                 // Shared with the parse, not copied for it (126 MB on the largest benchmark
                 // file).
                 done.text = Text::from(apply(text, &edits));
-                crate::load::parse_named(name, &done.text).ok()?;
+                done.parsed = Some(crate::load::parse_named(name, &done.text).ok()?);
             }
             Target::File(FileId::ENVIRONMENT) => {
                 done.environment = Some(fixed_environment(settings, &edits)?);

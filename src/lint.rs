@@ -94,6 +94,20 @@ pub fn lint_text(
     settings: &Settings,
     options: RuleOptions,
 ) -> Outcome {
+    lint_parsed(name, text, bom_len, explicit, settings, options, None)
+}
+
+/// [`lint_text`] with the document `text` parses to, when the caller has it already (the fix
+/// loop parsed the fixed text to check it).
+pub fn lint_parsed(
+    name: &str,
+    text: Text,
+    bom_len: usize,
+    explicit: bool,
+    settings: &Settings,
+    options: RuleOptions,
+    parsed: Option<crate::document::Document>,
+) -> Outcome {
     let source = Arc::new(SourceFile::new(name, text.clone(), bom_len));
     let enabled = |rule: &rules::RuleInfo| {
         options
@@ -124,7 +138,7 @@ pub fn lint_text(
             });
         }
     }
-    let doc = match load::parse_named(name, &text) {
+    let doc = match parsed.map_or_else(|| load::parse_named(name, &text), Ok) {
         Ok(doc) => doc,
         Err(_) if explicit && !named_as_checked(name) => return Outcome::Skipped(NOT_OURS.into()),
         Err(e) => {
