@@ -373,19 +373,24 @@ fn unescape(text: &str) -> String {
     out
 }
 
+/// An object literal's members as fields (`{Name: value}`, `{grant_type: "password"}`).
+fn object_fields(code: &Code, object: &str, at: usize) -> Vec<ScriptField> {
+    members(code, object)
+        .into_iter()
+        .map(|(key, v, entry)| ScriptField {
+            key,
+            value: eval(code, v, at, 0),
+            entry: piece_of(code, entry),
+            in_string: false,
+        })
+        .collect()
+}
+
 /// `{Name: value}`, `[{key, value}]` or `"Name: value"`.
 fn headers(code: &Code, value: &str, at: usize) -> Vec<ScriptField> {
     let value = value.trim();
     if value.starts_with('{') {
-        return members(code, value)
-            .into_iter()
-            .map(|(key, v, entry)| ScriptField {
-                key,
-                value: eval(code, v, at, 0),
-                entry: piece_of(code, entry),
-                in_string: false,
-            })
-            .collect();
+        return object_fields(code, value, at);
     }
     if value.starts_with('[') {
         return key_value_list(code, value, at);
@@ -463,15 +468,7 @@ fn raw_fields(code: &Code, raw: &str, at: usize) -> Vec<ScriptField> {
         let Some(close) = matching_close(object, 0) else {
             return Vec::new();
         };
-        return members(code, &object[..=close])
-            .into_iter()
-            .map(|(key, v, entry)| ScriptField {
-                key,
-                value: eval(code, v, at, 0),
-                entry: piece_of(code, entry),
-                in_string: false,
-            })
-            .collect();
+        return object_fields(code, &object[..=close], at);
     }
     // A literal: `&`-joined pairs, each entry found where it is written.
     let Some(text) = string_literal(raw) else {
