@@ -123,6 +123,9 @@ def har(n):
     return {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "pages": [], "entries": entries}}, planted
 
 def main():
+    # `--help` is not a directory to fill with 300 MB of inputs.
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+        sys.exit(__doc__)
     out = sys.argv[1]
     os.makedirs(os.path.join(out, "many"), exist_ok=True)
     planted = {}

@@ -165,6 +165,9 @@ def collection(n, seed):
 
 
 def main():
+    # `--help` is not a directory to fill with 300 MB of inputs.
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+        sys.exit(__doc__)
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     planted = {}
