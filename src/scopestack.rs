@@ -61,7 +61,6 @@ impl Endpoint {
         }
     }
 
-    /// Same host, and the same port when this endpoint names one.
     /// Whether a URL on this endpoint's host is this endpoint for sure: its port is the one
     /// configured, or, as configured without one, it names none (the scheme's own). A port
     /// written out on a host configured without one may be a proxy's or a tunnel's.
@@ -73,6 +72,7 @@ impl Endpoint {
         self.serves(p) && (self.port.is_some() || p.port.is_none() || own_port)
     }
 
+    /// Same host, and the same port when this endpoint names one.
     fn serves(&self, p: &UrlParts) -> bool {
         if p.host != self.host {
             return false;
@@ -209,28 +209,27 @@ impl Endpoints {
     /// The endpoints of a collection or capture whose API requests go to `api_hosts`: the
     /// deployment they call (production when they call none, or production among others),
     /// the token endpoints of all of them being right. Configured endpoints stay as they are.
-    pub fn for_calls<'h>(&self, api_hosts: impl IntoIterator<Item = &'h str>) -> Endpoints {
+    /// Hosts are only read when not configured.
+    pub fn for_calls<S: AsRef<str>>(&self, api_hosts: impl IntoIterator<Item = S>) -> Endpoints {
         if self.configured {
             return self.clone();
         }
-        let mut called: Vec<&str> = Vec::new();
-        for d in api_hosts
-            .into_iter()
-            .filter_map(|h| deployment_of(h, "api"))
-        {
-            if !called.contains(&d) {
-                called.push(d);
+        let mut called: Vec<String> = Vec::new();
+        for host in api_hosts {
+            if let Some(d) = deployment_of(host.as_ref(), "api") {
+                if !called.iter().any(|c| c == d) {
+                    called.push(d.to_owned());
+                }
             }
         }
-        let primary = if called.is_empty() || called.contains(&"") {
-            ""
-        } else {
-            called[0]
+        let primary = match called.first() {
+            Some(first) if !called.iter().any(String::is_empty) => first.as_str(),
+            _ => "",
         };
         let mut out = Endpoints::deployment(primary);
         out.also = called
             .iter()
-            .filter(|d| **d != primary)
+            .filter(|d| *d != primary)
             .map(|d| Endpoints::deployment(d).app)
             .collect();
         out
@@ -497,7 +496,7 @@ mod tests {
         let staging_api = UrlParts::parse("https://api.staging.scopestack.io/acme/v1/clients");
         assert!(ss.is_api(&staging_api));
         // Production unless the API requests call another deployment alone.
-        assert_eq!(ss.for_calls([]).token_url(), ss.token_url());
+        assert_eq!(ss.for_calls::<&str>([]).token_url(), ss.token_url());
         let staging = ss.for_calls(["api.staging.scopestack.io", "example.com"]);
         assert_eq!(
             staging.token_url(),

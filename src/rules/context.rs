@@ -136,10 +136,7 @@ impl<'a> Context<'a> {
                 .iter()
                 .filter(|f| f.api_request)
                 .filter_map(|f| f.url.as_deref())
-                .map(|u| UrlParts::parse(u).host)
-                .collect::<Vec<_>>()
-                .iter()
-                .map(String::as_str),
+                .map(|u| UrlParts::parse(u).host),
         );
         cx.calls_scopestack = cx.facts.iter().any(|r| r.scopestack)
             || coll.auths.keys().any(|a| {
@@ -358,60 +355,63 @@ impl<'a> Context<'a> {
                 names.extend(Resolver::references(&h.value).map(str::to_owned));
             }
         }
-        // `Authorization` headers that pre-request scripts add, with the variables they read
-        // (directly, or through a local assigned from a getter).
-        // Most scripts are test scripts, and few pre-request scripts name the header: the
+        // `Authorization` headers that pre-request scripts add. Most scripts are test scripts, and few pre-request scripts name the header: the
         // source is searched before it is scanned (`uthorization`: either case of its `A`).
         let named = self.needles(&["uthorization", "UTHORIZATION"]);
         for (index, script) in coll.scripts.iter_enumerated() {
             if script.listen != "prerequest" || !self.script_mentions(index, &named) {
                 continue;
             }
-            let code = self.code(index);
-            for call in code.calls(crate::rules::header_fix::ADDING_HEADERS) {
-                let args = call.args.join(",");
-                let arg = code
-                    .value_before(args.trim(), call.start)
-                    .map_or(args.as_str(), |(_, v)| v);
-                if !arg.to_ascii_lowercase().contains("authorization") {
-                    continue;
-                }
-                names.extend(Resolver::references(arg).map(str::to_owned));
-                let mut read = |text: &str| {
-                    // A variable parsed as JSON holds a document whose property is sent.
-                    if text.contains("JSON.parse") {
-                        return;
-                    }
-                    for get in crate::js::calls(text, crate::postman::VARIABLE_GETTERS) {
-                        if let Some(name) =
-                            get.args.first().and_then(|a| crate::js::string_literal(a))
-                        {
-                            names.insert(name.to_owned());
-                        }
-                    }
-                };
-                read(arg);
-                // Locals sent whole (`'Bearer ' + t`); one whose property is sent
-                // (`t.access_token`) holds a document, read correctly.
-                let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
-                let mut rest = arg;
-                while let Some(start) = rest.find(is_word) {
-                    let len = rest[start..]
-                        .find(|c: char| !is_word(c))
-                        .unwrap_or(rest.len() - start);
-                    let word = &rest[start..start + len];
-                    rest = &rest[start + len..];
-                    if rest.trim_start().starts_with(['.', '[']) {
-                        continue;
-                    }
-                    if let Some((_, value)) = code.value_before(word, call.start) {
-                        read(value);
-                    }
-                }
-            }
+            names.extend(authorization_reads(&self.code(index)));
         }
         names
     }
+}
+
+/// The variables a script reads into an `Authorization` header it adds with the Postman
+/// SDK: `{{name}}` in the header, `pm.*.get("name")` in it, or in a local it sends whole
+/// (`'Bearer ' + t`). A local whose property is sent (`t.access_token`), or a variable parsed
+/// as JSON, holds a document that is read correctly.
+fn authorization_reads(code: &crate::js::Code) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for call in code.calls(crate::rules::header_fix::ADDING_HEADERS) {
+        let args = call.args.join(",");
+        let arg = code
+            .value_before(args.trim(), call.start)
+            .map_or(args.as_str(), |(_, v)| v);
+        if !arg.to_ascii_lowercase().contains("authorization") {
+            continue;
+        }
+        names.extend(Resolver::references(arg).map(str::to_owned));
+        let mut read = |text: &str| {
+            if text.contains("JSON.parse") {
+                return;
+            }
+            let gets = crate::js::calls(text, crate::postman::VARIABLE_GETTERS);
+            names.extend(
+                gets.iter()
+                    .filter_map(|g| g.args.first().and_then(|a| crate::js::string_literal(a)))
+                    .map(str::to_owned),
+            );
+        };
+        read(arg);
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+        let mut rest = arg;
+        while let Some(start) = rest.find(is_word) {
+            let len = rest[start..]
+                .find(|c: char| !is_word(c))
+                .unwrap_or(rest.len() - start);
+            let word = &rest[start..start + len];
+            rest = &rest[start + len..];
+            if rest.trim_start().starts_with(['.', '[']) {
+                continue;
+            }
+            if let Some((_, value)) = code.value_before(word, call.start) {
+                read(value);
+            }
+        }
+    }
+    names
 }
 
 #[cfg(test)]

@@ -56,14 +56,15 @@ impl<'a> HarContext<'a> {
                 }
             })
             .collect();
-        let hosts: Vec<String> = facts
-            .iter()
-            .filter(|f| f.api_request)
-            .map(|f| UrlParts::parse(&f.url).host)
-            .collect();
+        let endpoints = endpoints.for_calls(
+            facts
+                .iter()
+                .filter(|f| f.api_request)
+                .map(|f| UrlParts::parse(&f.url).host),
+        );
         HarContext {
             har,
-            endpoints: endpoints.for_calls(hosts.iter().map(String::as_str)),
+            endpoints,
             facts,
         }
     }

@@ -100,8 +100,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for request in cx.script_requests().iter().filter(|r| r.api_request) {
         let path = request.path.as_str();
-        let missing = path == "/v1" || path.starts_with("/v1/");
-        if !missing || path.trim_end_matches('/') == "/v1/me" {
+        if !slugless(path) {
             continue;
         }
         let Some((piece, _)) = request.url else { continue };
@@ -231,9 +230,13 @@ fn slug_step(cx: &Context) -> SlugStep {
 
 /// An API request without an account slug before `/v1/` (other than `/v1/me`).
 fn needs_slug(facts: &crate::rules::context::RequestFacts) -> bool {
-    let path = facts.path();
+    facts.api_request && slugless(facts.path())
+}
+
+/// A path on the API that starts with `/v1` (no slug before it), other than `/v1/me`.
+fn slugless(path: &str) -> bool {
     let missing = path == "/v1" || path.starts_with("/v1/");
-    facts.api_request && missing && path.trim_end_matches('/') != "/v1/me"
+    missing && path.trim_end_matches('/') != "/v1/me"
 }
 
 /// `name` when request `r`'s URL is written `{{name}}/v1/...` and `name` holds the API's
@@ -346,8 +349,7 @@ fn v1_position(url: &str) -> Option<usize> {
 fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
     for (entry, facts) in cx.entries() {
         let path = facts.path.as_str();
-        let missing = path == "/v1" || path.starts_with("/v1/");
-        if !facts.api_request || !missing || path.trim_end_matches('/') == "/v1/me" {
+        if !facts.api_request || !slugless(path) {
             continue;
         }
         out.push(cx.diagnostic(

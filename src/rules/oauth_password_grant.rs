@@ -236,18 +236,20 @@ fn authorization_code(cx: &Context, auth: &Auth) -> Option<Fix> {
     let container = ["oauth2", "credentials"]
         .iter()
         .find_map(|k| doc.get(auth.node, k))?;
-    // `(key, value node)` per setting, in the file's order.
-    let entries: Vec<(String, NodeId)> = match doc.kind(container) {
+    // `(key, value node, index in the container)` per setting, in the file's order.
+    let entries: Vec<(String, NodeId, usize)> = match doc.kind(container) {
         Kind::Array => doc
             .elements(container)
-            .filter_map(|e| {
+            .enumerate()
+            .filter_map(|(i, e)| {
                 let key = doc.get(e, "key").and_then(|k| doc.as_str(k))?;
-                Some((key.into_owned(), doc.get(e, "value")?))
+                Some((key.into_owned(), doc.get(e, "value")?, i))
             })
             .collect(),
         Kind::Object => doc
             .members(container)
-            .filter_map(|(k, v)| Some((doc.as_str(k)?.into_owned(), v)))
+            .enumerate()
+            .filter_map(|(i, (k, v))| Some((doc.as_str(k)?.into_owned(), v, i)))
             .collect(),
         _ => return None,
     };
@@ -266,7 +268,7 @@ fn authorization_code(cx: &Context, auth: &Auth) -> Option<Fix> {
     if !legacy {
         wanted.push(("useBrowser", json!(true)));
     }
-    let position = |key: &str| entries.iter().rposition(|(k, _)| k == key);
+    let position = |key: &str| entries.iter().rposition(|(k, _, _)| k == key);
     let grant_at = position(grant_key)?;
     let mut edits = Vec::new();
     let mut missing = Vec::new();
@@ -289,28 +291,12 @@ fn authorization_code(cx: &Context, auth: &Auth) -> Option<Fix> {
     }
     let removed: Vec<usize> = entries
         .iter()
-        .enumerate()
-        .filter(|(_, (k, _))| k == "username" || k == "password")
-        .map(|(i, _)| i)
+        .filter(|(k, _, _)| k == "username" || k == "password")
+        .map(|(_, _, i)| *i)
         .collect();
-    // The element indices of the array (entries without a `key` were skipped above).
-    let indices: Vec<usize> = if list {
-        let all: Vec<NodeId> = doc.elements(container).collect();
-        removed
-            .iter()
-            .filter_map(|&i| {
-                let value = entries[i].1;
-                all.iter().position(|e| doc.get(*e, "value") == Some(value))
-            })
-            .collect()
-    } else {
-        removed
-    };
-    edits.extend(ed.remove_entries(container, &indices));
+    edits.extend(ed.remove_entries(container, &removed));
     if list {
-        let grant_element = doc
-            .elements(container)
-            .position(|e| doc.get(e, "value") == Some(entries[grant_at].1))?;
+        let grant_element = entries[grant_at].2;
         let values: Vec<Value> = missing
             .iter()
             .map(|(k, v)| {
