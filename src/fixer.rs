@@ -165,13 +165,14 @@ fn linted_edits(fixes: &[&Fix]) -> Vec<Edit> {
 /// create a file already created).
 fn try_apply(
     name: &str,
-    text: &str,
+    text: &Text,
     settings: &Settings,
     created: &BTreeMap<Arc<str>, String>,
     fixes: &[&Fix],
 ) -> Option<Applied> {
     let mut done = Applied {
-        text: Text::from(text),
+        // Shared, not copied: it stays the text when no edit is for the linted file.
+        text: text.clone(),
         parsed: None,
         environment: None,
         created: Vec::new(),
@@ -392,6 +393,42 @@ mod tests {
     }
 
     #[test]
+    fn two_headers_added_to_one_list_go_in_one_pass() {
+        // SS004 and SS010 both append to the same non-empty header list.
+        let text = r#"{"info": {"name": "C", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "item": [{"name": "Create", "request": {"method": "POST",
+   "header": [{"key": "X-Trace", "value": "1"}],
+   "body": {"mode": "raw", "raw": "{\"data\": {}}"},
+   "url": "https://api.scopestack.io/acme/v1/clients"}}]}
+"#;
+        let fixed = fix_text(
+            "c.json",
+            Text::from(text),
+            0,
+            true,
+            &mut Settings::default(),
+            RuleOptions {
+                config: &crate::config::Config::default(),
+                overrides: &crate::config::Overrides::default(),
+                path: None,
+                snippets: false,
+            },
+            false,
+        );
+        assert_eq!(fixed.passes.len(), 1, "{:?}", fixed.passes);
+        assert_eq!(fixed.applied, 2);
+        let doc = crate::load::parse(&fixed.text).unwrap();
+        let value = doc.to_value(doc.root());
+        let keys: Vec<&str> = value["item"][0]["request"]["header"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["X-Trace", "Accept", "Content-Type"]);
+    }
+
+    #[test]
     fn one_set_of_fixes_edits_every_file_it_names_and_creates_files() {
         let settings = environment();
         let env_value = settings
@@ -411,7 +448,14 @@ mod tests {
                 Edit::create("token.json", "1}\n"),
             ],
         );
-        let done = try_apply("f.json", "[1]", &settings, &BTreeMap::new(), &[&fix]).unwrap();
+        let done = try_apply(
+            "f.json",
+            &Text::from("[1]"),
+            &settings,
+            &BTreeMap::new(),
+            &[&fix],
+        )
+        .unwrap();
         assert_eq!(&*done.text, "[2]");
         assert!(done.environment.unwrap().text().contains("\"y\""));
         assert_eq!(
@@ -425,12 +469,19 @@ mod tests {
         let settings = Settings::default();
         let create = |path: &str, text: &str| Fix::safe("t", vec![Edit::create(path, text)]);
         let ok = create("a.json", "{}");
-        assert!(try_apply("f.json", "[]", &settings, &BTreeMap::new(), &[&ok]).is_some());
-        let made = BTreeMap::from([(Arc::from("a.json"), "{}".to_owned())]);
-        assert!(try_apply("f.json", "[]", &settings, &made, &[&ok]).is_none());
         assert!(try_apply(
             "f.json",
-            "[]",
+            &Text::from("[]"),
+            &settings,
+            &BTreeMap::new(),
+            &[&ok]
+        )
+        .is_some());
+        let made = BTreeMap::from([(Arc::from("a.json"), "{}".to_owned())]);
+        assert!(try_apply("f.json", &Text::from("[]"), &settings, &made, &[&ok]).is_none());
+        assert!(try_apply(
+            "f.json",
+            &Text::from("[]"),
             &settings,
             &BTreeMap::new(),
             &[&create("b.json", "{")]
@@ -439,13 +490,27 @@ mod tests {
         // YAML is checked with the YAML parser; a kind without a parser is never created.
         let none = BTreeMap::new();
         let try_create = |path: &str, text: &str| {
-            try_apply("f.json", "[]", &settings, &none, &[&create(path, text)]).is_some()
+            try_apply(
+                "f.json",
+                &Text::from("[]"),
+                &settings,
+                &none,
+                &[&create(path, text)],
+            )
+            .is_some()
         };
         assert!(try_create("c.yaml", "a: 1"));
         assert!(!try_create("c.yaml", "a: {{b}}"));
         assert!(!try_create("c.txt", "a"));
         // An edit to the environment without an environment file cannot apply.
         let env = Fix::safe("t", vec![Edit::insert(0, " ").in_file(FileId::ENVIRONMENT)]);
-        assert!(try_apply("f.json", "[]", &settings, &BTreeMap::new(), &[&env]).is_none());
+        assert!(try_apply(
+            "f.json",
+            &Text::from("[]"),
+            &settings,
+            &BTreeMap::new(),
+            &[&env]
+        )
+        .is_none());
     }
 }

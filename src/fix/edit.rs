@@ -253,14 +253,12 @@ impl<'a> Editor<'a> {
         }
         .to_owned();
         let rendered = join(&indent, &gap);
-        if before {
-            self.here(Edit::insert(pos, format!("{rendered},{gap}")))
+        let edit = if before {
+            Edit::insert(pos, format!("{rendered},{gap}"))
         } else {
-            self.here(Edit::insert(
-                doc.span(anchor).end,
-                format!(",{gap}{rendered}"),
-            ))
-        }
+            Edit::insert(doc.span(anchor).end, format!(",{gap}{rendered}"))
+        };
+        self.here(edit.as_element())
     }
 
     /// Inserts `"key": value` into `object`, after the member whose key is `after` (at the

@@ -39,6 +39,11 @@ pub struct Edit {
     pub target: Target,
     pub span: Span,
     pub content: String,
+    /// An element inserted beside the others of a non-empty JSON array, its comma included:
+    /// two such insertions at one place read right in either order, so they can go in one
+    /// pass (a request missing both `Accept` and `Content-Type` took a second pass, and a
+    /// second lint, for the second header).
+    pub element: bool,
 }
 
 impl Edit {
@@ -47,6 +52,7 @@ impl Edit {
             target: Target::File(FileId::LINTED),
             span,
             content: content.into(),
+            element: false,
         }
     }
 
@@ -60,12 +66,19 @@ impl Edit {
             target: Target::New(path.into()),
             span: Span::new(0, 0),
             content: content.into(),
+            element: false,
         }
     }
 
     /// The same edit in another file the check read.
     pub fn in_file(mut self, file: FileId) -> Edit {
         self.target = Target::File(file);
+        self
+    }
+
+    /// The same insertion, marked as an array element (see [`Edit::element`]).
+    pub fn as_element(mut self) -> Edit {
+        self.element = true;
         self
     }
 }
@@ -115,7 +128,7 @@ fn conflicts(a: &Edit, b: &Edit, same_fix: bool) -> bool {
     let (x, y) = (a.span, b.span);
     let inside = |p: usize, r: Span| p > r.start && p < r.end;
     match (x.is_empty(), y.is_empty()) {
-        (true, true) => !same_fix && x.start == y.start,
+        (true, true) => !same_fix && x.start == y.start && !(a.element && b.element),
         (true, false) => inside(x.start, y) || (!same_fix && x.start == y.start),
         (false, true) => inside(y.start, x) || (!same_fix && y.start == x.start),
         (false, false) => x.start < y.end && y.start < x.end,
