@@ -46,7 +46,10 @@ fn main() {
     }
     let mut each_rule = |code: &str, name: &str, found: usize| {
         let secs = t.get().elapsed().as_secs_f64();
-        eprintln!("  {code} {name:<32} {secs:>7.3} s  {found:>6} findings");
+        eprintln!(
+            "  {code} {name:<32} {secs:>7.3} s  {found:>6} findings  rss {:>5} MB",
+            status_mb("VmRSS:")
+        );
         t.set(Instant::now());
     };
     let each = std::env::args().any(|a| a == "--each-rule");

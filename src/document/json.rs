@@ -9,7 +9,7 @@
 //! and rejects everything RFC 8259 rejects (comments, trailing commas, NaN, control characters).
 //! Tests compare it with `serde_json` on every corpus file.
 
-use super::{Document, Entry, Kind, ParseError, Span, Syntax, MAX_DEPTH, MAX_NODES};
+use super::{Document, Ends, Entry, Kind, ParseError, Span, Syntax, MAX_DEPTH, MAX_NODES};
 use crate::source::FileId;
 use crate::text::Text;
 
@@ -22,13 +22,14 @@ impl Document {
                 span: Span::new(0, 0),
             });
         }
-        let entries = Parser::new(text.as_bytes()).parse()?;
+        let (entries, ends) = Parser::new(text.as_bytes()).parse()?;
         Ok(Document {
             text,
             entries,
             syntax: Syntax::Json,
             file: FileId::LINTED,
             decoded: Vec::new(),
+            ends,
             parts: Vec::new(),
         })
     }
@@ -137,6 +138,8 @@ struct Parser<'a> {
     b: &'a [u8],
     i: usize,
     entries: Vec<Entry>,
+    /// Ends of scalars too long for their entry.
+    ends: Ends,
 }
 
 impl<'a> Parser<'a> {
@@ -149,6 +152,7 @@ impl<'a> Parser<'a> {
             b,
             i: 0,
             entries: Vec::with_capacity(guess),
+            ends: Vec::new(),
         }
     }
 
@@ -196,7 +200,15 @@ impl<'a> Parser<'a> {
         }
         let idx = idx as u32;
         self.entries
-            .push(Entry::new(kind, start, end, idx + 1, flag));
+            .push(if matches!(kind, Kind::Array | Kind::Object) {
+                // Empty until its close says otherwise.
+                Entry::container(kind, start, idx + 1)
+            } else {
+                Entry::scalar(kind, start, end, flag)
+            });
+        if end - start >= super::LONG as usize {
+            self.ends.push((idx, end as u32));
+        }
         Ok(idx)
     }
 
@@ -225,7 +237,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn parse(mut self) -> Result<Vec<Entry>, ParseError> {
+    fn parse(mut self) -> Result<(Vec<Entry>, Ends), ParseError> {
         // Open containers: (entry index, is_object).
         let mut stack: Vec<(u32, bool)> = Vec::new();
         'value: loop {
@@ -248,7 +260,6 @@ impl<'a> Parser<'a> {
                     let close = if is_object { b'}' } else { b']' };
                     if self.b.get(self.i) == Some(&close) {
                         self.i += 1;
-                        self.entries[idx as usize].end = self.i as u32;
                     } else {
                         stack.push((idx, is_object));
                         if is_object {
@@ -289,9 +300,7 @@ impl<'a> Parser<'a> {
                     Some(&c) if c == close => {
                         self.i += 1;
                         let next = self.entries.len() as u32;
-                        let e = &mut self.entries[top as usize];
-                        e.end = self.i as u32;
-                        e.set_next(next);
+                        self.entries[top as usize].set_next(next);
                         stack.pop();
                     }
                     _ => {
@@ -308,7 +317,7 @@ impl<'a> Parser<'a> {
         if self.i < self.b.len() {
             return self.unexpected("the end of the file after the top-level value");
         }
-        Ok(self.entries)
+        Ok((self.entries, self.ends))
     }
 
     fn key(&mut self) -> Result<(), ParseError> {
@@ -522,6 +531,47 @@ mod tests {
     }
 
     #[test]
+    fn every_value_spans_exactly_its_source() {
+        // Containers' ends are found from the text: blanks, nesting, empty ones, last
+        // children that are containers themselves.
+        let texts = [
+            r#"{ "a" : [ 1 , [ ] , { } ] , "b" : { "c" : { "d" : [ [ "x" ] ] } } }"#,
+            "[\n\t{\"k\":\r\n[]\n}\n\n]\n",
+            r#"[[[[]]],{"":{"":{}}},"s\"]",-1.5e3,true,null]"#,
+            "{}",
+            " [ ] ",
+        ];
+        for text in texts {
+            let doc = parse(text).unwrap();
+            for n in 0..doc.node_count() {
+                let id = NodeId(n as u32);
+                let raw = doc.raw(id);
+                let reparsed: serde_json::Value = serde_json::from_str(raw)
+                    .unwrap_or_else(|e| panic!("{raw:?} in {text:?}: {e}"));
+                let is_key = doc
+                    .objects_in(0..doc.node_count())
+                    .any(|o| doc.members(o).any(|(k, _)| k == id));
+                if !is_key {
+                    assert_eq!(reparsed, doc.to_value(id), "{raw:?} in {text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_string_of_256_mib_or_more_keeps_its_end() {
+        // Too long for its entry's length field: its end is kept aside.
+        let long = "x".repeat(super::super::LONG as usize + 3);
+        let text = format!(r#"{{"a": "{long}", "b": [1]}}"#);
+        let doc = parse(&text).unwrap();
+        let a = doc.get(doc.root(), "a").unwrap();
+        assert_eq!(doc.span(a), Span::new(6, 6 + long.len() + 2));
+        assert_eq!(doc.as_str(a).unwrap().len(), long.len());
+        assert_eq!(doc.raw(doc.get(doc.root(), "b").unwrap()), "[1]");
+        assert_eq!(doc.span(doc.root()), Span::new(0, text.len()));
+    }
+
+    #[test]
     fn pointers_of_a_long_flat_array() {
         let text = format!("[{}]", vec!["{\"k\": 1}"; 5000].join(","));
         let doc = parse(&text).unwrap();
@@ -535,7 +585,7 @@ mod tests {
 
     #[test]
     fn tape_entries_keep_kind_flag_and_extent() {
-        assert_eq!(std::mem::size_of::<Entry>(), 12);
+        assert_eq!(std::mem::size_of::<Entry>(), 8);
         let doc = parse(r#"[true, false, "a\nb", "plain", null, 1, {}, [[]]]"#).unwrap();
         let els: Vec<NodeId> = doc.elements(doc.root()).collect();
         let kinds: Vec<Kind> = els.iter().map(|&e| doc.kind(e)).collect();

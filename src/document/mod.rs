@@ -53,21 +53,29 @@ impl fmt::Display for Kind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(u32);
 
-/// One value or key: 12 bytes, the tape's whole cost per node (6.9 M nodes in the 126 MB
-/// benchmark file).
+/// One value or key: 8 bytes, the tape's whole cost per node (6.9 M nodes in the 126 MB
+/// benchmark file, whose tape took 12 bytes a node before containers' ends were found
+/// from the text instead of stored).
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     start: u32,
-    end: u32,
-    /// Low 28 bits: index of the first entry after this value's subtree. High 4 bits: the
-    /// kind (3 bits) and a flag (strings: contains a backslash escape; booleans: the value).
-    next_kind: u32,
+    /// High 4 bits: the kind (3 bits) and a flag (strings: contains a backslash escape;
+    /// booleans: the value). Low 28 bits: for an array or object, the index of the first
+    /// entry after its subtree (a scalar's is always the one after it); for a scalar, its
+    /// length in bytes, or [`LONG`] when that does not fit (its end is then in
+    /// `Document::ends`).
+    word: u32,
 }
 
-const NEXT_BITS: u32 = 28;
-const NEXT_MASK: u32 = (1 << NEXT_BITS) - 1;
+const PAYLOAD_BITS: u32 = 28;
+const PAYLOAD_MASK: u32 = (1 << PAYLOAD_BITS) - 1;
 /// More values than this do not fit the tape (a file of over 256 M values).
-const MAX_NODES: usize = NEXT_MASK as usize;
+const MAX_NODES: usize = PAYLOAD_MASK as usize;
+/// The length of a scalar too long for its entry (256 MiB or more).
+const LONG: u32 = PAYLOAD_MASK;
+/// `(node, end)` pairs, by node: see `Document::ends`.
+type Ends = Vec<(u32, u32)>;
+
 const KINDS: [Kind; 6] = [
     Kind::Null,
     Kind::Bool,
@@ -78,37 +86,54 @@ const KINDS: [Kind; 6] = [
 ];
 
 impl Entry {
-    /// The same entry in a tape that starts `first` entries later, over a text that starts
-    /// `base` bytes later.
-    fn shifted(self, base: usize, first: usize) -> Entry {
-        Entry::new(
-            self.kind(),
-            self.start as usize + base,
-            self.end as usize + base,
-            self.next() + first as u32,
-            self.flag(),
-        )
+    /// A scalar (or key) at `start..end`; one of [`LONG`] bytes or more also needs its end
+    /// in `Document::ends`.
+    fn scalar(kind: Kind, start: usize, end: usize, flag: bool) -> Entry {
+        let len = (end - start).min(LONG as usize) as u32;
+        Entry::with(kind, start, len, flag)
     }
 
-    fn new(kind: Kind, start: usize, end: usize, next: u32, flag: bool) -> Entry {
+    /// An array or object whose subtree ends before entry `next`.
+    fn container(kind: Kind, start: usize, next: u32) -> Entry {
+        Entry::with(kind, start, next, false)
+    }
+
+    fn with(kind: Kind, start: usize, payload: u32, flag: bool) -> Entry {
         let tag = (kind as u32) << 1 | flag as u32;
         Entry {
             start: start as u32,
-            end: end as u32,
-            next_kind: tag << NEXT_BITS | next,
+            word: tag << PAYLOAD_BITS | payload,
         }
     }
+
+    /// The same entry in a tape that starts `first` entries later, over a text that starts
+    /// `base` bytes later.
+    fn shifted(self, base: usize, first: usize) -> Entry {
+        let payload = if self.is_container() {
+            self.payload() + first as u32
+        } else {
+            self.payload()
+        };
+        Entry {
+            start: self.start + base as u32,
+            word: self.word & !PAYLOAD_MASK | payload,
+        }
+    }
+
     fn kind(&self) -> Kind {
-        KINDS[(self.next_kind >> (NEXT_BITS + 1)) as usize]
+        KINDS[(self.word >> (PAYLOAD_BITS + 1)) as usize]
     }
     fn flag(&self) -> bool {
-        self.next_kind >> NEXT_BITS & 1 == 1
+        self.word >> PAYLOAD_BITS & 1 == 1
     }
-    fn next(&self) -> u32 {
-        self.next_kind & NEXT_MASK
+    fn payload(&self) -> u32 {
+        self.word & PAYLOAD_MASK
+    }
+    fn is_container(&self) -> bool {
+        matches!(self.kind(), Kind::Array | Kind::Object)
     }
     fn set_next(&mut self, next: u32) {
-        self.next_kind = self.next_kind & !NEXT_MASK | next;
+        self.word = self.word & !PAYLOAD_MASK | next;
     }
 }
 
@@ -170,6 +195,11 @@ pub struct Document {
     /// YAML strings whose text is not their source (block scalars, folded lines, escapes),
     /// decoded once by the parser, by node.
     decoded: Vec<Decoded>,
+    /// `(node, end)` for the values whose entry cannot say where they end, by node: every
+    /// YAML mapping and sequence (a block one ends at its last value, not at a bracket) and
+    /// any scalar of 256 MiB or more. A JSON array or object ends at the bracket after its
+    /// last child, found in the text when asked.
+    ends: Ends,
     /// The files of a document read from several (a v3 collection tree): their texts follow
     /// one another in `text`, their tapes in `entries`. Empty for a document of one file.
     parts: Vec<Part>,
@@ -301,8 +331,53 @@ impl Document {
 
     /// The value's bytes in the source, quotes included for strings.
     pub fn span(&self, id: NodeId) -> Span {
+        Span::new(self.entry(id).start as usize, self.end(id))
+    }
+
+    /// Where the value ends in the source.
+    fn end(&self, id: NodeId) -> usize {
         let e = self.entry(id);
-        Span::new(e.start as usize, e.end as usize)
+        let container = e.is_container();
+        if !container && e.payload() != LONG {
+            return e.start as usize + e.payload() as usize;
+        }
+        if container && self.syntax == Syntax::Json {
+            return self.json_container_end(id);
+        }
+        match self.ends.binary_search_by_key(&id.0, |&(node, _)| node) {
+            Ok(i) => self.ends[i].1 as usize,
+            Err(_) => {
+                debug_assert!(false, "no end recorded for {id:?}");
+                e.start as usize
+            }
+        }
+    }
+
+    /// A JSON array's or object's end: only blanks lie between its last child (or its
+    /// opening bracket) and its closing bracket.
+    fn json_container_end(&self, id: NodeId) -> usize {
+        let e = self.entry(id);
+        let last = match e.kind() {
+            Kind::Object => self.members(id).last().map(|(_, v)| v),
+            _ => self.elements(id).last(),
+        };
+        let from = last.map_or(e.start as usize + 1, |child| self.end(child));
+        let bytes = self.text.as_bytes();
+        let blanks = bytes[from.min(bytes.len())..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
+        (from + blanks + 1).min(bytes.len())
+    }
+
+    /// The index of the first entry after `id`'s subtree.
+    fn next_of(&self, id: u32) -> u32 {
+        let e = &self.entries[id as usize];
+        if e.is_container() {
+            e.payload()
+        } else {
+            id + 1
+        }
     }
 
     /// The value's source text as written.
@@ -322,9 +397,9 @@ impl Document {
             return None;
         }
         Some(if e.flag() {
-            self.decode(id, e)
+            self.decode(id)
         } else {
-            Cow::Borrowed(&self.text[self.inner(e)])
+            Cow::Borrowed(&self.text[self.inner(id)])
         })
     }
 
@@ -345,10 +420,12 @@ impl Document {
             return false;
         }
         if e.flag() {
-            self.decode(id, e) == want
-        } else {
-            self.text[self.inner(e)] == *want
+            return self.decode(id) == want;
         }
+        // Lengths first: most keys compared are not the one looked for, and this way their
+        // text is never read.
+        let inner = self.inner(id);
+        inner.len() == want.len() && self.text.as_bytes()[inner] == *want.as_bytes()
     }
 
     /// The member `key` of an object. With duplicate keys the last one wins, as in
@@ -384,7 +461,7 @@ impl Document {
     fn children(&self, id: NodeId, kind: Kind) -> (u32, u32) {
         let e = self.entry(id);
         if e.kind() == kind {
-            (id.0 + 1, e.next())
+            (id.0 + 1, e.payload())
         } else {
             (0, 0)
         }
@@ -415,11 +492,10 @@ impl Document {
     /// The bytes of a string's text: inside its quotes, or the whole of a plain or block
     /// scalar (what to mask when the value is a secret).
     pub fn text_span(&self, id: NodeId) -> Span {
-        let e = self.entry(id);
-        if e.kind() != Kind::String {
+        if self.kind(id) != Kind::String {
             return self.span(id);
         }
-        let inner = self.inner(e);
+        let inner = self.inner(id);
         Span::new(inner.start, inner.end)
     }
 
@@ -430,7 +506,7 @@ impl Document {
         if e.kind() != Kind::String {
             return self.span(id);
         }
-        let inner = self.inner(e);
+        let inner = self.inner(id);
         let base = inner.start;
         if !e.flag() {
             return Span::new(base + start, base + end);
@@ -462,8 +538,8 @@ impl Document {
     }
 
     /// The bytes of a string's text inside its delimiters (quotes).
-    fn inner(&self, e: &Entry) -> std::ops::Range<usize> {
-        let (start, end) = (e.start as usize, e.end as usize);
+    fn inner(&self, id: NodeId) -> std::ops::Range<usize> {
+        let (start, end) = (self.entry(id).start as usize, self.end(id));
         match self.syntax {
             Syntax::Json => start + 1..end - 1,
             // A plain or block scalar never starts with a quote.
@@ -475,9 +551,9 @@ impl Document {
     }
 
     /// A string's text decoded, for one that has something to decode.
-    fn decode(&self, id: NodeId, e: &Entry) -> Cow<'_, str> {
+    fn decode(&self, id: NodeId) -> Cow<'_, str> {
         match self.syntax {
-            Syntax::Json => Cow::Owned(json::unescape(&self.text[self.inner(e)])),
+            Syntax::Json => Cow::Owned(json::unescape(&self.text[self.inner(id)])),
             Syntax::Yaml => Cow::Borrowed(self.decoded_entry(id).map_or("", |d| &d.text)),
         }
     }
@@ -499,7 +575,7 @@ impl Document {
     pub fn pointer_of(&self, target: NodeId) -> String {
         let mut pointer = String::new();
         let mut cur = self.root();
-        let within = |v: NodeId| v.0 <= target.0 && target.0 < self.entry(v).next();
+        let within = |v: NodeId| v.0 <= target.0 && target.0 < self.next_of(v.0);
         while cur != target {
             let next = match self.kind(cur) {
                 Kind::Object => self.members(cur).find(|&(_, v)| within(v)).map(|(k, v)| {
@@ -535,7 +611,7 @@ impl Document {
         // Each file's pointers start at its own root.
         let mut out = vec![String::new(); targets.len()];
         for part in &self.parts {
-            let end = self.entry(part.root).next();
+            let end = self.next_of(part.root.0);
             let inside: Vec<usize> = (0..targets.len())
                 .filter(|&i| targets[i] >= part.root && targets[i].0 < end)
                 .collect();
@@ -577,7 +653,7 @@ impl Document {
                     break;
                 }
                 assign_until(child, &mut i);
-                let end = NodeId(self.entry(child).next());
+                let end = NodeId(self.next_of(child.0));
                 let start = i;
                 while i < hi && targets[order[i]] < end {
                     i += 1;
@@ -620,7 +696,7 @@ impl Iterator for Members<'_> {
         }
         let key = NodeId(self.cur);
         let value = NodeId(self.cur + 1);
-        self.cur = self.doc.entry(value).next();
+        self.cur = self.doc.next_of(value.0);
         Some((key, value))
     }
 }
@@ -638,7 +714,7 @@ impl Iterator for Elements<'_> {
             return None;
         }
         let id = NodeId(self.cur);
-        self.cur = self.doc.entry(id).next();
+        self.cur = self.doc.next_of(id.0);
         Some(id)
     }
 }

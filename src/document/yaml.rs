@@ -10,7 +10,7 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use super::{Decoded, Document, Entry, Kind, ParseError, Span, Syntax, MAX_DEPTH, MAX_NODES};
+use super::{Decoded, Document, Ends, Entry, Kind, ParseError, Span, Syntax, MAX_DEPTH, MAX_NODES};
 use crate::source::FileId;
 use crate::text::Text;
 
@@ -23,13 +23,14 @@ impl Document {
                 span: Span::new(0, 0),
             });
         }
-        let (entries, decoded) = Builder::new(&text).build()?;
+        let (entries, decoded, ends) = Builder::new(&text).build()?;
         Ok(Document {
             text,
             entries,
             syntax: Syntax::Yaml,
             file,
             decoded,
+            ends,
             parts: Vec::new(),
         })
     }
@@ -73,7 +74,8 @@ impl Document {
         }
         let mut text = String::with_capacity(total);
         let (mut entries, mut decoded, mut parts) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, (local, local_decoded)) in parsed {
+        let mut ends = Vec::new();
+        for (i, (local, local_decoded, local_ends)) in parsed {
             let (file, part) = &files[i];
             let (base, first) = (text.len(), entries.len());
             if first + local.len() >= MAX_NODES {
@@ -84,6 +86,11 @@ impl Document {
                 return Err((i, e));
             }
             entries.extend(local.into_iter().map(|e| e.shifted(base, first)));
+            ends.extend(
+                local_ends
+                    .into_iter()
+                    .map(|(node, end)| (node + first as u32, end + base as u32)),
+            );
             decoded.extend(local_decoded.into_iter().map(|mut d: Decoded| {
                 d.node += first as u32;
                 for a in &mut d.anchors {
@@ -105,6 +112,7 @@ impl Document {
             syntax: Syntax::Yaml,
             file: files.first().map_or(FileId::LINTED, |(f, _)| *f),
             decoded,
+            ends,
             parts,
         })
     }
@@ -114,11 +122,13 @@ impl Document {
 pub type FileErrors = Vec<(usize, ParseError)>;
 
 /// One file's tape and decoded strings, in its own offsets.
-type Tape = (Vec<Entry>, Vec<Decoded>);
+type Tape = (Vec<Entry>, Vec<Decoded>, Ends);
 
 /// An open mapping or sequence.
 struct Frame {
     entry: usize,
+    /// Its place in `Builder::ends`, where its end goes when it closes.
+    end_slot: usize,
     mapping: bool,
     /// In a mapping: the next scalar is a key.
     expect_key: bool,
@@ -135,6 +145,8 @@ struct Builder<'t> {
     char_bytes: Option<Vec<u32>>,
     entries: Vec<Entry>,
     decoded: Vec<Decoded>,
+    /// `Document::ends`: every mapping's and sequence's, and long scalars'.
+    ends: Ends,
     stack: Vec<Frame>,
     root_done: bool,
 }
@@ -151,6 +163,7 @@ impl<'t> Builder<'t> {
             char_bytes,
             entries: Vec::new(),
             decoded: Vec::new(),
+            ends: Vec::new(),
             stack: Vec::new(),
             root_done: false,
         }
@@ -211,9 +224,9 @@ impl<'t> Builder<'t> {
         }
         if self.entries.is_empty() {
             // An empty file is a null document.
-            self.entries.push(Entry::new(Kind::Null, 0, 0, 1, false));
+            self.entries.push(Entry::scalar(Kind::Null, 0, 0, false));
         }
-        Ok((self.entries, self.decoded))
+        Ok((self.entries, self.decoded, self.ends))
     }
 
     /// Before a value or key: checks where it may go, and whether it is a key.
@@ -264,14 +277,17 @@ impl<'t> Builder<'t> {
             return Err(self.error(format!("nested deeper than {MAX_DEPTH} levels"), start));
         }
         let kind = if mapping { Kind::Object } else { Kind::Array };
+        let index = self.entries.len();
         self.stack.push(Frame {
-            entry: self.entries.len(),
+            entry: index,
+            end_slot: self.ends.len(),
             mapping,
             expect_key: true,
             flow: end > start,
             end,
         });
-        self.entries.push(Entry::new(kind, start, end, 0, false));
+        self.ends.push((index as u32, end as u32));
+        self.entries.push(Entry::container(kind, start, 0));
         Ok(())
     }
 
@@ -281,10 +297,8 @@ impl<'t> Builder<'t> {
         };
         let end = if frame.flow { bracket_end } else { frame.end };
         let next = self.entries.len() as u32;
-        let entry = &mut self.entries[frame.entry];
-        entry.set_next(next);
-        let start = entry.start;
-        *entry = Entry::new(entry.kind(), start as usize, end, next, false);
+        self.entries[frame.entry].set_next(next);
+        self.ends[frame.end_slot].1 = end as u32;
         self.ended(end);
     }
 
@@ -337,8 +351,10 @@ impl<'t> Builder<'t> {
             }
             _ => false,
         };
-        self.entries
-            .push(Entry::new(kind, start, end, index + 1, flag));
+        if end - start >= super::LONG as usize {
+            self.ends.push((index, end as u32));
+        }
+        self.entries.push(Entry::scalar(kind, start, end, flag));
         self.ended(end);
         Ok(())
     }
