@@ -253,12 +253,12 @@ impl Document {
     /// one of the names `needles` was made for: a search of its source, before any decoding.
     /// Exact for names [spelled as is](Document::spelled_as_is).
     pub fn may_contain(&self, id: NodeId, needles: &Needles) -> bool {
-        needles.any_in(self.raw(id))
+        needles.any_in(self.searchable(id))
     }
 
     /// [`Document::may_contain`] for one name, without a searcher.
     pub fn may_contain_str(&self, id: NodeId, name: &str) -> bool {
-        let source = self.raw(id);
+        let source = self.searchable(id);
         source.contains(name)
             || self
                 .syntax
@@ -380,6 +380,23 @@ impl Document {
         }
     }
 
+    /// The value's source, for a search of names: for a JSON array or object, up to the
+    /// next value's start instead of its own end, which would take a walk over its children
+    /// to find (scripts are searched many times). Between the two lie only blanks, closing
+    /// brackets and commas: at most a name made of those is found where it is not, and a
+    /// search that may find too much is all [`Document::may_contain`] promises.
+    fn searchable(&self, id: NodeId) -> &str {
+        let e = self.entry(id);
+        if !(e.is_container() && self.syntax == Syntax::Json) {
+            return self.raw(id);
+        }
+        let end = self
+            .entries
+            .get(e.payload() as usize)
+            .map_or(self.text.len(), |next| next.start as usize);
+        &self.text[e.start as usize..end]
+    }
+
     /// The value's source text as written.
     pub fn raw(&self, id: NodeId) -> &str {
         let s = self.span(id);
@@ -422,10 +439,11 @@ impl Document {
         if e.flag() {
             return self.decode(id) == want;
         }
-        // Lengths first: most keys compared are not the one looked for, and this way their
-        // text is never read.
+        // Lengths, then the first byte: most keys compared are not the one looked for, and
+        // this way their text is barely read (and memcmp is not called for them).
         let inner = self.inner(id);
-        inner.len() == want.len() && self.text.as_bytes()[inner] == *want.as_bytes()
+        let (have, want) = (&self.text.as_bytes()[inner], want.as_bytes());
+        have.len() == want.len() && have.first() == want.first() && have == want
     }
 
     /// The member `key` of an object. With duplicate keys the last one wins, as in
