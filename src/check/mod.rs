@@ -124,12 +124,23 @@ pub fn run(options: &Options) -> io::Result<Status> {
         .build()
         .map_err(io::Error::other)?;
     if options.mode == Mode::Check {
-        // Plain checks are independent: lint on every core, then report in input order.
+        // Plain checks are independent: lint and render on every core, then write in input
+        // order.
+        let preparer = output.preparer();
         let results: Vec<Vec<Step>> = pool.install(|| {
             use rayon::prelude::*;
             inputs
                 .par_iter()
-                .map(|input| check_one(input, options, &planner, &settings))
+                .map(|input| {
+                    let steps = check_one(input, options, &planner, &settings);
+                    steps
+                        .into_iter()
+                        .map(|step| match step {
+                            Step::Report(report) => Step::Ready(preparer.prepare(report)),
+                            other => other,
+                        })
+                        .collect::<Vec<_>>()
+                })
                 .collect()
         });
         // Once the reader has gone, reports are still counted (the exit status says what
@@ -137,6 +148,7 @@ pub fn run(options: &Options) -> io::Result<Status> {
         for step in results.into_iter().flatten() {
             match step {
                 Step::Report(report) => output.add(report)?,
+                Step::Ready(prepared) => output.add_prepared(prepared)?,
                 Step::Note(file, reason) => output.note_skipped(&file, &reason),
                 Step::Message(text) => output.note(&text),
             }
@@ -149,6 +161,8 @@ pub fn run(options: &Options) -> io::Result<Status> {
 /// What checking one input produced.
 enum Step {
     Report(FileReport),
+    /// A report rendered where it was made.
+    Ready(output::Prepared),
     /// A file named on the command line that is not a Postman file.
     Note(input::LoadedFile, String),
     /// A note about no file.

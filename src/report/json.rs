@@ -54,13 +54,24 @@ impl JsonReport {
     }
 
     pub fn add(&mut self, report: &FileReport) {
+        self.extend(Self::entries(report));
+    }
+
+    /// Adds a file's entries (made by [`JsonReport::entries`]).
+    pub fn extend(&mut self, entries: Vec<JsonDiagnostic>) {
+        self.files += 1;
+        self.diagnostics.extend(entries);
+    }
+
+    /// The entries of one file's report: its error, then its findings.
+    pub fn entries(report: &FileReport) -> Vec<JsonDiagnostic> {
         let source = &report.source;
         let path = source.name().to_owned();
-        self.files += 1;
+        let mut out = Vec::with_capacity(report.diagnostics.len() + 1);
         if let Some(err) = &report.error {
             let span = err.span.unwrap_or_default();
             let lc = source.line_col(span.start);
-            self.diagnostics.push(JsonDiagnostic {
+            out.push(JsonDiagnostic {
                 path: path.clone(),
                 code: err.kind.code(),
                 name: err.kind.name(),
@@ -78,7 +89,7 @@ impl JsonReport {
         }
         for d in &report.diagnostics {
             let lc = source.line_col(d.span.start);
-            self.diagnostics.push(JsonDiagnostic {
+            out.push(JsonDiagnostic {
                 path: path.clone(),
                 code: d.rule.code,
                 name: d.rule.name,
@@ -97,6 +108,7 @@ impl JsonReport {
                 }),
             });
         }
+        out
     }
 }
 
