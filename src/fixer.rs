@@ -394,38 +394,51 @@ mod tests {
 
     #[test]
     fn two_headers_added_to_one_list_go_in_one_pass() {
-        // SS004 and SS010 both append to the same non-empty header list.
-        let text = r#"{"info": {"name": "C", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
- "item": [{"name": "Create", "request": {"method": "POST",
-   "header": [{"key": "X-Trace", "value": "1"}],
-   "body": {"mode": "raw", "raw": "{\"data\": {}}"},
-   "url": "https://api.scopestack.io/acme/v1/clients"}}]}
-"#;
-        let fixed = fix_text(
-            "c.json",
-            Text::from(text),
-            0,
-            true,
-            &mut Settings::default(),
-            RuleOptions {
-                config: &crate::config::Config::default(),
-                overrides: &crate::config::Overrides::default(),
-                path: None,
-                snippets: false,
-            },
-            false,
+        // SS004 and SS010 both add to the same header list: one with a header already,
+        // an empty one, and each in a pretty and a one-line file.
+        let request = |header: &str| {
+            format!(
+                r#"{{"name": "Create", "request": {{"method": "POST", "header": {header},
+                "body": {{"mode": "raw", "raw": "{{\"data\": {{}}}}"}},
+                "url": "https://api.scopestack.io/acme/v1/clients"}}}}"#
+            )
+        };
+        let pretty = format!(
+            "{{\n  \"info\": {{\"name\": \"C\", \"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"}},\n  \"item\": [\n    {},\n    {}\n  ]\n}}\n",
+            request(r#"[{"key": "X-Trace", "value": "1"}]"#),
+            request("[]"),
         );
-        assert_eq!(fixed.passes.len(), 1, "{:?}", fixed.passes);
-        assert_eq!(fixed.applied, 2);
-        let doc = crate::load::parse(&fixed.text).unwrap();
-        let value = doc.to_value(doc.root());
-        let keys: Vec<&str> = value["item"][0]["request"]["header"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["key"].as_str().unwrap())
-            .collect();
-        assert_eq!(keys, ["X-Trace", "Accept", "Content-Type"]);
+        let one_line: String = pretty.lines().map(str::trim).collect();
+        for text in [pretty, one_line] {
+            let fixed = fix_text(
+                "c.json",
+                Text::from(text.as_str()),
+                0,
+                true,
+                &mut Settings::default(),
+                RuleOptions {
+                    config: &crate::config::Config::default(),
+                    overrides: &crate::config::Overrides::default(),
+                    path: None,
+                    snippets: false,
+                },
+                false,
+            );
+            assert_eq!(fixed.passes.len(), 1, "{text}\n{}", &*fixed.text);
+            assert_eq!(fixed.applied, 4);
+            let doc = crate::load::parse(&fixed.text).unwrap();
+            let value = doc.to_value(doc.root());
+            let keys = |i: usize| -> Vec<String> {
+                value["item"][i]["request"]["header"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| h["key"].as_str().unwrap().to_owned())
+                    .collect()
+            };
+            assert_eq!(keys(0), ["X-Trace", "Accept", "Content-Type"]);
+            assert_eq!(keys(1), ["Accept", "Content-Type"]);
+        }
     }
 
     #[test]

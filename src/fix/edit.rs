@@ -227,18 +227,21 @@ impl<'a> Editor<'a> {
             (Some(next), _) => (next, true),
             (None, Some(last)) => (last, false),
             (None, None) => {
+                let span = doc.span(array);
                 let nl = self.style.newline;
-                let inner = format!(
-                    "{}{}",
-                    self.line_indent(doc.span(array).start),
-                    self.style.unit
-                );
-                let gap = if self.style.compact {
-                    String::new()
-                } else {
-                    format!("{nl}{inner}")
-                };
-                return self.fill_empty(array, &|indent| join(indent, &gap));
+                let outer = self.line_indent(span.start);
+                let inner = format!("{outer}{}", self.style.unit);
+                if self.style.compact {
+                    return self.here(Edit::elements(span, "[", &join("", ""), "]", ","));
+                }
+                let gap = format!("{nl}{inner}");
+                return self.here(Edit::elements(
+                    span,
+                    &format!("[{gap}"),
+                    &join(&inner, &gap),
+                    &format!("{nl}{outer}]"),
+                    &format!(",{gap}"),
+                ));
             }
         };
         let pos = doc.span(anchor).start;
@@ -253,12 +256,13 @@ impl<'a> Editor<'a> {
         }
         .to_owned();
         let rendered = join(&indent, &gap);
-        let edit = if before {
-            Edit::insert(pos, format!("{rendered},{gap}"))
+        let separator = format!(",{gap}");
+        self.here(if before {
+            Edit::elements(Span::new(pos, pos), "", &rendered, &separator, &separator)
         } else {
-            Edit::insert(doc.span(anchor).end, format!(",{gap}{rendered}"))
-        };
-        self.here(edit.as_element())
+            let end = doc.span(anchor).end;
+            Edit::elements(Span::new(end, end), &separator, &rendered, "", &separator)
+        })
     }
 
     /// Inserts `"key": value` into `object`, after the member whose key is `after` (at the

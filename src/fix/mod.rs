@@ -39,11 +39,21 @@ pub struct Edit {
     pub target: Target,
     pub span: Span,
     pub content: String,
-    /// An element inserted beside the others of a non-empty JSON array, its comma included:
-    /// two such insertions at one place read right in either order, so they can go in one
-    /// pass (a request missing both `Accept` and `Content-Type` took a second pass, and a
-    /// second lint, for the second header).
-    pub element: bool,
+    /// For elements inserted into a JSON array: how they join the elements other fixes
+    /// insert at the same place. Two such edits then go in one pass (a request missing both
+    /// `Accept` and `Content-Type` took a second pass, and a second lint of the whole file,
+    /// for the second header).
+    pub joint: Option<Joint>,
+}
+
+/// `content` is a prefix, the elements (`content[elements]`), and a suffix. Edits of the
+/// same span whose prefix, suffix and separator agree are applied as one: the prefix,
+/// each edit's elements with the separator between them, the suffix. (Appending to `[1]`:
+/// prefix `, `; filling `[]`: prefix `[`, suffix `]`.)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Joint {
+    pub elements: std::ops::Range<usize>,
+    pub separator: String,
 }
 
 impl Edit {
@@ -52,7 +62,7 @@ impl Edit {
             target: Target::File(FileId::LINTED),
             span,
             content: content.into(),
-            element: false,
+            joint: None,
         }
     }
 
@@ -66,7 +76,7 @@ impl Edit {
             target: Target::New(path.into()),
             span: Span::new(0, 0),
             content: content.into(),
-            element: false,
+            joint: None,
         }
     }
 
@@ -76,10 +86,34 @@ impl Edit {
         self
     }
 
-    /// The same insertion, marked as an array element (see [`Edit::element`]).
-    pub fn as_element(mut self) -> Edit {
-        self.element = true;
-        self
+    /// `prefix`, then `elements`, then `suffix` in place of `span`, joining other fixes'
+    /// elements there (see [`Joint`]).
+    pub fn elements(
+        span: Span,
+        prefix: &str,
+        elements: &str,
+        suffix: &str,
+        separator: &str,
+    ) -> Edit {
+        Edit {
+            joint: Some(Joint {
+                elements: prefix.len()..prefix.len() + elements.len(),
+                separator: separator.to_owned(),
+            }),
+            ..Edit::replace(span, format!("{prefix}{elements}{suffix}"))
+        }
+    }
+
+    /// Whether this edit and `other` apply as one (see [`Joint`]).
+    fn joins(&self, other: &Edit) -> bool {
+        let (Some(a), Some(b)) = (&self.joint, &other.joint) else {
+            return false;
+        };
+        self.target == other.target
+            && self.span == other.span
+            && a.separator == b.separator
+            && self.content[..a.elements.start] == other.content[..b.elements.start]
+            && self.content[a.elements.end..] == other.content[b.elements.end..]
     }
 }
 
@@ -122,13 +156,13 @@ impl Fix {
 /// other's range; two insertions at one place conflict only between fixes (whose order would
 /// be arbitrary; within a fix, its own order holds).
 fn conflicts(a: &Edit, b: &Edit, same_fix: bool) -> bool {
-    if a.target != b.target {
+    if a.target != b.target || a.joins(b) {
         return false;
     }
     let (x, y) = (a.span, b.span);
     let inside = |p: usize, r: Span| p > r.start && p < r.end;
     match (x.is_empty(), y.is_empty()) {
-        (true, true) => !same_fix && x.start == y.start && !(a.element && b.element),
+        (true, true) => !same_fix && x.start == y.start,
         (true, false) => inside(x.start, y) || (!same_fix && x.start == y.start),
         (false, true) => inside(y.start, x) || (!same_fix && y.start == x.start),
         (false, false) => x.start < y.end && y.start < x.end,
@@ -195,10 +229,27 @@ pub fn apply(text: &str, edits: &[&Edit]) -> String {
     let mut out =
         String::with_capacity(text.len() + sorted.iter().map(|e| e.content.len()).sum::<usize>());
     let mut at = 0;
-    for e in sorted {
+    let mut rest = &sorted[..];
+    while let Some((&e, _)) = rest.split_first() {
         out.push_str(&text[at..e.span.start]);
-        out.push_str(&e.content);
+        // Edits joining this one are next to it: they have its span.
+        let together = 1 + rest[1..].iter().take_while(|o| e.joins(o)).count();
+        match &e.joint {
+            Some(joint) if together > 1 => {
+                out.push_str(&e.content[..joint.elements.start]);
+                for (i, o) in rest[..together].iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(&joint.separator);
+                    }
+                    let elements = o.joint.as_ref().map_or(0..0, |j| j.elements.clone());
+                    out.push_str(&o.content[elements]);
+                }
+                out.push_str(&e.content[joint.elements.end..]);
+            }
+            _ => out.push_str(&e.content),
+        }
         at = e.span.end;
+        rest = &rest[together..];
     }
     out.push_str(&text[at..]);
     out
@@ -239,6 +290,36 @@ mod tests {
         assert_eq!(chosen, [&a, &c, &shared, &shared_again, &two_here]);
         let edits: Vec<&Edit> = two_here.edits.iter().collect();
         assert_eq!(apply("ab", &edits), "axyb");
+    }
+
+    #[test]
+    fn elements_for_one_array_join_in_one_pass() {
+        // `[]` filled by two fixes, and `[1]` appended to by two others.
+        let text = "[[], [1]]";
+        let fill = |e: &str| {
+            Fix::safe(
+                "t",
+                vec![Edit::elements(Span::new(1, 3), "[", e, "]", ", ")],
+            )
+        };
+        let append = |e: &str| {
+            Fix::safe(
+                "t",
+                vec![Edit::elements(Span::new(7, 7), ", ", e, "", ", ")],
+            )
+        };
+        let other_fill = Fix::safe(
+            "t",
+            vec![Edit::elements(Span::new(1, 3), "[ ", "9", " ]", ", ")],
+        );
+        let (a, b, c, d) = (fill("\"a\""), fill("\"b\""), append("2"), append("3"));
+        let chosen = select([&a, &b, &c, &d, &other_fill]);
+        // A fill written differently cannot join: it waits.
+        assert_eq!(chosen, [&a, &b, &c, &d]);
+        let edits: Vec<&Edit> = chosen.iter().flat_map(|f| f.edits.iter()).collect();
+        assert_eq!(apply(text, &edits), r#"[["a", "b"], [1, 2, 3]]"#);
+        // Alone, each is its content.
+        assert_eq!(apply(text, &[&a.edits[0]]), r#"[["a"], [1]]"#);
     }
 
     #[test]
