@@ -319,12 +319,15 @@ impl Output {
             }
             Renderer::Json(json) => {
                 json.fixed = t.fixed;
-                let value = if statistics {
-                    t.statistics_json()
+                // Straight to text: a `Value` of 19,455 findings first was a second copy of
+                // every string, serialised on one thread after all files were checked.
+                text = if statistics {
+                    serde_json::to_string_pretty(&t.statistics_json())
                 } else {
-                    serde_json::to_value(&*json).map_err(io::Error::other)?
-                };
-                text = serde_json::to_string_pretty(&value).map_err(io::Error::other)? + "\n";
+                    serde_json::to_string_pretty(&*json)
+                }
+                .map_err(io::Error::other)?
+                    + "\n";
             }
             Renderer::Sarif(sarif) => {
                 text =
