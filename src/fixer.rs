@@ -480,50 +480,22 @@ mod tests {
     #[test]
     fn a_file_is_created_only_once_and_only_when_it_parses() {
         let settings = Settings::default();
-        let create = |path: &str, text: &str| Fix::safe("t", vec![Edit::create(path, text)]);
-        let ok = create("a.json", "{}");
-        assert!(try_apply(
-            "f.json",
-            &Text::from("[]"),
-            &settings,
-            &BTreeMap::new(),
-            &[&ok]
-        )
-        .is_some());
-        let made = BTreeMap::from([(Arc::from("a.json"), "{}".to_owned())]);
-        assert!(try_apply("f.json", &Text::from("[]"), &settings, &made, &[&ok]).is_none());
-        assert!(try_apply(
-            "f.json",
-            &Text::from("[]"),
-            &settings,
-            &BTreeMap::new(),
-            &[&create("b.json", "{")]
-        )
-        .is_none());
-        // YAML is checked with the YAML parser; a kind without a parser is never created.
-        let none = BTreeMap::new();
-        let try_create = |path: &str, text: &str| {
-            try_apply(
-                "f.json",
-                &Text::from("[]"),
-                &settings,
-                &none,
-                &[&create(path, text)],
-            )
-            .is_some()
+        let applies = |made: &BTreeMap<Arc<str>, String>, fix: &Fix| {
+            try_apply("f.json", &Text::from("[]"), &settings, made, &[fix]).is_some()
         };
-        assert!(try_create("c.yaml", "a: 1"));
-        assert!(!try_create("c.yaml", "a: {{b}}"));
-        assert!(!try_create("c.txt", "a"));
+        let create = |path: &str, text: &str| Fix::safe("t", vec![Edit::create(path, text)]);
+        let none = BTreeMap::new();
+        let ok = create("a.json", "{}");
+        assert!(applies(&none, &ok));
+        let made = BTreeMap::from([(Arc::from("a.json"), "{}".to_owned())]);
+        assert!(!applies(&made, &ok));
+        assert!(!applies(&none, &create("b.json", "{")));
+        // YAML is checked with the YAML parser; a kind without a parser is never created.
+        assert!(applies(&none, &create("c.yaml", "a: 1")));
+        assert!(!applies(&none, &create("c.yaml", "a: {{b}}")));
+        assert!(!applies(&none, &create("c.txt", "a")));
         // An edit to the environment without an environment file cannot apply.
         let env = Fix::safe("t", vec![Edit::insert(0, " ").in_file(FileId::ENVIRONMENT)]);
-        assert!(try_apply(
-            "f.json",
-            &Text::from("[]"),
-            &settings,
-            &BTreeMap::new(),
-            &[&env]
-        )
-        .is_none());
+        assert!(!applies(&none, &env));
     }
 }
