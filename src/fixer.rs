@@ -494,6 +494,11 @@ mod tests {
         assert!(applies(&none, &create("c.yaml", "a: 1")));
         assert!(!applies(&none, &create("c.yaml", "a: {{b}}")));
         assert!(!applies(&none, &create("c.txt", "a")));
+        // A fix whose result does not parse is not applied (`[]` would become `{]`).
+        let breaks = Fix::safe("t", vec![Edit::replace(Span::new(0, 1), "{")]);
+        assert!(!applies(&none, &breaks));
+        let keeps = Fix::safe("t", vec![Edit::replace(Span::new(0, 2), "[1]")]);
+        assert!(applies(&none, &keeps));
         // An edit to the environment without an environment file cannot apply.
         let env = Fix::safe("t", vec![Edit::insert(0, " ").in_file(FileId::ENVIRONMENT)]);
         assert!(!applies(&none, &env));

@@ -392,3 +392,52 @@ const CREDENTIALS: &[(&str, &[&str], Option<&str>)] = &[
     ("password", &["password"], Some("{{password}}")),
     ("scope", &["scope"], None),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+    use crate::settings::Settings;
+
+    /// SS001's findings (their pointers) for a collection whose auth is `auth`.
+    fn findings(auth: &str) -> Vec<String> {
+        let text = format!(
+            r#"{{"item": [{{"name": "t", "request": {{"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients"}}}}],
+              "auth": {auth}}}"#
+        );
+        let doc = Document::parse(text.as_str().into()).unwrap();
+        let coll = crate::postman::read_collection(&doc, doc.root());
+        let (settings, endpoints) = (Settings::default(), crate::scopestack::Endpoints::default());
+        let options = Default::default();
+        let cx = Context::new(&coll, &settings, &endpoints, &options);
+        crate::rules::run(&crate::rules::Input::Collection(&cx), |r| {
+            r.code == RULE.code
+        })
+        .into_iter()
+        .map(|d| d.pointer.as_str().to_owned())
+        .collect()
+    }
+
+    #[test]
+    fn both_names_of_the_password_grant_are_flagged_in_both_layouts() {
+        let url = "https://app.scopestack.io/oauth/token";
+        for grant in ["password_credentials", "password", " password "] {
+            let v21 = format!(
+                r#"{{"type": "oauth2", "oauth2": [{{"key": "grant_type", "value": "{grant}"}},
+                    {{"key": "accessTokenUrl", "value": "{url}"}}]}}"#
+            );
+            let v20 = format!(
+                r#"{{"type": "oauth2", "oauth2": {{"grantType": "{grant}", "accessTokenUrl": "{url}"}}}}"#
+            );
+            for auth in [v21, v20] {
+                assert_eq!(findings(&auth).len(), 1, "{auth}");
+            }
+        }
+        // Other grants are not this rule's.
+        let code = format!(
+            r#"{{"type": "oauth2", "oauth2": [{{"key": "grant_type", "value": "authorization_code"}},
+                {{"key": "accessTokenUrl", "value": "{url}"}}]}}"#
+        );
+        assert_eq!(findings(&code), Vec::<String>::new());
+    }
+}
