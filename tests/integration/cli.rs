@@ -529,7 +529,10 @@ fn an_unreadable_file_is_an_error_and_the_others_are_still_checked() {
         {
             Ok(out) if out.status.code() != Some(1) || !out.stdout.is_empty() => out,
             _ => {
-                eprintln!("skipped: this user can read a mode-000 file and runuser is unavailable");
+                crate::common::skipped(
+                    crate::common::Missing::Capability,
+                    "this user can read a mode-000 file and runuser is unavailable",
+                );
                 return;
             }
         }

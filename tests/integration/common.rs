@@ -61,6 +61,65 @@ pub fn corpus() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// `../shared/corpus`, or `None` after [`skipped`] said why (a failure under CI).
+pub fn corpus_or_skip() -> Option<PathBuf> {
+    let found = corpus();
+    if found.is_none() {
+        skipped(Missing::Corpus, "../shared/corpus is absent");
+    }
+    found
+}
+
+/// What a test that cannot do its work lacks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// A program `.ci/run` installs (newman, the Postman CLI, pre-commit) or that a Linux
+    /// machine has (`script`): a failure under CI.
+    Tool,
+    /// `../shared/corpus`, always beside the clone under CI: a failure there.
+    Corpus,
+    /// What only some machines allow (root, mounting a tmpfs): skipped even under CI, and
+    /// listed.
+    Capability,
+}
+
+/// Says that the running test skips its work (or part of it) for `reason`. When `CI` is
+/// set, a missing tool or corpus fails the test instead. Every skip of the run is listed
+/// on one line of stderr when the test binary exits: libtest hides the stderr of a test
+/// that passes, so a skip said there alone looks like a pass.
+pub fn skipped(missing: Missing, reason: &str) {
+    assert!(
+        missing == Missing::Capability || std::env::var_os("CI").is_none(),
+        "{reason}: required under CI (.ci/run installs every tool, and ../shared is beside the clone)"
+    );
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    let mut list = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
+    if list.is_empty() {
+        // SAFETY: `atexit` is the C library's; the handler only reads the list and writes
+        // to stderr.
+        unsafe { atexit(list_skipped) };
+    }
+    list.push(format!("{test} ({reason})"));
+}
+
+static SKIPPED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+extern "C" {
+    fn atexit(handler: extern "C" fn()) -> std::os::raw::c_int;
+}
+
+extern "C" fn list_skipped() {
+    use std::io::Write;
+    let mut list = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
+    list.sort();
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nskipped {} integration test(s), which passed without doing their work: {}",
+        list.len(),
+        list.join("; ")
+    );
+}
+
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()

@@ -270,7 +270,7 @@ fn files_the_user_cannot_write_are_left_alone() {
         .output()
         .is_ok();
     if !is_root || !has_runuser {
-        eprintln!("skipped: needs root and runuser");
+        crate::common::skipped(crate::common::Missing::Capability, "needs root and runuser");
         return;
     }
     let dir = tempfile::Builder::new().tempdir_in("/tmp").unwrap();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{check_json, collection_files, corpus, files_in, repo, run, scopelint};
+use crate::common::{check_json, collection_files, files_in, repo, run, scopelint};
 
 /// The broken examples (those with a committed fixed form in `examples/fixed/`).
 fn broken_examples() -> Vec<String> {
@@ -326,7 +326,10 @@ impl Drop for Tmpfs {
 fn a_full_disk_leaves_the_original_intact() {
     use std::io::Write;
     let Some(disk) = Tmpfs::mount("256k") else {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)");
+        crate::common::skipped(
+            crate::common::Missing::Capability,
+            "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)",
+        );
         return;
     };
     let copy = copy_to(
@@ -512,7 +515,9 @@ fn diff_never_shows_a_secret() {
 /// Real exports have no ScopeStack findings, so fixing them changes nothing.
 #[test]
 fn fixing_the_corpus_changes_nothing() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = crate::common::corpus_or_skip() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     for file in files_in(&corpus.join("postman")) {
         let copy = dir.path().join(file.file_name().unwrap());

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::common::{check_json, corpus, files_in, repo, run};
+use crate::common::{check_json, files_in, repo, run};
 
 fn codes(report: &Value) -> Vec<String> {
     report["diagnostics"]
@@ -345,7 +345,9 @@ fn fragments_named_har_are_a_clear_error() {
 
 #[test]
 fn real_captures_raise_no_alarm_and_redact_cleanly() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = crate::common::corpus_or_skip() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     for file in files_in(&corpus.join("har")) {
         let path = file.to_str().unwrap();

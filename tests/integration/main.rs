@@ -1,9 +1,6 @@
 //! One integration-test binary (as ripgrep does): every test drives the real `scopelint`
 //! executable on real files.
 
-// Tests may say on stderr that they skipped (e.g. without ../shared/corpus).
-#![allow(clippy::print_stderr)]
-
 mod canaries;
 mod cli;
 mod common;

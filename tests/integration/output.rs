@@ -316,7 +316,10 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         cmd.output().ok().filter(|o| o.status.code().is_some())
     };
     let Some(plain) = on_tty(None) else {
-        eprintln!("skipped: no `script` to make a terminal");
+        crate::common::skipped(
+            crate::common::Missing::Tool,
+            "no `script` (util-linux) to make a terminal",
+        );
         return;
     };
     let escapes = |o: &std::process::Output| o.stdout.windows(2).filter(|w| w == b"\x1b[").count();

@@ -45,7 +45,10 @@ fn hooks_fail_on_problems_and_fix_what_they_can() {
         .output()
         .is_err()
     {
-        eprintln!("skipped: pre-commit is not installed (`pip install pre-commit`; .ci/run does)");
+        crate::common::skipped(
+            crate::common::Missing::Tool,
+            "pre-commit is not installed (`pip install pre-commit==4.7.0`; .ci/run installs it in target/venv)",
+        );
         return;
     }
     let head = Command::new("git")
