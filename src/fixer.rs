@@ -122,27 +122,52 @@ pub fn fix_text(
             passes.push(linted_edits(&chosen));
             continue;
         }
-        // Together they broke a file: apply them one at a time, dropping the culprits.
-        for fix in chosen {
-            match try_apply(name, &text, settings, &created, &[fix]) {
-                Some(done) => {
-                    text = done.text;
-                    parsed = done.parsed;
-                    settings.environment = done.environment.or(settings.environment.take());
-                    created.extend(done.created);
-                    applied += 1;
-                    applied_to_environment += usize::from(touches_environment(fix));
-                    passes.push(linted_edits(&[fix]));
-                }
-                None => {
-                    if let Some((_, key)) = candidates.iter().find(|(f, _)| std::ptr::eq(*f, fix)) {
-                        rejected.insert(key.clone());
-                    }
-                }
+        // Together they broke a file: keep those that apply with the ones before them, drop
+        // those that break it alone; the rest wait for the next pass.
+        let (done, kept, broken) = apply_compatible(name, &text, settings, &created, &chosen);
+        for fix in broken {
+            if let Some((_, key)) = candidates.iter().find(|(f, _)| std::ptr::eq(*f, fix)) {
+                rejected.insert(key.clone());
             }
+        }
+        if let Some(done) = done {
+            text = done.text;
+            parsed = done.parsed;
+            settings.environment = done.environment.or(settings.environment.take());
+            created.extend(done.created);
+            applied += kept.len();
+            applied_to_environment += kept.iter().filter(|f| touches_environment(f)).count();
+            passes.push(linted_edits(&kept));
         }
     }
     unreachable!("the loop returns on its last pass")
+}
+
+/// For fixes that break a file together: the result of those that apply together (each
+/// taken in turn, kept when the files still read with it and the ones kept before it), the
+/// fixes kept, and the fixes that break a file even alone. Every fix is applied to `text`,
+/// whose positions its edits name (not to a text another fix already changed); the first
+/// is always kept or broken, so a pass always makes progress.
+fn apply_compatible<'f>(
+    name: &str,
+    text: &Text,
+    settings: &Settings,
+    created: &BTreeMap<Arc<str>, String>,
+    chosen: &[&'f Fix],
+) -> (Option<Applied>, Vec<&'f Fix>, Vec<&'f Fix>) {
+    let (mut done, mut kept, mut broken) = (None, Vec::new(), Vec::new());
+    for &fix in chosen {
+        kept.push(fix);
+        if let Some(together) = try_apply(name, text, settings, created, &kept) {
+            done = Some(together);
+            continue;
+        }
+        kept.pop();
+        if try_apply(name, text, settings, created, &[fix]).is_none() {
+            broken.push(fix);
+        }
+    }
+    (done, kept, broken)
 }
 
 fn touches_environment(fix: &Fix) -> bool {
@@ -439,6 +464,29 @@ mod tests {
             assert_eq!(keys(0), ["X-Trace", "Accept", "Content-Type"]);
             assert_eq!(keys(1), ["Accept", "Content-Type"]);
         }
+    }
+
+    #[test]
+    fn fixes_that_break_a_file_together_are_applied_as_far_as_they_go() {
+        // Each alone is valid; `a` and `b` together make `["\xb"]`; `c` breaks it alone.
+        let text = Text::from(r#"["nb"]"#);
+        let a = Fix::safe("a", vec![Edit::insert(2, "\\")]);
+        let b = Fix::safe("b", vec![Edit::replace(Span::new(2, 3), "x")]);
+        let c = Fix::safe("c", vec![Edit::replace(Span::new(0, 1), "{")]);
+        let settings = Settings::default();
+        let none = BTreeMap::new();
+        assert!(try_apply("f.json", &text, &settings, &none, &[&a, &b]).is_none());
+        let (done, kept, broken) =
+            apply_compatible("f.json", &text, &settings, &none, &[&a, &b, &c]);
+        assert_eq!(&*done.unwrap().text, r#"["\nb"]"#);
+        assert_eq!(kept, [&a]);
+        // `b` waits for the next pass, where its place is found again.
+        assert_eq!(broken, [&c]);
+        // The first that works alone is kept whatever comes before it.
+        let (done, kept, broken) =
+            apply_compatible("f.json", &text, &settings, &none, &[&c, &b, &a]);
+        assert_eq!(&*done.unwrap().text, r#"["xb"]"#);
+        assert_eq!((kept, broken), (vec![&b], vec![&c]));
     }
 
     #[test]
