@@ -199,3 +199,82 @@ fn checklist() -> (String, String) {
             .into(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::document::Document;
+    use crate::rules::har_context::HarContext;
+    use crate::rules::{run, Input};
+    use serde_json::{json, Value};
+
+    /// An entry of a capture: `method url`, the form it posted, and the response.
+    fn entry(method: &str, url: &str, form: &str, status: u16, body: &str) -> Value {
+        json!({
+            "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 10,
+            "request": {"method": method, "url": url, "httpVersion": "HTTP/1.1", "headers": [],
+                "queryString": [], "cookies": [], "headersSize": -1, "bodySize": form.len(),
+                "postData": {"mimeType": "application/x-www-form-urlencoded", "text": form}},
+            "response": {"status": status, "statusText": "", "httpVersion": "HTTP/1.1",
+                "headers": [], "cookies": [], "redirectURL": "", "headersSize": -1, "bodySize": -1,
+                "content": {"size": body.len(), "mimeType": "application/json", "text": body}},
+            "cache": {}, "timings": {"send": 0, "wait": 10, "receive": 0}
+        })
+    }
+
+    /// SS007's messages for a capture of `entries`.
+    fn messages(entries: Vec<Value>) -> Vec<String> {
+        let text = json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
+            "entries": entries}})
+        .to_string();
+        let doc = Document::parse(text.as_str().into()).unwrap();
+        let har = crate::har::read(&doc);
+        let endpoints = crate::scopestack::Endpoints::default();
+        let cx = HarContext::new(&har, &endpoints);
+        run(&Input::Har(&cx), |r| r.code == super::RULE.code)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    const TOKEN_URL: &str = "https://app.scopestack.io/oauth/token";
+    const REFUSED: &str = r#"{"error": "invalid_grant"}"#;
+
+    #[test]
+    fn a_password_grant_is_blamed_on_redirect_uri_only_when_it_sent_one() {
+        let with = "grant_type=password&username=u&password=p&redirect_uri=https%3A%2F%2Foauth.pstmn.io%2Fv1%2Fcallback";
+        let found = messages(vec![entry("POST", TOKEN_URL, with, 400, REFUSED)]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("carried `redirect_uri`"), "{found:?}");
+        let without = "grant_type=password&username=u&password=p";
+        let found = messages(vec![entry("POST", TOKEN_URL, without, 400, REFUSED)]);
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].contains("redirect_uri"), "{found:?}");
+        assert!(found[0].contains("no specific cause"), "{found:?}");
+    }
+
+    #[test]
+    fn a_code_exchange_without_the_authorize_requests_callback_is_a_mismatch() {
+        let authorize = "https://app.scopestack.io/oauth/authorize?client_id=c&response_type=code&redirect_uri=https%3A%2F%2Foauth.pstmn.io%2Fv1%2Fcallback";
+        let mut first = entry("GET", authorize, "", 302, "");
+        first["request"]["queryString"] = json!([
+            {"name": "client_id", "value": "c"}, {"name": "response_type", "value": "code"},
+            {"name": "redirect_uri", "value": "https://oauth.pstmn.io/v1/callback"}]);
+        let exchange = |form: &str| {
+            messages(vec![
+                first.clone(),
+                entry("POST", TOKEN_URL, form, 400, REFUSED),
+            ])
+        };
+        let found = exchange("grant_type=authorization_code&code=abc&client_id=c");
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].contains("sent no `redirect_uri`") && found[0].contains("mismatch"),
+            "{found:?}"
+        );
+        let other = exchange("grant_type=authorization_code&code=abc&client_id=c&redirect_uri=https%3A%2F%2Fexample.com%2Fcb");
+        assert!(other[0].contains("`https://example.com/cb`"), "{other:?}");
+        // The same callback: not a mismatch.
+        let same = exchange("grant_type=authorization_code&code=abc&client_id=c&redirect_uri=https%3A%2F%2Foauth.pstmn.io%2Fv1%2Fcallback");
+        assert!(!same[0].contains("mismatch"), "{same:?}");
+    }
+}
