@@ -112,24 +112,21 @@ pub fn fix_text(
             }
             continue;
         }
-        if let Some(done) = progress {
-            text = done.text;
-            parsed = done.parsed;
-            settings.environment = done.environment.or(settings.environment.take());
-            created.extend(done.created);
-            applied += chosen.len();
-            applied_to_environment += chosen.iter().filter(|f| touches_environment(f)).count();
-            passes.push(linted_edits(&chosen));
-            continue;
-        }
-        // Together they broke a file: keep those that apply with the ones before them, drop
-        // those that break it alone; the rest wait for the next pass.
-        let (done, kept, broken) = apply_compatible(name, &text, settings, &created, &chosen);
-        for fix in broken {
-            if let Some((_, key)) = candidates.iter().find(|(f, _)| std::ptr::eq(*f, fix)) {
-                rejected.insert(key.clone());
+        let (done, kept) = match progress {
+            Some(done) => (Some(done), chosen),
+            None => {
+                // Together they broke a file: keep those that apply with the ones before
+                // them, drop those that break it alone; the rest wait for the next pass.
+                let (done, kept, broken) =
+                    apply_compatible(name, &text, settings, &created, &chosen);
+                for fix in broken {
+                    if let Some((_, key)) = candidates.iter().find(|(f, _)| std::ptr::eq(*f, fix)) {
+                        rejected.insert(key.clone());
+                    }
+                }
+                (done, kept)
             }
-        }
+        };
         if let Some(done) = done {
             text = done.text;
             parsed = done.parsed;

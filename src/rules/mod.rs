@@ -158,6 +158,21 @@ pub fn run(input: &Input, enabled: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic
     out
 }
 
+/// The pointers of rule `code`'s findings in the collection `text` (default settings).
+#[cfg(test)]
+pub(crate) fn finding_pointers(text: &str, code: &str) -> Vec<String> {
+    let doc = crate::document::Document::parse(text.into()).unwrap();
+    let coll = crate::postman::read_collection(&doc, doc.root());
+    let settings = crate::settings::Settings::default();
+    let endpoints = crate::scopestack::Endpoints::default();
+    let options = Default::default();
+    let cx = Context::new(&coll, &settings, &endpoints, &options);
+    run(&Input::Collection(&cx), |r| r.code == code)
+        .into_iter()
+        .map(|d| d.pointer.as_str().to_owned())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -396,8 +396,6 @@ const CREDENTIALS: &[(&str, &[&str], Option<&str>)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
-    use crate::settings::Settings;
 
     /// SS001's findings (their pointers) for a collection whose auth is `auth`.
     fn findings(auth: &str) -> Vec<String> {
@@ -405,17 +403,7 @@ mod tests {
             r#"{{"item": [{{"name": "t", "request": {{"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients"}}}}],
               "auth": {auth}}}"#
         );
-        let doc = Document::parse(text.as_str().into()).unwrap();
-        let coll = crate::postman::read_collection(&doc, doc.root());
-        let (settings, endpoints) = (Settings::default(), crate::scopestack::Endpoints::default());
-        let options = Default::default();
-        let cx = Context::new(&coll, &settings, &endpoints, &options);
-        crate::rules::run(&crate::rules::Input::Collection(&cx), |r| {
-            r.code == RULE.code
-        })
-        .into_iter()
-        .map(|d| d.pointer.as_str().to_owned())
-        .collect()
+        crate::rules::finding_pointers(&text, RULE.code)
     }
 
     #[test]

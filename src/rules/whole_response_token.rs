@@ -438,8 +438,6 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
-    use crate::settings::Settings;
 
     /// SS003 findings (their pointers) for a collection whose one test script is `exec`, with
     /// bearer auth sending `{{bearer}}`.
@@ -449,17 +447,7 @@ mod tests {
                 "request": {{"method": "POST", "url": "https://app.scopestack.io/oauth/token"}}}}],
               "auth": {{"type": "bearer", "bearer": [{{"key": "token", "value": "{{{{{bearer}}}}}"}}]}}}}"#
         );
-        let doc = Document::parse(text.as_str().into()).unwrap();
-        let coll = crate::postman::read_collection(&doc, doc.root());
-        let (settings, endpoints) = (Settings::default(), crate::scopestack::Endpoints::default());
-        let options = Default::default();
-        let cx = Context::new(&coll, &settings, &endpoints, &options);
-        crate::rules::run(&crate::rules::Input::Collection(&cx), |r| {
-            r.code == RULE.code
-        })
-        .into_iter()
-        .map(|d| d.pointer.as_str().to_owned())
-        .collect()
+        crate::rules::finding_pointers(&text, RULE.code)
     }
 
     #[test]
