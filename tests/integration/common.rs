@@ -61,6 +61,20 @@ pub fn corpus() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// The 6-character pieces of `secret` that `output` holds and `baseline` (the same run with
+/// the secret replaced) does not: a secret that leaks in part (all but its last byte, its
+/// second half) is caught, and a word it shares with the report's own text is not.
+pub fn leaked_pieces(secret: &str, output: &str, baseline: &str) -> Vec<String> {
+    let chars: Vec<char> = secret.chars().collect();
+    let mut found: Vec<String> = chars
+        .windows(6)
+        .map(|w| w.iter().collect::<String>())
+        .filter(|piece| output.contains(piece.as_str()) && !baseline.contains(piece.as_str()))
+        .collect();
+    found.dedup();
+    found
+}
+
 /// `../shared/corpus`, or `None` after [`skipped`] said why (a failure under CI).
 pub fn corpus_or_skip() -> Option<PathBuf> {
     let found = corpus();
