@@ -131,24 +131,14 @@ pub fn run(options: &Options) -> io::Result<Status> {
             use rayon::prelude::*;
             inputs
                 .par_iter()
-                .map(|input| {
-                    let steps = check_one(input, options, &planner, &settings);
-                    steps
-                        .into_iter()
-                        .map(|step| match step {
-                            Step::Report(report) => Step::Ready(preparer.prepare(report)),
-                            other => other,
-                        })
-                        .collect::<Vec<_>>()
-                })
+                .map(|input| check_one(input, options, &planner, &settings, &preparer))
                 .collect()
         });
         // Once the reader has gone, reports are still counted (the exit status says what
         // was found) but no longer written.
         for step in results.into_iter().flatten() {
             match step {
-                Step::Report(report) => output.add(report)?,
-                Step::Ready(prepared) => output.add_prepared(prepared)?,
+                Step::Report(prepared) => output.add_prepared(prepared)?,
                 Step::Note(file, reason) => output.note_skipped(&file, &reason),
                 Step::Message(text) => output.note(&text),
             }
@@ -160,9 +150,8 @@ pub fn run(options: &Options) -> io::Result<Status> {
 
 /// What checking one input produced.
 enum Step {
-    Report(FileReport),
-    /// A report rendered where it was made.
-    Ready(output::Prepared),
+    /// A report, rendered where it was made.
+    Report(output::Prepared),
     /// A file named on the command line that is not a Postman file.
     Note(input::LoadedFile, String),
     /// A note about no file.
@@ -174,7 +163,9 @@ fn check_one(
     options: &Options,
     planner: &Planner,
     settings: &crate::settings::Settings,
+    preparer: &output::Preparer,
 ) -> Vec<Step> {
+    let ready = |report| Step::Report(preparer.prepare(report));
     let mut file = match load_input(input, options) {
         Loaded::Bytes(file) => file,
         Loaded::Tree(tree) => {
@@ -182,19 +173,19 @@ fn check_one(
                 FilePlan::Ready(plan) => {
                     crate::tree_lint::lint_tree(tree, settings, plan.rule_options())
                         .into_iter()
-                        .map(Step::Report)
+                        .map(ready)
                         .collect()
                 }
-                FilePlan::Report(report) => report.map(Step::Report).into_iter().collect(),
+                FilePlan::Report(report) => report.map(ready).into_iter().collect(),
             }
         }
-        Loaded::Report(report) => return vec![Step::Report(report)],
+        Loaded::Report(report) => return vec![ready(report)],
         Loaded::Skip => return Vec::new(),
         Loaded::Note(text) => return vec![Step::Message(text)],
     };
     let plan = match planner.plan(&file) {
         FilePlan::Ready(plan) => plan,
-        FilePlan::Report(report) => return report.map(Step::Report).into_iter().collect(),
+        FilePlan::Report(report) => return report.map(ready).into_iter().collect(),
     };
     let bytes = std::mem::take(&mut file.bytes);
     match lint_bytes(
@@ -204,7 +195,7 @@ fn check_one(
         settings,
         plan.rule_options(),
     ) {
-        Outcome::Report(report) => vec![Step::Report(report)],
+        Outcome::Report(report) => vec![ready(report)],
         Outcome::Skipped(reason) => vec![Step::Note(file, reason)],
     }
 }

@@ -19,8 +19,7 @@ use crate::settings::VariablesFile;
 /// comes, and the rendering shares the cores (on 2,000 small collections, what ran after
 /// checking weighed a third of the run on two cores).
 pub(crate) struct Preparer<'o> {
-    renderer: Option<&'o FullRenderer>,
-    format: Format,
+    renderer: &'o Renderer,
     /// Nothing is shown (`--diff` alone).
     silenced: bool,
     statistics: bool,
@@ -48,25 +47,23 @@ impl Preparer<'_> {
             return Prepared::without_source(report, Rendered::Nothing);
         }
         let mut text = String::new();
-        let rendered = match self.format {
-            Format::Full => {
-                if let Some(renderer) = self.renderer {
-                    if report.error.is_some() || !report.diagnostics.is_empty() {
-                        renderer.render(&report, &mut text);
-                    }
+        let rendered = match self.renderer {
+            Renderer::Full(renderer) => {
+                if report.error.is_some() || !report.diagnostics.is_empty() {
+                    renderer.render(&report, &mut text);
                 }
                 Rendered::Text(text)
             }
-            Format::Concise => {
+            Renderer::Concise => {
                 concise::render(&report, &mut text);
                 Rendered::Text(text)
             }
-            Format::Github => {
+            Renderer::Github => {
                 github::render(&report, &mut text);
                 Rendered::Text(text)
             }
-            Format::Json => Rendered::Json(JsonReport::entries(&report)),
-            Format::Sarif => {
+            Renderer::Json(_) => Rendered::Json(JsonReport::entries(&report)),
+            Renderer::Sarif(_) => {
                 return Prepared {
                     report,
                     rendered: Rendered::Sarif,
@@ -234,11 +231,7 @@ impl Output {
     /// checked.
     pub fn preparer(&self) -> Preparer<'_> {
         Preparer {
-            renderer: match &self.renderer {
-                Renderer::Full(renderer) => Some(renderer),
-                _ => None,
-            },
-            format: self.options.format,
+            renderer: &self.renderer,
             silenced: self.report_silenced(),
             statistics: self.options.statistics,
         }

@@ -226,23 +226,7 @@ impl<'a> Editor<'a> {
         let (anchor, before) = match (at, last) {
             (Some(next), _) => (next, true),
             (None, Some(last)) => (last, false),
-            (None, None) => {
-                let span = doc.span(array);
-                let nl = self.style.newline;
-                let outer = self.line_indent(span.start);
-                let inner = format!("{outer}{}", self.style.unit);
-                if self.style.compact {
-                    return self.here(Edit::elements(span, "[", &join("", ""), "]", ","));
-                }
-                let gap = format!("{nl}{inner}");
-                return self.here(Edit::elements(
-                    span,
-                    &format!("[{gap}"),
-                    &join(&inner, &gap),
-                    &format!("{nl}{outer}]"),
-                    &format!(",{gap}"),
-                ));
-            }
+            (None, None) => return self.fill_empty(array, &join),
         };
         let pos = doc.span(anchor).start;
         let indent = self.child_indent(array, Some(pos));
@@ -288,7 +272,7 @@ impl<'a> Editor<'a> {
             )
         };
         if members.is_empty() {
-            return self.fill_empty(object, &member);
+            return self.fill_empty(object, &|indent, _| member(indent));
         }
         let anchor = after.and_then(|a| members.iter().rev().find(|(k, _)| doc.str_eq(*k, a)));
         match anchor {
@@ -310,24 +294,38 @@ impl<'a> Editor<'a> {
         }
     }
 
-    /// `[]` or `{}` (possibly with blanks inside) becomes a container with one child.
-    fn fill_empty(&self, container: NodeId, child: &dyn Fn(&str) -> String) -> Edit {
+    /// `[]` or `{}` (possibly with blanks inside) filled with `children(indent, gap)`: the
+    /// children at `indent`, `,{gap}` between them. Elements filling one array join those
+    /// other fixes add there (see [`super::Joint`]); members of one object do not, as two
+    /// could have the same key.
+    fn fill_empty(&self, container: NodeId, children: &dyn Fn(&str, &str) -> String) -> Edit {
         let span = self.doc.span(container);
-        let outer = self.line_indent(span.start).to_owned();
+        let array = self.doc.kind(container) == Kind::Array;
+        let (open, close) = if array { ('[', ']') } else { ('{', '}') };
+        let outer = self.line_indent(span.start);
         let inner = format!("{outer}{}", self.style.unit);
-        let (open, close) = if self.doc.kind(container) == Kind::Array {
-            ('[', ']')
-        } else {
-            ('{', '}')
-        };
-        if self.style.compact {
-            return self.here(Edit::replace(span, format!("{open}{}{close}", child(""))));
-        }
         let nl = self.style.newline;
-        self.here(Edit::replace(
-            span,
-            format!("{open}{nl}{inner}{}{nl}{outer}{close}", child(&inner)),
-        ))
+        let (indent, gap, prefix, suffix) = if self.style.compact {
+            ("", String::new(), open.to_string(), close.to_string())
+        } else {
+            let gap = format!("{nl}{inner}");
+            (
+                inner.as_str(),
+                gap.clone(),
+                format!("{open}{gap}"),
+                format!("{nl}{outer}{close}"),
+            )
+        };
+        let elements = children(indent, &gap);
+        let edit = Edit::elements(span, &prefix, &elements, &suffix, &format!(",{gap}"));
+        self.here(if array {
+            edit
+        } else {
+            Edit {
+                joint: None,
+                ..edit
+            }
+        })
     }
 
     /// Removes member `key` from `object` with its comma.
