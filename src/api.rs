@@ -107,6 +107,7 @@ impl Checker {
             self.explicit,
             &self.settings,
             self.rule_options(),
+            None,
         )
     }
 

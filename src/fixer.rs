@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::document::Document;
 use crate::fix::{apply, select, Applicability, Edit, Fix, Target};
-use crate::lint::{lint_parsed, FileReport, Outcome, RuleOptions};
+use crate::lint::{lint_text, FileReport, Outcome, RuleOptions};
 use crate::settings::{Settings, VariablesFile};
 use crate::source::FileId;
 use crate::tree_lint::{lint_texts, TreeTexts};
@@ -62,7 +62,7 @@ pub fn fix_text(
     // The fixed text's document, parsed to check it, is the next pass's.
     let mut parsed = None;
     for pass in 0..=MAX_PASSES {
-        let outcome = lint_parsed(
+        let outcome = lint_text(
             name,
             text.clone(),
             bom_len,

@@ -59,6 +59,7 @@ pub fn lint_bytes(
         explicit,
         settings,
         options,
+        None,
     )
 }
 
@@ -85,21 +86,10 @@ pub(crate) fn encoding_report(name: &str, e: load::DecodeError) -> FileReport {
     unparsed_report(source, ErrorKind::Encoding, e.message, e.span)
 }
 
-/// Lints decoded text (without its byte-order mark, whose length is `bom_len`).
+/// Lints decoded text (without its byte-order mark, whose length is `bom_len`); `parsed` is
+/// the document `text` parses to, when the caller has it already (the fix loop parsed the
+/// fixed text to check it).
 pub fn lint_text(
-    name: &str,
-    text: Text,
-    bom_len: usize,
-    explicit: bool,
-    settings: &Settings,
-    options: RuleOptions,
-) -> Outcome {
-    lint_parsed(name, text, bom_len, explicit, settings, options, None)
-}
-
-/// [`lint_text`] with the document `text` parses to, when the caller has it already (the fix
-/// loop parsed the fixed text to check it).
-pub fn lint_parsed(
     name: &str,
     text: Text,
     bom_len: usize,

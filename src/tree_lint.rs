@@ -174,7 +174,15 @@ pub fn lint_texts(
                 path: Some(file.path.as_path()),
                 ..options
             };
-            let outcome = lint_text(&file.name, text, file.bom_len, true, settings, in_file);
+            let outcome = lint_text(
+                &file.name,
+                text,
+                file.bom_len,
+                true,
+                settings,
+                in_file,
+                None,
+            );
             if let (true, Outcome::Report(r)) = (tree.wanted(&file.path), outcome) {
                 reports.push((i, r));
             }
