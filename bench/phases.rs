@@ -9,8 +9,9 @@ use std::time::Instant;
 
 use scopelint::profile;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The binary's allocator and its settings, so that memory is measured as users see it.
+#[path = "../src/allocator.rs"]
+mod allocator;
 
 fn main() {
     let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with('-')) else {

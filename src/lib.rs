@@ -24,6 +24,7 @@ mod har;
 mod js;
 mod lint;
 mod load;
+mod memory;
 mod postman;
 mod redact;
 mod report;

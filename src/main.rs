@@ -2,9 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-// glibc's malloc and free topped the profile of big collections (BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod allocator;
 
 fn main() -> ExitCode {
     let cli = match scopelint::Cli::try_parse() {

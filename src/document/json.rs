@@ -148,10 +148,12 @@ impl<'a> Parser<'a> {
         // more. Reserving for one per 10 bytes means the tape is never copied to grow, and
         // the pages it does not use are never touched, so they cost no memory.
         let guess = (b.len() / 10 + 16).min(MAX_NODES);
+        let entries = Vec::with_capacity(guess);
+        crate::memory::prefer_huge_pages(&entries);
         Parser {
             b,
             i: 0,
-            entries: Vec::with_capacity(guess),
+            entries,
             ends: Vec::new(),
         }
     }
@@ -517,7 +519,7 @@ mod tests {
         let text = r#"{"a": [1, {"b/c": [true, false], "~d": null}, []], "e": {}, "a": "last",
             "f": [[0, [1, [2]]], "x\"y"], "": {"": 3}}"#;
         let doc = parse(text).unwrap();
-        let all: Vec<NodeId> = (0..doc.node_count() as u32).map(NodeId).collect();
+        let all: Vec<NodeId> = (0..doc.node_count() as u32).map(NodeId::at).collect();
         let one_by_one: Vec<String> = all.iter().map(|&n| doc.pointer_of(n)).collect();
         assert_eq!(doc.pointers_of(&all), one_by_one);
         // Any order and repeats: answers come back in the order asked.
@@ -544,7 +546,7 @@ mod tests {
         for text in texts {
             let doc = parse(text).unwrap();
             for n in 0..doc.node_count() {
-                let id = NodeId(n as u32);
+                let id = NodeId::at(n as u32);
                 let raw = doc.raw(id);
                 let reparsed: serde_json::Value = serde_json::from_str(raw)
                     .unwrap_or_else(|e| panic!("{raw:?} in {text:?}: {e}"));

@@ -49,9 +49,28 @@ impl fmt::Display for Kind {
     }
 }
 
-/// A value (or object key) in a parsed [`Document`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeId(u32);
+/// A value (or object key) in a parsed [`Document`]: its tape index plus one, so that an
+/// `Option<NodeId>` (a header's value, a URL's first segment, ...) takes 4 bytes, not 8.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(std::num::NonZeroU32);
+
+impl NodeId {
+    /// The node at tape index `index` (below [`MAX_NODES`], so `index + 1` never wraps).
+    fn at(index: u32) -> NodeId {
+        NodeId(std::num::NonZeroU32::MIN.saturating_add(index))
+    }
+
+    /// Its tape index.
+    fn index(self) -> u32 {
+        self.0.get() - 1
+    }
+}
+
+impl std::fmt::Debug for NodeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NodeId({})", self.index())
+    }
+}
 
 /// One value or key: 8 bytes, the tape's whole cost per node (6.9 M nodes in the 126 MB
 /// benchmark file, whose tape took 12 bytes a node before containers' ends were found
@@ -318,11 +337,11 @@ impl Document {
     }
 
     pub fn root(&self) -> NodeId {
-        NodeId(0)
+        NodeId::at(0)
     }
 
     fn entry(&self, id: NodeId) -> &Entry {
-        &self.entries[id.0 as usize]
+        &self.entries[id.index() as usize]
     }
 
     pub fn kind(&self, id: NodeId) -> Kind {
@@ -344,7 +363,10 @@ impl Document {
         if container && self.syntax == Syntax::Json {
             return self.json_container_end(id);
         }
-        match self.ends.binary_search_by_key(&id.0, |&(node, _)| node) {
+        match self
+            .ends
+            .binary_search_by_key(&id.index(), |&(node, _)| node)
+        {
             Ok(i) => self.ends[i].1 as usize,
             Err(_) => {
                 debug_assert!(false, "no end recorded for {id:?}");
@@ -479,7 +501,7 @@ impl Document {
     fn children(&self, id: NodeId, kind: Kind) -> (u32, u32) {
         let e = self.entry(id);
         if e.kind() == kind {
-            (id.0 + 1, e.payload())
+            (id.index() + 1, e.payload())
         } else {
             (0, 0)
         }
@@ -551,7 +573,10 @@ impl Document {
     }
 
     fn decoded_entry(&self, id: NodeId) -> Option<&Decoded> {
-        let i = self.decoded.binary_search_by_key(&id.0, |d| d.node).ok()?;
+        let i = self
+            .decoded
+            .binary_search_by_key(&id.index(), |d| d.node)
+            .ok()?;
         Some(&self.decoded[i])
     }
 
@@ -583,7 +608,7 @@ impl Document {
             .iter()
             .enumerate()
             .filter(|(_, e)| e.kind() == Kind::Object)
-            .map(move |(i, _)| NodeId((start + i) as u32))
+            .map(move |(i, _)| NodeId::at((start + i) as u32))
     }
 
     /// The RFC 6901 pointer of a value, found by descending from the root (a value's subtree
@@ -593,7 +618,8 @@ impl Document {
     pub fn pointer_of(&self, target: NodeId) -> String {
         let mut pointer = String::new();
         let mut cur = self.root();
-        let within = |v: NodeId| v.0 <= target.0 && target.0 < self.next_of(v.0);
+        let within =
+            |v: NodeId| v.index() <= target.index() && target.index() < self.next_of(v.index());
         while cur != target {
             let next = match self.kind(cur) {
                 Kind::Object => self.members(cur).find(|&(_, v)| within(v)).map(|(k, v)| {
@@ -629,9 +655,9 @@ impl Document {
         // Each file's pointers start at its own root.
         let mut out = vec![String::new(); targets.len()];
         for part in &self.parts {
-            let end = self.next_of(part.root.0);
+            let end = self.next_of(part.root.index());
             let inside: Vec<usize> = (0..targets.len())
-                .filter(|&i| targets[i] >= part.root && targets[i].0 < end)
+                .filter(|&i| targets[i] >= part.root && targets[i].index() < end)
                 .collect();
             let found = self.pointers_under(
                 part.root,
@@ -671,7 +697,7 @@ impl Document {
                     break;
                 }
                 assign_until(child, &mut i);
-                let end = NodeId(self.next_of(child.0));
+                let end = NodeId::at(self.next_of(child.index()));
                 let start = i;
                 while i < hi && targets[order[i]] < end {
                     i += 1;
@@ -689,7 +715,8 @@ impl Document {
                 }
                 stack.push((child, child_pointer, start, i));
             }
-            assign_until(NodeId(u32::MAX), &mut i);
+            // After every node.
+            assign_until(NodeId::at(MAX_NODES as u32), &mut i);
         }
         out
     }
@@ -712,9 +739,9 @@ impl Iterator for Members<'_> {
         if self.cur >= self.end {
             return None;
         }
-        let key = NodeId(self.cur);
-        let value = NodeId(self.cur + 1);
-        self.cur = self.doc.next_of(value.0);
+        let key = NodeId::at(self.cur);
+        let value = NodeId::at(self.cur + 1);
+        self.cur = self.doc.next_of(value.index());
         Some((key, value))
     }
 }
@@ -731,8 +758,8 @@ impl Iterator for Elements<'_> {
         if self.cur >= self.end {
             return None;
         }
-        let id = NodeId(self.cur);
-        self.cur = self.doc.next_of(id.0);
+        let id = NodeId::at(self.cur);
+        self.cur = self.doc.next_of(id.index());
         Some(id)
     }
 }

@@ -100,7 +100,7 @@ impl Document {
             }));
             parts.push(super::Part {
                 file: *file,
-                root: super::NodeId(first as u32),
+                root: super::NodeId::at(first as u32),
                 span: Span::new(base, base + part.len()),
             });
             text.push_str(part);
@@ -928,7 +928,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message));
             let _ = doc.to_value(doc.root());
             for i in 0..doc.node_count() {
-                let id = NodeId(i as u32);
+                let id = NodeId::at(i as u32);
                 let s = doc.span(id);
                 assert!(
                     s.start <= s.end && s.end <= text.len(),

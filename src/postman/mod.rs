@@ -15,23 +15,30 @@ use crate::variables::VarLayer;
 use typed_index_collections::TiVec;
 
 /// Typed positions in a collection's lists, so that a request's position can never be taken
-/// for a scope's.
+/// for a scope's. Each holds its position plus one, so that an `Option` of one (a request's
+/// auth, ...) takes 4 bytes.
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident),*) => {$(
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(u32);
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(std::num::NonZeroU32);
 
         impl From<usize> for $name {
             fn from(i: usize) -> Self {
-                // Lists are bounded by the document's node count, itself under `u32::MAX`.
-                $name(i as u32)
+                // Lists are bounded by the document's node count, itself under 2^28.
+                $name(std::num::NonZeroU32::MIN.saturating_add(i as u32))
             }
         }
 
         impl From<$name> for usize {
             fn from(id: $name) -> usize {
-                id.0 as usize
+                id.0.get() as usize - 1
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({})", stringify!($name), usize::from(*self))
             }
         }
     )*};
@@ -50,7 +57,28 @@ ids!(
 
 impl ScopeId {
     /// The collection itself.
-    pub const COLLECTION: ScopeId = ScopeId(0);
+    pub const COLLECTION: ScopeId = ScopeId(std::num::NonZeroU32::MIN);
+}
+
+/// The scripts of one owner. They are read one after another, so they lie side by side in
+/// [`Collection::scripts`]: two numbers, where a list cost 24 bytes and an allocation for
+/// each of 100,000 requests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScriptIds {
+    start: u32,
+    end: u32,
+}
+
+impl ScriptIds {
+    /// From the first script read to the next one to be (none when they are the same).
+    pub fn between(first: ScriptId, next: ScriptId) -> ScriptIds {
+        let (start, end) = (usize::from(first) as u32, usize::from(next) as u32);
+        ScriptIds { start, end }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = ScriptId> + use<> {
+        (self.start as usize..self.end as usize).map(ScriptId::from)
+    }
 }
 
 /// A place in a scope's `item` list: where a request is, or where a fix inserts one.
@@ -84,7 +112,7 @@ pub struct Scope {
     /// `None`: inherit from the parent.
     pub auth: Option<AuthId>,
     pub vars: VarLayer,
-    pub scripts: Vec<ScriptId>,
+    pub scripts: ScriptIds,
 }
 
 #[derive(Debug)]
@@ -106,7 +134,7 @@ pub struct Request<'d> {
     pub auth: Option<AuthId>,
     /// Request variables, rare enough to be boxed: a `VarLayer` is 150 bytes.
     pub vars: Option<Box<VarLayer>>,
-    pub scripts: Vec<ScriptId>,
+    pub scripts: ScriptIds,
 }
 
 #[derive(Debug)]
@@ -305,6 +333,7 @@ pub fn read_collection(doc: &Document, root: NodeId) -> Collection<'_> {
     // means the list is never copied to grow, and the pages it does not use are never
     // touched.
     reader.coll.requests.reserve(doc.text().len() / 600);
+    crate::memory::prefer_huge_pages(&reader.coll.requests.raw);
     reader.scope(root, None, String::new());
     reader.coll
 }
@@ -326,7 +355,7 @@ impl<'d> Reader<'d> {
             path,
             auth,
             vars,
-            scripts: Vec::new(),
+            scripts: ScriptIds::default(),
         });
         let scripts = self.scripts(node, Owner::Scope(idx));
         self.coll.scopes[idx].scripts = scripts;
@@ -388,7 +417,7 @@ impl<'d> Reader<'d> {
             headers: Headers::default(),
             body: None,
             auth: None,
-            scripts: Vec::new(),
+            scripts: ScriptIds::default(),
         };
         match doc.kind(node) {
             Kind::String => {
@@ -493,11 +522,11 @@ impl<'d> Reader<'d> {
         }))
     }
 
-    fn scripts(&mut self, parent: NodeId, owner: Owner) -> Vec<ScriptId> {
+    fn scripts(&mut self, parent: NodeId, owner: Owner) -> ScriptIds {
         let doc = self.doc;
-        let mut out = Vec::new();
+        let first = self.coll.scripts.next_key();
         let Some(events) = doc.get(parent, "event") else {
-            return out;
+            return ScriptIds::default();
         };
         for ev in doc.elements(events) {
             if doc.get(ev, "disabled").and_then(|d| doc.as_bool(d)) == Some(true) {
@@ -522,14 +551,13 @@ impl<'d> Reader<'d> {
             if !matches!(doc.kind(exec), Kind::Array | Kind::String) {
                 continue;
             }
-            out.push(self.coll.scripts.next_key());
             self.coll.scripts.push(Script {
                 owner,
                 listen,
                 exec,
             });
         }
-        out
+        ScriptIds::between(first, self.coll.scripts.next_key())
     }
 }
 
@@ -924,6 +952,57 @@ mod tests {
 
     fn collection(text: &str) -> Document {
         Document::parse(text.into()).unwrap()
+    }
+
+    #[test]
+    fn optional_ids_take_four_bytes() {
+        assert_eq!(size_of::<Option<NodeId>>(), 4);
+        assert_eq!(size_of::<Option<AuthId>>(), 4);
+        assert_eq!(usize::from(AuthId::from(7)), 7);
+        assert_eq!(ScopeId::COLLECTION, ScopeId::from(0));
+        assert!(RequestId::from(1) < RequestId::from(2));
+    }
+
+    #[test]
+    fn each_owner_has_its_own_scripts() {
+        let script = |listen: &str, code: &str| {
+            format!(r#"{{"listen": "{listen}", "script": {{"exec": ["{code}"]}}}}"#)
+        };
+        let text = format!(
+            r#"{{"event": [{c}], "item": [
+                {{"name": "F", "event": [{f1}, {{"listen": "test"}}, {f2}], "item": [
+                    {{"name": "a", "request": {{"url": "x"}}}},
+                    {{"name": "b", "event": [{b}], "request": {{"url": "y"}}}}]}}]}}"#,
+            c = script("prerequest", "c"),
+            f1 = script("prerequest", "f1"),
+            f2 = script("test", "f2"),
+            b = script("test", "b"),
+        );
+        let doc = collection(&text);
+        let coll = read_collection(&doc, doc.root());
+        let codes = |ids: ScriptIds, owner: Owner| -> Vec<String> {
+            ids.iter()
+                .map(|s| {
+                    assert_eq!(coll.scripts[s].owner, owner);
+                    coll.scripts[s].lines(&doc)[0].text.to_string()
+                })
+                .collect()
+        };
+        let folder = ScopeId::from(1);
+        assert_eq!(
+            codes(
+                coll.scopes[ScopeId::COLLECTION].scripts,
+                Owner::Scope(ScopeId::COLLECTION)
+            ),
+            ["c"]
+        );
+        assert_eq!(
+            codes(coll.scopes[folder].scripts, Owner::Scope(folder)),
+            ["f1", "f2"]
+        );
+        let (a, b) = (RequestId::from(0), RequestId::from(1));
+        assert!(codes(coll.requests[a].scripts, Owner::Request(a)).is_empty());
+        assert_eq!(codes(coll.requests[b].scripts, Owner::Request(b)), ["b"]);
     }
 
     fn first_body_grant(text: &str) -> bool {

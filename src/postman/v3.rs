@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use super::{
     variables_origin, Auth, AuthId, AuthParam, Body, Collection, Example, Field, Header, Headers,
-    Owner, Request, Scope, ScopeId, Script, ScriptId, TreeScope, Url,
+    Owner, Request, Scope, ScopeId, Script, ScriptIds, TreeScope, Url,
 };
 use crate::document::{Document, Kind, NodeId};
 use crate::variables::VarLayer;
@@ -267,11 +267,11 @@ impl<'d> Reader<'d> {
 
     /// `scripts`: `[{type, code}]`, `type` `beforeRequest` or `afterResponse` (with `prefix`,
     /// `http:`, in definitions).
-    fn scripts(&mut self, parent: NodeId, owner: Owner, prefix: &str) -> Vec<ScriptId> {
+    fn scripts(&mut self, parent: NodeId, owner: Owner, prefix: &str) -> ScriptIds {
         let doc = self.doc;
-        let mut out = Vec::new();
+        let first = self.coll.scripts.next_key();
         let Some(list) = doc.get(parent, "scripts") else {
-            return out;
+            return ScriptIds::default();
         };
         for entry in doc.elements(list) {
             let kind = text(doc, entry, "type").unwrap_or_default();
@@ -286,13 +286,13 @@ impl<'d> Reader<'d> {
             else {
                 continue;
             };
-            out.push(self.coll.scripts.push_and_get_key(Script {
+            self.coll.scripts.push(Script {
                 owner,
                 listen: Cow::Borrowed(listen),
                 exec: code,
-            }));
+            });
         }
-        out
+        ScriptIds::between(first, self.coll.scripts.next_key())
     }
 }
 

@@ -178,7 +178,7 @@ pub fn add_test_line(cx: &Context, r: RequestId, line: &str) -> Edit {
     let existing = req
         .scripts
         .iter()
-        .map(|&s| &cx.coll.scripts[s])
+        .map(|s| &cx.coll.scripts[s])
         .find(|s| s.listen == "test");
     if let Some(script) = existing {
         match doc.kind(script.exec) {

@@ -171,7 +171,7 @@ pub fn script_adds(cx: &Context, req: &Request, adds: &TiSlice<ScriptId, bool>) 
     req.scripts
         .iter()
         .chain(cx.coll.ancestors(req).flat_map(|s| s.scripts.iter()))
-        .any(|&s| adds[s])
+        .any(|s| adds[s])
 }
 
 /// Per script of the collection: whether it is a pre-request script that adds the header.

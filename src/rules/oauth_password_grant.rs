@@ -354,7 +354,7 @@ fn existing_token_variable(cx: &Context) -> Option<String> {
         if !facts.token_request || !facts.scopestack {
             continue;
         }
-        for &s in &req.scripts {
+        for s in req.scripts.iter() {
             if cx.coll.scripts[s].listen != "test" {
                 continue;
             }
