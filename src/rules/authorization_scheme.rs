@@ -147,13 +147,16 @@ fn judge_header(cx: &Context, owner: Owner, req: &Request, h: &Header) -> Option
         .or_else(|| scheme(sent));
     let (what, fix) = match used {
         Some(s) => {
-            let fix = h.value_node.filter(|_| scheme(written) == Some(s)).map(|node| {
-                let at = h.value.find(s).unwrap_or(0);
-                Fix::unsafe_(
-                    format!("Use the `Bearer` scheme instead of `{s}`"),
-                    vec![cx.editor.edit_in_string(node, at, at + s.len(), "Bearer")],
-                )
-            });
+            let fix = h
+                .value_node
+                .filter(|_| scheme(written) == Some(s))
+                .map(|node| {
+                    let at = h.value.find(s).unwrap_or(0);
+                    Fix::unsafe_(
+                        format!("Use the `Bearer` scheme instead of `{s}`"),
+                        vec![cx.editor.edit_in_string(node, at, at + s.len(), "Bearer")],
+                    )
+                });
             (format!("the `{s}` scheme"), fix)
         }
         None => {

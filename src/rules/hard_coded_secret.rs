@@ -163,7 +163,8 @@ fn mapped_secret_variables(doc: &Document, map: NodeId) -> Vec<(String, NodeId)>
         .filter_map(|(k, value)| {
             let name = doc.as_str(k)?;
             let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
-            ((names_secret(&name) || jwt) && literal(doc, value)).then(|| (name.into_owned(), value))
+            ((names_secret(&name) || jwt) && literal(doc, value))
+                .then(|| (name.into_owned(), value))
         })
         .collect()
 }

@@ -5,7 +5,7 @@ use crate::document::Kind;
 use crate::fix::{Edit, Fix};
 use crate::postman::{Owner, RequestId, ScopeId, Slot, Url};
 use crate::rules::har_context::{HarContext, Place};
-use crate::rules::{script_requests, cure, password_helpers};
+use crate::rules::{cure, password_helpers, script_requests};
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::scopestack::display_url;
 use crate::source::FileId;
@@ -103,7 +103,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if !slugless(path) {
             continue;
         }
-        let Some((piece, _)) = request.url else { continue };
+        let Some((piece, _)) = request.url else {
+            continue;
+        };
         out.extend(script_requests::diagnostic(
             cx,
             &RULE,
@@ -137,7 +139,9 @@ fn fix(
     // The slug variable the collection's other paths use, when it has a value or a script
     // sets it; else `account_slug`.
     let reused = slug_variable(cx, r);
-    let slug = reused.as_deref().map_or(SLUG.to_owned(), |n| format!("{{{{{n}}}}}"));
+    let slug = reused
+        .as_deref()
+        .map_or(SLUG.to_owned(), |n| format!("{{{{{n}}}}}"));
     let slug = slug.as_str();
     match doc.kind(url.node) {
         Kind::String => {

@@ -83,38 +83,41 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Some(a) => {
                 let node = a.kind_node.unwrap_or(a.node);
                 if empty_bearer(a) {
-                    let why = format!("the bearer auth of {} has no token", cx.coll.describe(a.owner));
+                    let why = format!(
+                        "the bearer auth of {} has no token",
+                        cx.coll.describe(a.owner)
+                    );
                     let help = "Give the bearer auth the token variable, `{{access_token}}`, \
                                 filled by the token request's test script."
                         .to_owned();
                     (node, node, why, help)
                 } else {
-                // Where `noauth` is set, and the auth it keeps the request from inheriting.
-                let (why, above) = match a.owner {
-                    Owner::Scope(s) => (
-                        format!(
-                            "{} sets `noauth`, which stops inheritance",
-                            cx.coll.describe(a.owner)
+                    // Where `noauth` is set, and the auth it keeps the request from inheriting.
+                    let (why, above) = match a.owner {
+                        Owner::Scope(s) => (
+                            format!(
+                                "{} sets `noauth`, which stops inheritance",
+                                cx.coll.describe(a.owner)
+                            ),
+                            cx.coll.scopes[s].parent,
                         ),
-                        cx.coll.scopes[s].parent,
-                    ),
-                    Owner::Request(_) => ("its auth is `noauth`".to_owned(), Some(req.scope)),
-                };
-                // Only a bearer token is worth inheriting (a helper may be SS001's).
-                let inherited = above
-                    .and_then(|s| cx.coll.scope_auth(s))
-                    .filter(|&i| cx.coll.auths[i].kind == "bearer");
-                let help = match inherited {
-                    Some(i) => format!(
-                        "Remove the `noauth` of {}, so that the request inherits the {} auth \
+                        Owner::Request(_) => ("its auth is `noauth`".to_owned(), Some(req.scope)),
+                    };
+                    // Only a bearer token is worth inheriting (a helper may be SS001's).
+                    let inherited = above
+                        .and_then(|s| cx.coll.scope_auth(s))
+                        .filter(|&i| cx.coll.auths[i].kind == "bearer");
+                    let help = match inherited {
+                        Some(i) => format!(
+                            "Remove the `noauth` of {}, so that the request inherits the {} auth \
                          of {}.",
-                        cx.coll.describe(a.owner),
-                        cx.coll.auths[i].kind,
-                        cx.coll.describe(cx.coll.auths[i].owner)
-                    ),
-                    None => general,
-                };
-                (node, node, why, help)
+                            cx.coll.describe(a.owner),
+                            cx.coll.auths[i].kind,
+                            cx.coll.describe(cx.coll.auths[i].owner)
+                        ),
+                        None => general,
+                    };
+                    (node, node, why, help)
                 }
             }
             None => (

@@ -74,34 +74,42 @@ impl Input<'_> {
     }
 }
 
-/// Declares each rule's module and lists it in [`RULES`]: adding a rule is one line here.
-macro_rules! registry {
-    ($($rule:ident),* $(,)?) => {
-        $(mod $rule;)*
+// The rules, one file each, reached only through `RULES`. Declared one by one, not by a
+// macro: tools that follow `mod` lines (cargo-mutants, MUTANTS.md) must find them.
+mod authorization_scheme;
+mod duplicate_key;
+mod forbidden_response;
+mod hard_coded_secret;
+mod invalid_grant_response;
+mod missing_accept_header;
+mod missing_account_slug;
+mod missing_authorization;
+mod missing_content_type;
+mod oauth_password_grant;
+mod redirect_uri_on_password_grant;
+mod unauthorized_response;
+mod unquoted_variable;
+mod whole_response_token;
+mod wrong_token_url;
 
-        /// Every rule, in code order.
-        pub static RULES: &[&RuleInfo] = &[$(&$rule::RULE),*];
-    };
-}
-
-// The rules, in code order: one file each, reached only through `RULES`.
-registry!(
-    oauth_password_grant,           // SS001
-    wrong_token_url,                // SS002
-    whole_response_token,           // SS003
-    missing_accept_header,          // SS004
-    missing_account_slug,           // SS005
-    redirect_uri_on_password_grant, // SS006
-    invalid_grant_response,         // SS007
-    unauthorized_response,          // SS008
-    forbidden_response,             // SS009
-    missing_content_type,           // SS010
-    hard_coded_secret,              // SS011
-    missing_authorization,          // SS012
-    duplicate_key,                  // SS013
-    unquoted_variable,              // SS014
-    authorization_scheme,           // SS015
-);
+/// Every rule, in code order.
+pub static RULES: &[&RuleInfo] = &[
+    &oauth_password_grant::RULE,           // SS001
+    &wrong_token_url::RULE,                // SS002
+    &whole_response_token::RULE,           // SS003
+    &missing_accept_header::RULE,          // SS004
+    &missing_account_slug::RULE,           // SS005
+    &redirect_uri_on_password_grant::RULE, // SS006
+    &invalid_grant_response::RULE,         // SS007
+    &unauthorized_response::RULE,          // SS008
+    &forbidden_response::RULE,             // SS009
+    &missing_content_type::RULE,           // SS010
+    &hard_coded_secret::RULE,              // SS011
+    &missing_authorization::RULE,          // SS012
+    &duplicate_key::RULE,                  // SS013
+    &unquoted_variable::RULE,              // SS014
+    &authorization_scheme::RULE,           // SS015
+];
 
 /// Finds a rule by code (`SS001`, any case) or name (`oauth-password-grant`).
 pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {

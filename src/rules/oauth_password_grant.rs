@@ -1,10 +1,10 @@
 use serde_json::{json, Value};
 
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
-use crate::rule_options::PasswordCure;
 use crate::document::{Kind, NodeId};
 use crate::fix::Fix;
 use crate::postman::Auth;
+use crate::rule_options::PasswordCure;
 use crate::rules::password_helpers::{self, PasswordHelper};
 use crate::rules::{cure, Checks, Context, RuleInfo};
 use crate::source::FileId;
@@ -257,11 +257,18 @@ fn authorization_code(cx: &Context, auth: &Auth) -> Option<Fix> {
     // Postman v2.0's object form names some settings differently.
     let legacy = !list && !cx.coll.is_tree() && doc.get(container, "grantType").is_some();
     let grant_key = if legacy { "grantType" } else { "grant_type" };
-    let callback_key = if legacy { "callBackUrl" } else { "redirect_uri" };
+    let callback_key = if legacy {
+        "callBackUrl"
+    } else {
+        "redirect_uri"
+    };
     let token_url = cx.endpoints.token_url();
     let mut wanted: Vec<(&str, Value)> = vec![
         (grant_key, json!("authorization_code")),
-        ("authUrl", json!(format!("{}/oauth/authorize", cx.endpoints.app.url))),
+        (
+            "authUrl",
+            json!(format!("{}/oauth/authorize", cx.endpoints.app.url)),
+        ),
         ("accessTokenUrl", json!(token_url)),
         (callback_key, json!(POSTMAN_CALLBACK)),
     ];
@@ -333,16 +340,21 @@ fn v3_bearer_token(cx: &Context, auth: &Auth, token: &str) -> crate::fix::Edit {
             None => ed.insert_member(map, None, "token", &token),
         },
         Some(list) if doc.kind(list) == Kind::Array => {
-            let existing = doc.elements(list).find(|e| {
-                doc.get(*e, "key").is_some_and(|k| doc.str_eq(k, "token"))
-            });
+            let existing = doc
+                .elements(list)
+                .find(|e| doc.get(*e, "key").is_some_and(|k| doc.str_eq(k, "token")));
             match existing.and_then(|e| doc.get(e, "value")) {
                 Some(value) => ed.replace_value(value, &token),
                 None => ed.insert_elements(list, 0, &[json!({"key": "token", "value": token})]),
             }
         }
         Some(other) => ed.replace_value(other, &json!({ "token": token })),
-        None => ed.insert_member(auth.node, Some("type"), "credentials", &json!({ "token": token })),
+        None => ed.insert_member(
+            auth.node,
+            Some("type"),
+            "credentials",
+            &json!({ "token": token }),
+        ),
     }
 }
 

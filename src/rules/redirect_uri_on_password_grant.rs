@@ -2,11 +2,11 @@ use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::{Document, NodeId, Span};
 use crate::fix::{Edit, Fix};
 use crate::postman::Body;
-use crate::variables::has_unresolved;
 use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::{script_requests, Checks, Context, RuleInfo};
 use crate::source::FileId;
+use crate::variables::has_unresolved;
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {
@@ -95,8 +95,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .resolved
             .as_deref()
             .is_none_or(|u| u.trim().is_empty() || has_unresolved(u));
-        if !request.token_request || !(request.scopestack || (unresolved && cx.calls_scopestack))
-        {
+        if !request.token_request || !(request.scopestack || (unresolved && cx.calls_scopestack)) {
             continue;
         }
         if request.field(cx, "grant_type").as_deref() != Some("password") {

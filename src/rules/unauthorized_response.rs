@@ -183,7 +183,8 @@ fn cause(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String, String) 
 
 fn json_token() -> (String, String) {
     (
-        "the bearer token is a JSON object: the whole token response was stored as the token".into(),
+        "the bearer token is a JSON object: the whole token response was stored as the token"
+            .into(),
         "Send only the `access_token` field of the token response, not the whole response (in \
          Postman, `pm.response.json().access_token`; see `scopelint explain SS003`)."
             .into(),
@@ -223,7 +224,10 @@ fn without_header(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String,
     if !cx.har.creator.eq_ignore_ascii_case("WebInspector") {
         return not_sent();
     }
-    match (entry.request.headers_size, entry.request.listed_headers_size()) {
+    match (
+        entry.request.headers_size,
+        entry.request.listed_headers_size(),
+    ) {
         (Some(size), Some(listed)) if size >= listed + REMOVED_MIN => (
             format!(
                 "the capture was sanitised: the request's headers took {size} bytes, {} more \
@@ -239,7 +243,8 @@ fn without_header(cx: &HarContext, earlier: &[Entry], entry: &Entry) -> (String,
                 "the capture cannot tell whether the `Authorization` header was removed by the \
                  export or never sent ({})",
                 match (size, listed) {
-                    (_, None) => "its HTTP version sends headers compressed, so there is no size \
+                    (_, None) =>
+                        "its HTTP version sends headers compressed, so there is no size \
                                   to compare",
                     (None, _) => "it records no `headersSize` for the request",
                     _ => "its `headersSize` is smaller than the headers listed",

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
-use crate::fix::edit::quote_yaml_scalar;
 use crate::document::yaml::raw_lines;
+use crate::fix::edit::quote_yaml_scalar;
 use crate::fix::Fix;
 use crate::rules::{Checks, RuleInfo};
 use crate::source::{FileId, Span};
@@ -62,9 +62,9 @@ fn check(text: &str, out: &mut Vec<Diagnostic>) {
         } else {
             "double quotes (the value holds a `'`)"
         };
-        let what = found
-            .key
-            .map_or("a list item".to_owned(), |k| format!("`{}`", &text[k.start..k.end]));
+        let what = found.key.map_or("a list item".to_owned(), |k| {
+            format!("`{}`", &text[k.start..k.end])
+        });
         out.push(Diagnostic {
             rule: &RULE,
             severity: RULE.severity,
@@ -80,10 +80,7 @@ fn check(text: &str, out: &mut Vec<Diagnostic>) {
             item: None,
             pointer: Pointer::Text(String::new()),
             span: found.value,
-            fix: Some(Fix::safe(
-                format!("Put the value in {quotes}"),
-                vec![edit],
-            )),
+            fix: Some(Fix::safe(format!("Put the value in {quotes}"), vec![edit])),
         });
     }
 }
@@ -152,7 +149,11 @@ mod tests {
                     list:\n  - plain item\n    {{continued}}\n\
                     after: {{c}}\n";
         crate::document::Document::parse_yaml(
-            crate::text::Text::from(text.replace("{{accept}}", "x").replace("{{c}}", "y").as_str()),
+            crate::text::Text::from(
+                text.replace("{{accept}}", "x")
+                    .replace("{{c}}", "y")
+                    .as_str(),
+            ),
             crate::source::FileId::LINTED,
         )
         .unwrap_or_else(|e| panic!("{}", e.message));

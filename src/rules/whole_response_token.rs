@@ -4,10 +4,10 @@ use crate::diagnostic::{Diagnostic, Pointer, Rule, Severity};
 use crate::document::NodeId;
 use crate::fix::Fix;
 use crate::js::{normalize, split_args, string_literal, Code};
-use crate::rules::script_requests::Piece;
 use crate::postman::ScriptLine;
 use crate::postman::{Owner, ScriptId};
 use crate::rules::har_context::{HarContext, Place};
+use crate::rules::script_requests::Piece;
 use crate::rules::{Checks, Context, RuleInfo};
 use crate::source::FileId;
 use crate::tokens::{is_json_object, strip_bearer};
@@ -124,7 +124,11 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .script_requests()
             .iter()
             .filter(|r| r.script == index)
-            .filter_map(|r| r.callback.as_ref().map(|(name, piece)| (*piece, name.as_str())))
+            .filter_map(|r| {
+                r.callback
+                    .as_ref()
+                    .map(|(name, piece)| (*piece, name.as_str()))
+            })
             .collect();
         let mut flagged_lines = HashSet::new();
         // Made once a finding needs them, then shared by every finding in the script.

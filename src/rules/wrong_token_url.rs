@@ -356,7 +356,8 @@ fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
 /// which deployment is meant.
 fn deployment_hint(ep: &Endpoints, resolved: &str) -> String {
     let parts = UrlParts::parse(resolved);
-    let deployment = deployment_of(&parts.host, "app").or_else(|| deployment_of(&parts.host, "api"));
+    let deployment =
+        deployment_of(&parts.host, "app").or_else(|| deployment_of(&parts.host, "api"));
     let Some(d) = deployment.filter(|_| ep.other_deployment(&parts)) else {
         return String::new();
     };
