@@ -601,6 +601,45 @@ fn a_closed_stdout_keeps_the_status_of_what_was_found() {
     }
 }
 
+/// A reader that leaves early (`scopelint rules | head -1`) is no failure of `rules`,
+/// `explain` or `completions`: status 0. `check --fix -`, whose standard output is the fixed
+/// text itself, lost what it had to deliver: status 2, whatever it found.
+#[test]
+fn a_closed_stdout_fails_only_a_command_whose_output_was_lost() {
+    let collection = std::fs::read(
+        crate::common::repo().join("examples/missing-accept-header.postman_collection.json"),
+    )
+    .unwrap();
+    let cases: [(&[&str], i32); 4] = [
+        (&["rules"], 0),
+        (&["explain", "SS001"], 0),
+        (&["completions", "bash"], 0),
+        (&["check", "--fix", "-"], 2),
+    ];
+    for (args, code) in cases {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("scopelint"))
+            .current_dir(crate::common::repo())
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(closed_pipe())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        if args[0] == "check" {
+            std::io::Write::write_all(&mut stdin, &collection).unwrap();
+        }
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(
+            !stderr.to_lowercase().contains("pipe"),
+            "{args:?} spoke of the pipe: {stderr}"
+        );
+    }
+}
+
 /// A fixed file without a final newline: the diff marks it as git does, and the summary
 /// starts its own line.
 #[test]

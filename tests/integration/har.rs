@@ -54,8 +54,33 @@ fn example_captures_show_their_failures() {
         .contains("grant_type=refresh_token"));
 }
 
+/// The example captures with each secret replaced by as many `Q`s, in `dir`: what scopelint
+/// prints of them is the baseline that `leaked_pieces` sets aside (words the report itself
+/// uses).
+fn placeholder_captures(dir: &std::path::Path) {
+    for (name, _) in EXAMPLES {
+        let mut text =
+            std::fs::read_to_string(repo().join(format!("examples/har/{name}.har"))).unwrap();
+        for secret in SECRETS {
+            text = text.replace(secret, &"Q".repeat(secret.len()));
+        }
+        std::fs::write(dir.join(format!("{name}.har")), text).unwrap();
+    }
+}
+
+/// Every 6-character piece of each secret that `output` holds and `baseline` does not.
+fn leaked(output: &str, baseline: &str) -> Vec<String> {
+    SECRETS
+        .iter()
+        .flat_map(|s| crate::common::leaked_pieces(s, output, baseline))
+        .collect()
+}
+
 #[test]
 fn no_output_format_shows_a_secret_from_a_capture() {
+    let placeholders = tempfile::tempdir().unwrap();
+    placeholder_captures(placeholders.path());
+    let dir = placeholders.path().to_str().unwrap();
     for format in ["full", "concise", "json", "sarif", "github"] {
         let r = run(&["check", "--format", format, "examples/har"]);
         let all = format!("{}{}", r.stdout, r.stderr);
@@ -63,12 +88,18 @@ fn no_output_format_shows_a_secret_from_a_capture() {
         for secret in SECRETS {
             assert!(!all.contains(secret), "{format} shows {secret}:\n{all}");
         }
+        // Nor a part of one.
+        let base = run(&["check", "--format", format, dir]);
+        let pieces = leaked(&all, &format!("{}{}", base.stdout, base.stderr));
+        assert!(pieces.is_empty(), "{format} shows {pieces:?}:\n{all}");
     }
 }
 
 #[test]
 fn redacted_copies_hold_no_secret_and_diagnose_the_same() {
     let dir = tempfile::tempdir().unwrap();
+    let placeholders = tempfile::tempdir().unwrap();
+    placeholder_captures(placeholders.path());
     for (name, _) in EXAMPLES {
         let file = repo().join(format!("examples/har/{name}.har"));
         let out = dir.path().join(format!("{name}.redacted.har"));
@@ -85,6 +116,21 @@ fn redacted_copies_hold_no_secret_and_diagnose_the_same() {
             assert!(!text.contains(secret), "{name}: {secret} left in the copy");
             assert!(!r.stdout.contains(secret));
         }
+        // Nor a part of one, beyond what the copy of a capture without them holds.
+        let base_out = placeholders.path().join(format!("{name}.redacted.har"));
+        let base = run(&[
+            "redact",
+            placeholders
+                .path()
+                .join(format!("{name}.har"))
+                .to_str()
+                .unwrap(),
+            "-o",
+            base_out.to_str().unwrap(),
+        ]);
+        let baseline = std::fs::read_to_string(&base_out).unwrap() + &base.stdout;
+        let pieces = leaked(&format!("{text}{}", r.stdout), &baseline);
+        assert!(pieces.is_empty(), "{name}: {pieces:?} left in the copy");
         let (before, _) = check_json(&[file.to_str().unwrap()]);
         let (after, _) = check_json(&[out.to_str().unwrap()]);
         let view = |v: &Value| -> Vec<(String, String)> {

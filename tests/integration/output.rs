@@ -216,29 +216,72 @@ fn every_output_of_leaky(secrets: &[&str; 7]) -> String {
 
 #[test]
 fn secrets_from_the_environment_or_a_broken_file_stay_hidden() {
+    let secrets = [
+        "ENVSECRET99",
+        "HDRSECRET456",
+        "LEAKEDKEY42",
+        "PW77",
+        "BEARERLEAK",
+    ];
+    let everything = outputs_with_environment_and_broken_file(&secrets);
+    assert!(
+        everything.contains("SS002")
+            && everything.contains("SS005")
+            && everything.contains("scopelint::json")
+    );
+    assert!(everything.contains("client_secret=***"), "{everything}");
+    for secret in secrets {
+        assert!(
+            !everything.contains(secret),
+            "{secret} printed:\n{everything}"
+        );
+    }
+    // Nor any 6-character part of one, beyond what the same run prints with placeholders.
+    let placeholders: Vec<String> = secrets.iter().map(|s| "Q".repeat(s.len())).collect();
+    let placeholders: [&str; 5] = std::array::from_fn(|i| placeholders[i].as_str());
+    let baseline = outputs_with_environment_and_broken_file(&placeholders);
+    for secret in secrets {
+        let pieces = crate::common::leaked_pieces(secret, &everything, &baseline);
+        assert!(
+            pieces.is_empty(),
+            "parts of {secret} printed: {pieces:?}\n{everything}"
+        );
+    }
+}
+
+/// The default and JSON reports of a collection whose secrets come from an environment (in
+/// a resolved URL), a header string and a query, beside a broken file holding one.
+fn outputs_with_environment_and_broken_file(secrets: &[&str; 5]) -> String {
+    let [env_secret, header, key, password, bearer] = *secrets;
     let dir = tempfile::tempdir().unwrap();
     let env = dir.path().join("e.postman_environment.json");
     std::fs::write(
         &env,
-        r#"{"name": "E", "_postman_variable_scope": "environment", "values": [
-            {"key": "secret", "value": "ENVSECRET99", "enabled": true},
-            {"key": "tok_url", "value": "https://api.scopestack.io/oauth/token?client_secret={{secret}}", "enabled": true}]}"#,
+        format!(
+            r#"{{"name": "E", "_postman_variable_scope": "environment", "values": [
+            {{"key": "secret", "value": "{env_secret}", "enabled": true}},
+            {{"key": "tok_url", "value": "https://api.scopestack.io/oauth/token?client_secret={{{{secret}}}}", "enabled": true}}]}}"#
+        ),
     )
     .unwrap();
     let coll = dir.path().join("c.postman_collection.json");
     std::fs::write(
         &coll,
-        r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
-            "auth": {"type": "oauth2", "oauth2": [{"key": "accessTokenUrl", "value": "{{tok_url}}"}]},
-            "item": [{"name": "R", "request": {"method": "GET",
-              "header": "Authorization: Bearer HDRSECRET456\nAccept: application/vnd.api+json",
-              "url": "https://api.scopestack.io/v1/clients?api_key=LEAKEDKEY42&password=PW77"}}]}"#,
+        format!(
+            r#"{{"info": {{"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+            "auth": {{"type": "oauth2", "oauth2": [{{"key": "accessTokenUrl", "value": "{{{{tok_url}}}}"}}]}},
+            "item": [{{"name": "R", "request": {{"method": "GET",
+              "header": "Authorization: Bearer {header}\nAccept: application/vnd.api+json",
+              "url": "https://api.scopestack.io/v1/clients?api_key={key}&password={password}"}}}}]}}"#
+        ),
     )
     .unwrap();
     let broken = dir.path().join("b.postman_collection.json");
     std::fs::write(
         &broken,
-        "{\"auth\": {\"bearer\": [{\"key\": \"token\", \"value\": \"BEARERLEAK\"}]},\n\"item\": [,]}",
+        format!(
+            "{{\"auth\": {{\"bearer\": [{{\"key\": \"token\", \"value\": \"{bearer}\"}}]}},\n\"item\": [,]}}"
+        ),
     )
     .unwrap();
     let files = [
@@ -251,25 +294,7 @@ fn secrets_from_the_environment_or_a_broken_file_stay_hidden() {
     args.extend(files);
     let full = run(&args);
     let (json, _) = check_json(&files);
-    let everything = format!("{}{}{json}", full.stdout, full.stderr);
-    assert!(
-        everything.contains("SS002")
-            && everything.contains("SS005")
-            && everything.contains("scopelint::json")
-    );
-    for secret in [
-        "ENVSECRET99",
-        "HDRSECRET456",
-        "LEAKEDKEY42",
-        "PW77",
-        "BEARERLEAK",
-    ] {
-        assert!(
-            !everything.contains(secret),
-            "{secret} printed:\n{everything}"
-        );
-    }
-    assert!(everything.contains("client_secret=***"), "{everything}");
+    format!("{}{}{json}", full.stdout, full.stderr)
 }
 
 #[test]
