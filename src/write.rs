@@ -98,14 +98,34 @@ pub fn create_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Files from this size on are written in two halves at once (two threads in the current
+/// pool): writing is mostly the kernel filling fresh page-cache pages (1.1 s of a 3 s
+/// `--fix` of a 359 MB collection), which the two cores then share.
+const PARALLEL_WRITE_FROM: usize = 16 << 20;
+
 /// `bytes` on disk in a new file in `dir`, which is deleted again if it is not persisted.
 fn synced_temp_file(dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".scopelint-")
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    write_all(&mut tmp, bytes)?;
     tmp.as_file().sync_all()?;
     Ok(tmp)
+}
+
+fn write_all(tmp: &mut tempfile::NamedTempFile, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if bytes.len() >= PARALLEL_WRITE_FROM {
+        use std::os::unix::fs::FileExt;
+        let file = tmp.as_file();
+        let (first, second) = bytes.split_at(bytes.len() / 2);
+        let (mine, other) = rayon::join(
+            || file.write_all_at(first, 0),
+            || file.write_all_at(second, first.len() as u64),
+        );
+        return mine.and(other);
+    }
+    tmp.write_all(bytes)
 }
 
 #[cfg(unix)]
@@ -135,6 +155,20 @@ mod tests {
     use super::*;
     #[cfg(unix)]
     use std::os::unix::fs::PermissionsExt;
+
+    /// A file written in two halves at once holds every byte, in order, and no more.
+    #[test]
+    fn a_big_file_is_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        fs::write(&path, vec![b'x'; PARALLEL_WRITE_FROM * 3]).unwrap();
+        // Odd-sized, and no two halves alike.
+        let bytes: Vec<u8> = (0..PARALLEL_WRITE_FROM + 7)
+            .map(|i| (i % 251) as u8 ^ (i >> 20) as u8)
+            .collect();
+        write_file(&path, &bytes).unwrap();
+        assert!(fs::read(&path).unwrap() == bytes);
+    }
 
     #[test]
     fn creates_a_file_only_where_none_is() {
