@@ -510,6 +510,11 @@ mod tests {
             "    "
         );
         assert_eq!(Style::detect("{\r\n  \"a\": 1\r\n}").newline, "\r\n");
+        // The smallest indentation is one level, wherever it first appears.
+        assert_eq!(
+            Style::detect("{\"a\": {\n      \"b\": 1,\n    \"c\": 2\n  }\n}").unit,
+            "  "
+        );
     }
 
     #[test]
@@ -523,6 +528,91 @@ mod tests {
             e.insert_elements(get(e.doc, &["item"]), 0, &[json!({"name": "b"})])
         });
         assert_eq!(out, "{\n\t\"item\": [\n\t\t{\n\t\t\t\"name\": \"b\"\n\t\t},\n\t\t{\n\t\t\t\"name\": \"a\"\n\t\t}\n\t]\n}");
+    }
+
+    /// A new element is indented as its neighbour is, when the neighbour starts its line,
+    /// even where that is not one level below the array's line; else one level below.
+    #[test]
+    fn a_new_element_takes_its_neighbours_indentation() {
+        let object = json!({"x": 1});
+        let deep = "{\n  \"h\": [\n      1,\n      2\n  ]\n}";
+        let out = run(deep, |e| {
+            e.insert_elements(get(e.doc, &["h"]), 9, &[object.clone()])
+        });
+        assert_eq!(
+            out,
+            "{\n  \"h\": [\n      1,\n      2,\n      {\n        \"x\": 1\n      }\n  ]\n}"
+        );
+        // A neighbour after other text on its line: one level below the array's line.
+        let inline = "{\n  \"h\": [1,\n  2]\n}";
+        let out = run(inline, |e| {
+            e.insert_elements(get(e.doc, &["h"]), 0, &[object.clone()])
+        });
+        assert_eq!(out, "{\n  \"h\": [{\n      \"x\": 1\n    },\n  1,\n  2]\n}");
+    }
+
+    /// Elements that two fixes put into one empty array go in together; members for one
+    /// empty object wait for the next pass, as both could have the same key.
+    #[test]
+    fn fills_of_an_empty_array_join_and_of_an_empty_object_do_not() {
+        use crate::fix::{select, Fix};
+        let text = r#"{"a": [], "o": {}}"#;
+        let doc = Document::parse(crate::text::Text::from(text)).unwrap();
+        let ed = Editor::new(&doc);
+        let (a, o) = (get(&doc, &["a"]), get(&doc, &["o"]));
+        let fills = [1, 2].map(|n| Fix::safe("a", vec![ed.insert_elements(a, 0, &[json!(n)])]));
+        assert_eq!(select(&fills), [&fills[0], &fills[1]]);
+        let members =
+            [1, 2].map(|n| Fix::safe("o", vec![ed.insert_member(o, None, "k", &json!(n))]));
+        assert_eq!(select(&members), [&members[0]]);
+    }
+
+    #[test]
+    fn plain_yaml_is_used_only_for_text_yaml_reads_as_text() {
+        let needs_quotes = [
+            "", "~", "null", "TRUE", "12", "1e3", "0x1F", "0o17", ".inf", ".NaN", "-x", "a: b",
+            "x #c", "k:", " x", "tab\tx", "{{a}}/x",
+        ];
+        for s in needs_quotes {
+            assert!(!plain_yaml_reads_as(s), "{s:?}");
+        }
+        for s in [
+            "https://app.scopestack.io/oauth/token",
+            "acme",
+            "a:b",
+            "x#c",
+        ] {
+            assert!(plain_yaml_reads_as(s), "{s:?}");
+        }
+    }
+
+    /// A new element before another takes the gap its neighbour has, a line break included.
+    #[test]
+    fn an_inserted_element_keeps_the_gap_before_its_neighbour() {
+        let text = "[1,\n 2, 3]";
+        let out = run(text, |e| e.insert_elements(e.doc.root(), 1, &[json!(0)]));
+        assert_eq!(out, "[1,\n 0,\n 2, 3]");
+    }
+
+    /// In YAML, an object or array replacing an empty value (`a:`, null) is written in flow
+    /// style after a blank, so that it reads as a mapping or sequence, not as text.
+    #[test]
+    fn yaml_containers_replace_empty_values_as_flow_collections() {
+        let text = "a:\nb:\n";
+        let doc =
+            Document::parse_yaml(crate::text::Text::from(text), crate::source::FileId::LINTED)
+                .unwrap();
+        for (key, value) in [("a", json!({"k": "v"})), ("b", json!(["p", "q"]))] {
+            let node = doc.get(doc.root(), key).unwrap();
+            let edit = Editor::new(&doc).replace_value(node, &value);
+            let new = apply(text, &[&edit]);
+            let back = Document::parse_yaml(
+                crate::text::Text::from(new.as_str()),
+                crate::source::FileId::LINTED,
+            )
+            .unwrap_or_else(|e| panic!("{key}: {}: {new}", e.message));
+            assert_eq!(back.to_value(back.root())[key], value, "{new}");
+        }
     }
 
     #[test]
@@ -632,6 +722,26 @@ mod tests {
     }
 
     #[test]
+    fn removes_several_entries_in_runs() {
+        let remove = |text: &str, indices: &[usize]| {
+            let doc = Document::parse(crate::text::Text::from(text)).unwrap();
+            let edits = Editor::new(&doc).remove_entries(doc.root(), indices);
+            let out = apply(text, &edits.iter().collect::<Vec<_>>());
+            serde_json::from_str::<Value>(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+            out
+        };
+        let object = r#"{"a": 1, "b": 2, "c": 3}"#;
+        assert_eq!(remove(object, &[0]), r#"{"b": 2, "c": 3}"#);
+        assert_eq!(remove(object, &[1, 2]), r#"{"a": 1}"#);
+        assert_eq!(remove(object, &[0, 2]), r#"{"b": 2}"#);
+        assert_eq!(remove(object, &[0, 1, 2]), "{}");
+        let array = "[1, 2, 3]";
+        assert_eq!(remove(array, &[2]), "[1, 2]");
+        assert_eq!(remove(array, &[0, 1, 2]), "[]");
+        assert_eq!(remove(array, &[]), array);
+    }
+
+    #[test]
     fn removes_members_with_their_comma() {
         let text = "{\n\t\"a\": 1,\n\t\"port\": \"8080\",\n\t\"b\": 2\n}";
         assert_eq!(
@@ -721,5 +831,17 @@ mod tests {
         let c = doc.get(doc.root(), "c").unwrap();
         let edit = Editor::new(&doc).replace_value(c, &Value::from(values[0]));
         assert_eq!(edit.content, values[0]);
+        // Where plain YAML would misread the text, a plain or null scalar becomes a single-
+        // quoted one; only text with control characters needs double quotes (escapes).
+        for key in ["c", "d"] {
+            let node = doc.get(doc.root(), key).unwrap();
+            let content = |v: &str| {
+                Editor::new(&doc)
+                    .replace_value(node, &Value::from(v))
+                    .content
+            };
+            assert_eq!(content("a: b"), "'a: b'", "{key}");
+            assert_eq!(content("tab\tx"), "\"tab\\tx\"", "{key}");
+        }
     }
 }

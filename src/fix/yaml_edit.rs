@@ -511,6 +511,117 @@ mod tests {
 
     const REQUEST: &str = "$kind: http-request\nurl: https://api.scopestack.io/v1/me\nmethod: GET\nheaders:\n  Authorization: Bearer {{t}} # mine\nbody:\n  type: urlencoded\n  content:\n    - key: grant_type\n      value: password\n    - key: redirect_uri\n      value: https://oauth.pstmn.io/v1/callback\n    - key: scope\n      value: all\norder: 1000\n";
 
+    /// A new nested mapping is indented one level of the file: its smallest indentation in
+    /// spaces, or two spaces in a file with none (or only tabs, which YAML forbids).
+    #[test]
+    fn new_nesting_is_indented_one_level_of_the_file() {
+        let map = json!({"k": "v"});
+        for (text, want) in [
+            ("a:\n    b: 1\n", "c:\n    k: v\n"),
+            ("a: 1\n", "c:\n  k: v\n"),
+        ] {
+            let out = run(text, |e| {
+                e.insert_member(e.doc.root(), Some("a"), "c", &map)
+            });
+            assert!(out.ends_with(want), "{out}");
+            assert_eq!(value(&out)["c"], map);
+        }
+    }
+
+    /// A script in a folded block (`>-`, as Postman's converter writes scripts with blank
+    /// lines) is edited where its bytes are: the block stays a block.
+    #[test]
+    fn folded_scripts_are_edited_in_place() {
+        let text = "code: >-\n  pm.environment.set(\"t\", pm.response.json());\n\n  pm.test(\"ok\");\norder: 1\n";
+        let doc = parse(text);
+        let code = get(&doc, &["code"]);
+        let old = doc.as_str(code).unwrap().into_owned();
+        let at = old.find("json()").unwrap() + "json()".len();
+        let out = run(text, |e| {
+            e.edit_in_string(get(e.doc, &["code"]), at, at, ".access_token")
+        });
+        assert_eq!(
+            out,
+            text.replace("json());", "json().access_token);"),
+            "{out}"
+        );
+        let mut want = old.clone();
+        want.insert_str(at, ".access_token");
+        assert_eq!(value(&out)["code"], want);
+    }
+
+    /// Empty mappings and sequences are written `{}` and `[]` (an empty block would read
+    /// as null), at any depth.
+    #[test]
+    fn empty_containers_read_back_as_empty() {
+        let doc = json!({"a": {}, "b": [], "c": [{}, []], "d": {"e": {}}});
+        let text = super::Layout::POSTMAN.document(&doc);
+        assert_eq!(value(&text), doc, "{text}");
+    }
+
+    /// Multi-line strings read back exactly, whether written as a literal block (`|`,
+    /// `|-`) or, where a block cannot hold them, quoted with escapes.
+    #[test]
+    fn multi_line_strings_read_back_exactly() {
+        for s in [
+            "a\nb",
+            "a\nb\n",
+            "a\nb\n\n",
+            "a\n\u{1}b",
+            "a\n\tb",
+            "a\tc\nb",
+            " a\nb",
+            "a\r\nb",
+        ] {
+            let doc = json!({"k": s, "l": [s]});
+            let text = super::Layout::POSTMAN.document(&doc);
+            assert_eq!(value(&text), doc, "{s:?}: {text}");
+        }
+    }
+
+    /// In a flow sequence, an index at its length appends, as one past it does.
+    #[test]
+    fn flow_elements_append_at_the_sequences_length() {
+        for index in [2, 3] {
+            let out = run("a: [1, 2]\n", |e| {
+                e.insert_elements(get(e.doc, &["a"]), index, &[json!(3)])
+            });
+            assert_eq!(value(&out)["a"], json!([1, 2, 3]), "{index}: {out}");
+        }
+    }
+
+    /// From a flow sequence, an element leaves with the comma after it, the last one with the
+    /// comma before it.
+    #[test]
+    fn flow_elements_leave_with_their_comma() {
+        for (index, want) in [(0, "a: [2, 3]\n"), (1, "a: [1, 3]\n"), (2, "a: [1, 2]\n")] {
+            let out = run("a: [1, 2, 3]\n", |e| {
+                e.remove_element(get(e.doc, &["a"]), index).unwrap()
+            });
+            assert_eq!(out, want, "{index}");
+        }
+    }
+
+    /// A block entry leaves with its whole line, CRLF included.
+    #[test]
+    fn entries_leave_with_their_crlf() {
+        let text = "a:\r\n  b: 1\r\n  c: 2\r\nd: 3\r\n";
+        let out = run(text, |e| e.remove_member(get(e.doc, &["a"]), "b").unwrap());
+        assert_eq!(out, "a:\r\n  c: 2\r\nd: 3\r\n");
+    }
+
+    /// In a file with CRLF line ends, a new entry goes after the `\r` of the line before
+    /// and ends with one itself.
+    #[test]
+    fn entries_keep_crlf_line_ends() {
+        let text = "a:\r\n  b: 1\r\nc: 2\r\n";
+        let out = run(text, |e| {
+            e.insert_member(get(e.doc, &["a"]), Some("b"), "d", &json!(3))
+        });
+        assert_eq!(out, "a:\r\n  b: 1\r\n  d: 3\r\nc: 2\r\n");
+        assert!(!out.contains("\r\r") && !out.replace("\r\n", "").contains(['\r', '\n']));
+    }
+
     #[test]
     fn members_join_a_block_mapping_at_its_indentation() {
         let out = run(REQUEST, |e| {

@@ -701,3 +701,70 @@ fn migrated_corpus_collections_are_judged_as_their_exports() {
         differ.join("\n")
     );
 }
+
+/// A tree's token request reads its URL from `--environment`: `--fix` corrects the URL
+/// where it is defined, in the environment file, and leaves the tree as it was.
+#[test]
+fn a_tree_fix_to_the_environment_is_written_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tree");
+    std::fs::create_dir_all(root.join(".resources")).unwrap();
+    std::fs::write(
+        root.join(".resources/definition.yaml"),
+        "$kind: collection\nname: t\n",
+    )
+    .unwrap();
+    let request = "$kind: http-request\nname: Token\nurl: \"{{token_url}}\"\nmethod: POST\n\
+                   body:\n  type: urlencoded\n  content:\n    grant_type: password\n\
+                   auth:\n  type: noauth\norder: 1000\n";
+    std::fs::write(root.join("Token.request.yaml"), request).unwrap();
+    let env = dir.path().join("env.postman_environment.json");
+    let env_before = std::fs::read_to_string(
+        crate::common::repo().join("tests/fixtures/env-staging.postman_environment.json"),
+    )
+    .unwrap();
+    std::fs::write(&env, &env_before).unwrap();
+    let r = crate::common::run(&[
+        "check",
+        "--fix",
+        root.to_str().unwrap(),
+        "--environment",
+        env.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&env).unwrap(),
+        env_before.replace(
+            "https://api.scopestack.io/oauth/token",
+            "https://app.scopestack.io/oauth/token"
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("Token.request.yaml")).unwrap(),
+        request
+    );
+}
+
+/// A fix that would create a request file whose name a folder already takes is not made:
+/// the rest of the tree is left as it was, the problem is reported, and nothing fails.
+#[test]
+fn a_fix_whose_new_file_name_is_taken_on_disk_is_not_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("password-helper");
+    copy_dir(&repo().join("examples/v3/password-helper"), &root);
+    std::fs::create_dir(root.join("Get ScopeStack access token.request.yaml")).unwrap();
+    let definition = root.join(".resources/definition.yaml");
+    let before = std::fs::read(&definition).unwrap();
+    let r = run(&[
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        "--format",
+        "concise",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("SS001"), "{}", r.stdout);
+    assert!(!r.stdout.contains("scopelint::write"), "{}", r.stdout);
+    assert_eq!(std::fs::read(&definition).unwrap(), before);
+}
