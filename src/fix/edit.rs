@@ -537,7 +537,7 @@ mod tests {
         let object = json!({"x": 1});
         let deep = "{\n  \"h\": [\n      1,\n      2\n  ]\n}";
         let out = run(deep, |e| {
-            e.insert_elements(get(e.doc, &["h"]), 9, &[object.clone()])
+            e.insert_elements(get(e.doc, &["h"]), 9, std::slice::from_ref(&object))
         });
         assert_eq!(
             out,
@@ -546,7 +546,7 @@ mod tests {
         // A neighbour after other text on its line: one level below the array's line.
         let inline = "{\n  \"h\": [1,\n  2]\n}";
         let out = run(inline, |e| {
-            e.insert_elements(get(e.doc, &["h"]), 0, &[object.clone()])
+            e.insert_elements(get(e.doc, &["h"]), 0, std::slice::from_ref(&object))
         });
         assert_eq!(out, "{\n  \"h\": [{\n      \"x\": 1\n    },\n  1,\n  2]\n}");
     }
