@@ -576,7 +576,27 @@ mod tests {
             let doc = json!({"k": s, "l": [s]});
             let text = super::Layout::POSTMAN.document(&doc);
             assert_eq!(value(&text), doc, "{s:?}: {text}");
+            // YAML allows no other control character in a file, even in a block.
+            assert!(
+                !text.contains(|c: char| c.is_control() && !"\t\n\r".contains(c)),
+                "{s:?}: {text}"
+            );
         }
+    }
+
+    /// A line removed from a folded script leaves the block a block, reading as wanted.
+    #[test]
+    fn a_line_leaves_a_folded_script_in_place() {
+        let text = "code: >-\n  a();\n\n  b();\n\n  c();\norder: 1\n";
+        let doc = parse(text);
+        let old = doc.as_str(get(&doc, &["code"])).unwrap().into_owned();
+        assert_eq!(old, "a();\nb();\nc();");
+        let at = old.find("b();").unwrap();
+        let out = run(text, |e| {
+            e.edit_in_string(get(e.doc, &["code"]), at, at + 5, "")
+        });
+        assert_eq!(out, "code: >-\n  a();\n\n  c();\norder: 1\n");
+        assert_eq!(value(&out)["code"], "a();\nc();");
     }
 
     /// In a flow sequence, an index at its length appends, as one past it does.

@@ -743,6 +743,23 @@ fn a_tree_fix_to_the_environment_is_written_there() {
         std::fs::read_to_string(root.join("Token.request.yaml")).unwrap(),
         request
     );
+    // A read-only environment: nothing is written, and the summary does not count the fix.
+    std::fs::write(&env, &env_before).unwrap();
+    let mut readonly = std::fs::metadata(&env).unwrap().permissions();
+    readonly.set_readonly(true);
+    std::fs::set_permissions(&env, readonly).unwrap();
+    let r = crate::common::run(&[
+        "check",
+        "--fix",
+        root.to_str().unwrap(),
+        "--environment",
+        env.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(std::fs::read_to_string(&env).unwrap(), env_before);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("could not be written"), "{all}");
+    assert!(!all.contains("Fixed"), "{all}");
 }
 
 /// A fix that would create a request file whose name a folder already takes is not made:
