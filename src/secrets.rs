@@ -401,6 +401,14 @@ pub fn embedded_secrets(text: &str) -> Vec<(usize, usize)> {
         let mut depth = 0usize;
         while vend < b.len() {
             let c = b[vend];
+            // A `{{variable}}` reference is part of an unquoted value: its `}` ends nothing
+            // (`password={{password}}` is a reference, not a secret ending at `{{password`).
+            if quote.is_none() && b[vend..].starts_with(b"{{") {
+                if let Some(close) = text[vend + 2..].find("}}") {
+                    vend += 2 + close + 2;
+                    continue;
+                }
+            }
             if quote.is_none() && (c == b'[' || (c == b']' && depth > 0)) {
                 depth = if c == b'[' { depth + 1 } else { depth - 1 };
                 vend += 1;
@@ -871,6 +879,129 @@ mod tests {
             "type: secret",
         ] {
             assert!(shown.contains(visible), "{visible} not in {shown}");
+        }
+        // A comment after a shown value is masked from its `#` on, the value kept whole.
+        let first = shown.lines().next().unwrap();
+        assert_eq!(
+            first,
+            format!("name: Prod #{}", "*".repeat(" owner: hunter2".len()))
+        );
+    }
+
+    /// Around `{{variable}}` references, every other byte of a value is masked, whatever
+    /// comes before, between or after them.
+    #[test]
+    fn unparsed_yaml_masks_all_but_variable_references() {
+        for (text, want) in [
+            ("value: {{a}}hunter2\n", "value: {{a}}*******\n"),
+            ("value: pre{{a}}post\n", "value: ***{{a}}****\n"),
+            ("value: x{{a}}yy{{b}}zzz\n", "value: *{{a}}**{{b}}***\n"),
+            ("value: {{a}}{{b\n", "value: {{a}}***\n"),
+        ] {
+            assert_eq!(masked_yaml(text), want, "{text:?}");
+        }
+    }
+
+    /// A HAR body flagged base64 is masked whole when its decoded text holds a credential
+    /// (or, when it does not decode, its own text does); the object's other members are
+    /// judged as usual.
+    #[test]
+    fn base64_bodies_are_judged_decoded() {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let spans_of = |text: &str| -> Vec<String> {
+            let doc = Document::parse(Text::from(text)).unwrap();
+            secret_spans(&doc, &[Span::new(0, text.len())])
+                .iter()
+                .map(|s| text[s.start..s.end].to_owned())
+                .collect()
+        };
+        let body = |text: &str| {
+            format!(
+                r#"{{"content": {{"mimeType": "text/plain", "encoding": "base64", "text": "{text}", "password": "pw-literal-123"}}}}"#
+            )
+        };
+        let hidden = b64("grant_type=password&password=hunter2xyz");
+        assert_eq!(
+            spans_of(&body(&hidden)),
+            [hidden.as_str(), "pw-literal-123"]
+        );
+        assert_eq!(spans_of(&body(&b64("hello world"))), ["pw-literal-123"]);
+        // Not base64 after all: the text itself is judged.
+        assert_eq!(
+            spans_of(&body("password=hunter2xyz!")),
+            ["password=hunter2xyz!", "pw-literal-123"]
+        );
+        assert_eq!(spans_of(&body("hello, world!")), ["pw-literal-123"]);
+    }
+
+    /// A v12 API key's `value` is masked whatever its header is called; nothing else of the
+    /// auth object is.
+    #[test]
+    fn v12_api_key_values_are_masked() {
+        let text = r#"{"type": "apikey", "credentials": {"key": "X-Custom", "value": "k3y-s3cr3t", "in": "header"}, "extra": {"value": "shown-text"}}"#;
+        let doc = Document::parse(Text::from(text)).unwrap();
+        let spans: Vec<&str> = secret_spans(&doc, &[Span::new(0, text.len())])
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(spans, ["k3y-s3cr3t"]);
+    }
+
+    /// Keys are read up to 64 bytes; longer text is not a key.
+    #[test]
+    fn a_key_of_64_bytes_can_name_a_secret() {
+        let key = format!("{}password", "x".repeat(56));
+        assert_eq!(key.len(), 64);
+        assert!(names_secret(&key));
+        assert!(!names_secret(&format!("x{key}")));
+    }
+
+    /// Free text: a list of secrets is masked inside its brackets; a word that merely
+    /// starts like a JWT is not one; code that assigns a call to a credential-named variable
+    /// (a blank on either side of `=`) shows, form text does not.
+    #[test]
+    fn embedded_secrets_in_lists_jwt_lookalikes_and_code() {
+        fn found(text: &str) -> Vec<&str> {
+            embedded_secrets(text)
+                .into_iter()
+                .map(|(a, b)| &text[a..b])
+                .collect()
+        }
+        assert_eq!(
+            found(r#"{"client_secret": ["s1", "s2"]}"#),
+            [r#""s1", "s2""#]
+        );
+        assert_eq!(found(r#"{"client_secret": []}"#), Vec::<&str>::new());
+        assert_eq!(found("eyJust a word"), Vec::<&str>::new());
+        for code in ["token= pm.response.text()", "token =pm.response.text()"] {
+            assert_eq!(found(code), Vec::<&str>::new(), "{code}");
+        }
+        assert_eq!(found("a=1&password=hunter2xyz"), ["hunter2xyz"]);
+        // Brackets opened in an unquoted value close in it; a `]` beyond them ends it.
+        assert_eq!(found("password=a[b[c]]d&x=1"), ["a[b[c]]d"]);
+        assert_eq!(found("password=a[b]c]d&x=1"), ["a[b]c"]);
+        assert_eq!(found("password=abc]def&x=1"), ["abc"]);
+        // A variable reference is no secret.
+        assert_eq!(found("password={{pw}}&x=1"), Vec::<&str>::new());
+    }
+
+    /// Overlapping and nested windows mask as their union: a secret inside one window is
+    /// masked whatever other windows lie within it.
+    #[test]
+    fn overlapping_windows_mask_as_their_union() {
+        let text = r#"{"name": "a", "note": "b", "other": "c", "client_secret": "s3cr3t-value"}"#;
+        let doc = Document::parse(Text::from(text)).unwrap();
+        let secret = text.find("s3cr3t").unwrap();
+        let whole = Span::new(0, text.len());
+        let (a, b) = (Span::new(10, 20), Span::new(30, 40));
+        assert!(b.end < secret);
+        for windows in [vec![whole, a, b], vec![b, whole, a], vec![a, b, whole]] {
+            let spans = secret_spans(&doc, &windows);
+            assert!(
+                spans.iter().any(|s| s.start == secret),
+                "{windows:?}: {spans:?}"
+            );
         }
     }
 
