@@ -344,13 +344,10 @@ fn literal_secrets_in_tree_variables_are_found() {
 #[test]
 fn a_request_selects_an_auth_entry_by_id() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("API");
-    std::fs::create_dir_all(root.join(".resources")).unwrap();
-    std::fs::write(
-        root.join(".resources/definition.yaml"),
+    let root = new_tree(
+        &dir.path().join("API"),
         "$kind: collection\nvariables:\n  access_token: \"\"\nauth:\n  - id: with-token\n    type: bearer\n    credentials:\n      token: \"{{access_token}}\"\n  - id: none\n    type: noauth\n",
-    )
-    .unwrap();
+    );
     let request = |name: &str, auth: &str| {
         std::fs::write(
             root.join(format!("{name}.request.yaml")),
@@ -707,13 +704,7 @@ fn migrated_corpus_collections_are_judged_as_their_exports() {
 #[test]
 fn a_tree_fix_to_the_environment_is_written_there() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("tree");
-    std::fs::create_dir_all(root.join(".resources")).unwrap();
-    std::fs::write(
-        root.join(".resources/definition.yaml"),
-        "$kind: collection\nname: t\n",
-    )
-    .unwrap();
+    let root = new_tree(&dir.path().join("tree"), "$kind: collection\nname: t\n");
     let request = "$kind: http-request\nname: Token\nurl: \"{{token_url}}\"\nmethod: POST\n\
                    body:\n  type: urlencoded\n  content:\n    grant_type: password\n\
                    auth:\n  type: noauth\norder: 1000\n";
@@ -724,13 +715,16 @@ fn a_tree_fix_to_the_environment_is_written_there() {
     )
     .unwrap();
     std::fs::write(&env, &env_before).unwrap();
-    let r = crate::common::run(&[
-        "check",
-        "--fix",
-        root.to_str().unwrap(),
-        "--environment",
-        env.to_str().unwrap(),
-    ]);
+    let fix = || {
+        run(&[
+            "check",
+            "--fix",
+            root.to_str().unwrap(),
+            "--environment",
+            env.to_str().unwrap(),
+        ])
+    };
+    let r = fix();
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(
         std::fs::read_to_string(&env).unwrap(),
@@ -748,13 +742,7 @@ fn a_tree_fix_to_the_environment_is_written_there() {
     let mut readonly = std::fs::metadata(&env).unwrap().permissions();
     readonly.set_readonly(true);
     std::fs::set_permissions(&env, readonly).unwrap();
-    let r = crate::common::run(&[
-        "check",
-        "--fix",
-        root.to_str().unwrap(),
-        "--environment",
-        env.to_str().unwrap(),
-    ]);
+    let r = fix();
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert_eq!(std::fs::read_to_string(&env).unwrap(), env_before);
     let all = format!("{}{}", r.stdout, r.stderr);
@@ -784,4 +772,11 @@ fn a_fix_whose_new_file_name_is_taken_on_disk_is_not_made() {
     assert!(r.stdout.contains("SS001"), "{}", r.stdout);
     assert!(!r.stdout.contains("scopelint::write"), "{}", r.stdout);
     assert_eq!(std::fs::read(&definition).unwrap(), before);
+}
+
+/// A tree at `root` with only its collection's definition, `definition`.
+fn new_tree(root: &std::path::Path, definition: &str) -> std::path::PathBuf {
+    std::fs::create_dir_all(root.join(".resources")).unwrap();
+    std::fs::write(root.join(".resources/definition.yaml"), definition).unwrap();
+    root.to_path_buf()
 }
