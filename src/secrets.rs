@@ -986,11 +986,32 @@ mod tests {
         assert_eq!(found("password={{pw}}&x=1"), Vec::<&str>::new());
     }
 
+    /// In a multipart body, a credential part's value is masked from after its blank line
+    /// to the next boundary; a variable reference there is not.
+    #[test]
+    fn multipart_credential_parts_are_masked() {
+        fn found(text: &str) -> Vec<&str> {
+            embedded_secrets(text)
+                .into_iter()
+                .map(|(a, b)| &text[a..b])
+                .collect()
+        }
+        let part = |nl: &str, value: &str| {
+            format!(
+                "--b{nl}Content-Disposition: form-data; name=\"password\"{nl}{nl}{value}{nl}--b--{nl}"
+            )
+        };
+        for nl in ["\r\n", "\n"] {
+            assert_eq!(found(&part(nl, "hunter2xyz")), ["hunter2xyz"], "{nl:?}");
+            assert_eq!(found(&part(nl, "{{pw}}")), Vec::<&str>::new(), "{nl:?}");
+        }
+    }
+
     /// Overlapping and nested windows mask as their union: a secret inside one window is
     /// masked whatever other windows lie within it.
     #[test]
     fn overlapping_windows_mask_as_their_union() {
-        let text = r#"{"name": "a", "note": "b", "other": "c", "client_secret": "s3cr3t-value"}"#;
+        let text = r#"{"name": "a", "note": "b", "other": "c", "auth": {"client_secret": "s3cr3t-value"}}"#;
         let doc = Document::parse(Text::from(text)).unwrap();
         let secret = text.find("s3cr3t").unwrap();
         let whole = Span::new(0, text.len());
