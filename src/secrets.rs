@@ -962,12 +962,6 @@ mod tests {
     /// (a blank on either side of `=`) shows, form text does not.
     #[test]
     fn embedded_secrets_in_lists_jwt_lookalikes_and_code() {
-        fn found(text: &str) -> Vec<&str> {
-            embedded_secrets(text)
-                .into_iter()
-                .map(|(a, b)| &text[a..b])
-                .collect()
-        }
         assert_eq!(
             found(r#"{"client_secret": ["s1", "s2"]}"#),
             [r#""s1", "s2""#]
@@ -990,12 +984,6 @@ mod tests {
     /// to the next boundary; a variable reference there is not.
     #[test]
     fn multipart_credential_parts_are_masked() {
-        fn found(text: &str) -> Vec<&str> {
-            embedded_secrets(text)
-                .into_iter()
-                .map(|(a, b)| &text[a..b])
-                .collect()
-        }
         let part = |nl: &str, value: &str| {
             format!(
                 "--b{nl}Content-Disposition: form-data; name=\"password\"{nl}{nl}{value}{nl}--b--{nl}"
@@ -1024,6 +1012,14 @@ mod tests {
                 "{windows:?}: {spans:?}"
             );
         }
+    }
+
+    /// The texts `embedded_secrets` finds in `text`.
+    fn found(text: &str) -> Vec<&str> {
+        embedded_secrets(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect()
     }
 
     fn masked(text: &str) -> String {
