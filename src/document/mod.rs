@@ -49,20 +49,38 @@ impl fmt::Display for Kind {
     }
 }
 
-/// A value (or object key) in a parsed [`Document`]: its tape index plus one, so that an
-/// `Option<NodeId>` (a header's value, a URL's first segment, ...) takes 4 bytes, not 8.
+/// A position in a list, held as position + 1 so that an `Option` of one takes 4 bytes,
+/// not 8 ([`NodeId`], the collection's ids). Lists are bounded by a document's node count
+/// (below [`MAX_NODES`]), so position + 1 never wraps.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeId(std::num::NonZeroU32);
+pub struct Index(std::num::NonZeroU32);
+
+impl Index {
+    pub const FIRST: Index = Index(std::num::NonZeroU32::MIN);
+
+    pub fn new(position: u32) -> Index {
+        Index(std::num::NonZeroU32::MIN.saturating_add(position))
+    }
+
+    pub fn get(self) -> u32 {
+        self.0.get() - 1
+    }
+}
+
+/// A value (or object key) in a parsed [`Document`], by its tape index (an `Option<NodeId>`,
+/// a header's value or a URL's first segment, takes 4 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(Index);
 
 impl NodeId {
-    /// The node at tape index `index` (below [`MAX_NODES`], so `index + 1` never wraps).
+    /// The node at tape index `index`.
     fn at(index: u32) -> NodeId {
-        NodeId(std::num::NonZeroU32::MIN.saturating_add(index))
+        NodeId(Index::new(index))
     }
 
     /// Its tape index.
     fn index(self) -> u32 {
-        self.0.get() - 1
+        self.0.get()
     }
 }
 

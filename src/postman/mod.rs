@@ -9,30 +9,28 @@ pub mod v3_request;
 
 use std::borrow::Cow;
 
-use crate::document::{Document, Kind, NodeId, Span};
+use crate::document::{Document, Index, Kind, NodeId, Span};
 use crate::variables::VarLayer;
 
 use typed_index_collections::TiVec;
 
 /// Typed positions in a collection's lists, so that a request's position can never be taken
-/// for a scope's. Each holds its position plus one, so that an `Option` of one (a request's
-/// auth, ...) takes 4 bytes.
+/// for a scope's; an `Option` of one (a request's auth, ...) takes 4 bytes ([`Index`]).
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident),*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(std::num::NonZeroU32);
+        pub struct $name(Index);
 
         impl From<usize> for $name {
             fn from(i: usize) -> Self {
-                // Lists are bounded by the document's node count, itself under 2^28.
-                $name(std::num::NonZeroU32::MIN.saturating_add(i as u32))
+                $name(Index::new(i as u32))
             }
         }
 
         impl From<$name> for usize {
             fn from(id: $name) -> usize {
-                id.0.get() as usize - 1
+                id.0.get() as usize
             }
         }
 
@@ -57,7 +55,7 @@ ids!(
 
 impl ScopeId {
     /// The collection itself.
-    pub const COLLECTION: ScopeId = ScopeId(std::num::NonZeroU32::MIN);
+    pub const COLLECTION: ScopeId = ScopeId(Index::FIRST);
 }
 
 /// The scripts of one owner. They are read one after another, so they lie side by side in
