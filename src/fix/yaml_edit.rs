@@ -269,33 +269,26 @@ impl Editor<'_> {
             return None;
         }
         let node_start = doc.span(node).start;
+        // The decoded range's bytes: each line of a block is anchored where its text starts,
+        // so a removed line takes the fold after it along. (Whole source lines were tried
+        // too, once: no edit ever needed them.)
         let span = doc.string_subspan(node, start, end);
-        let text = doc.text();
-        let line_start =
-            |pos: usize| memchr::memrchr(b'\n', &text.as_bytes()[..pos]).map_or(0, |i| i + 1);
-        let mut candidates = vec![span];
-        if replacement.is_empty() {
-            candidates.push(Span::new(line_start(span.start), line_start(span.end)));
+        if span.start < node_start || span.end > node_start + raw.len() || span.start > span.end {
+            return None;
         }
-        candidates.into_iter().find_map(|span| {
-            if span.start < node_start || span.end > node_start + raw.len() || span.start > span.end
-            {
-                return None;
-            }
-            let mut block = String::with_capacity(raw.len());
-            block.push_str(&raw[..span.start - node_start]);
-            block.push_str(replacement);
-            block.push_str(&raw[span.end - node_start..]);
-            // The block alone, under a key at the start of a line: folding depends only on
-            // the block's lines and their indentation, which stay as they are.
-            let probe = crate::document::Document::parse_yaml(
-                crate::text::Text::from(format!("k: {block}\n").as_str()),
-                crate::source::FileId::LINTED,
-            )
-            .ok()?;
-            let value = probe.get(probe.root(), "k").and_then(|v| probe.as_str(v))?;
-            (value == wanted).then(|| self.here(Edit::replace(span, replacement.to_owned())))
-        })
+        let mut block = String::with_capacity(raw.len());
+        block.push_str(&raw[..span.start - node_start]);
+        block.push_str(replacement);
+        block.push_str(&raw[span.end - node_start..]);
+        // The block alone, under a key at the start of a line: folding depends only on
+        // the block's lines and their indentation, which stay as they are.
+        let probe = crate::document::Document::parse_yaml(
+            crate::text::Text::from(format!("k: {block}\n").as_str()),
+            crate::source::FileId::LINTED,
+        )
+        .ok()?;
+        let value = probe.get(probe.root(), "k").and_then(|v| probe.as_str(v))?;
+        (value == wanted).then(|| self.here(Edit::replace(span, replacement.to_owned())))
     }
 
     /// An entry in a flow mapping (or a mapping with no entries yet).
@@ -597,6 +590,28 @@ mod tests {
         });
         assert_eq!(out, "code: >-\n  a();\n\n  c();\norder: 1\n");
         assert_eq!(value(&out)["code"], "a();\nc();");
+        // The first line, the last, and a more-indented line (kept with its line break):
+        // each leaves the block a block.
+        let nested = "code: >-\n  if (x) {\n    a();\n    b();\n  }\norder: 1\n";
+        for (text, removed) in [
+            (text, "a();\n"),
+            (text, "\nc();"),
+            (nested, "  b();\n"),
+            (nested, "  a();\n"),
+        ] {
+            let doc = parse(text);
+            let old = doc.as_str(get(&doc, &["code"])).unwrap().into_owned();
+            let at = old.find(removed).unwrap();
+            let out = run(text, |e| {
+                e.edit_in_string(get(e.doc, &["code"]), at, at + removed.len(), "")
+            });
+            assert!(out.starts_with("code: >-\n"), "{removed:?}: {out}");
+            assert_eq!(
+                value(&out)["code"],
+                old.replacen(removed, "", 1),
+                "{removed:?}: {out}"
+            );
+        }
     }
 
     /// In a flow sequence, an index at its length appends, as one past it does.

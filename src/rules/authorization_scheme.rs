@@ -254,4 +254,21 @@ mod tests {
         assert_eq!(scheme("Bearer"), None);
         assert_eq!(scheme("Bearer  "), None);
     }
+
+    /// A script request's header is judged as written and as resolved: a bearer value in
+    /// either is not a wrong scheme (a variable holding `Bearer ...`, a token still empty).
+    #[test]
+    fn a_script_requests_header_is_bearer_as_written_or_as_resolved() {
+        let found = |value: &str| {
+            let text = format!(
+                r#"{{"item": [], "variable": [{{"key": "auth", "value": "Bearer abc.def"}}, {{"key": "tok", "value": ""}}],
+                "event": [{{"listen": "prerequest", "script": {{"exec": [
+                "pm.sendRequest({{url: 'https://api.scopestack.io/acme/v1/clients', header: [{{key: 'Authorization', value: {value}}}]}}, () => {{}});"]}}}}]}}"#
+            );
+            crate::rules::finding_pointers(&text, "SS015").len()
+        };
+        assert_eq!(found("pm.collectionVariables.get('auth')"), 0);
+        assert_eq!(found("'Bearer ' + pm.collectionVariables.get('tok')"), 0);
+        assert_eq!(found("'Token abc.def'"), 1);
+    }
 }

@@ -444,4 +444,23 @@ mod tests {
         assert!(cx.sets_variable("token2"));
         assert!(!cx.sets_variable("account_slug"));
     }
+
+    #[test]
+    fn credentials_are_what_pre_request_scripts_send_as_authorization() {
+        // A header string ending in the local it sends (`'...' + t`), and a test script's
+        // header, added after the request went out: only the first is a credential.
+        let text = r#"{"item": [], "event": [
+            {"listen": "prerequest", "script": {"exec": ["const t = pm.environment.get('sess');", "pm.request.headers.add('Authorization: Bearer ' + t);"]}},
+            {"listen": "test", "script": {"exec": ["pm.request.headers.add({key: 'Authorization', value: pm.environment.get('later')});"]}},
+            {"listen": "prerequest", "script": {"exec": ["console.log(pm.environment.get('other'));"]}}]}"#;
+        let doc = crate::document::Document::parse(text.into()).unwrap();
+        let coll = crate::postman::read_collection(&doc, doc.root());
+        let (settings, endpoints) = (Settings::default(), Endpoints::default());
+        let options = RuleOptions::default();
+        let cx = Context::new(&coll, &settings, &endpoints, &options);
+        assert_eq!(
+            cx.credential_variables(),
+            HashSet::from(["sess".to_owned()])
+        );
+    }
 }

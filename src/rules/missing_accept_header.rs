@@ -260,4 +260,33 @@ mod tests {
         let other = Code::new(["pm.request.addHeader({key: 'Accept', value: 'text/html'});"]);
         assert!(!super::header_fix::adds_header(&other, &super::ACCEPT));
     }
+
+    /// Only a pre-request script adds a header to the request it precedes (a test script
+    /// runs after it was sent), and a literal adds `Accept` only with that name and a value
+    /// the API accepts.
+    #[test]
+    fn only_pre_request_scripts_adding_the_right_header_count() {
+        let found = |listen: &str, line: &str| {
+            let text = format!(
+                r#"{{"item": [{{"name": "R", "event": [{{"listen": "{listen}", "script": {{"exec": ["{line}"]}}}}],
+                "request": {{"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients"}}}}]}}"#
+            );
+            !crate::rules::finding_pointers(&text, "SS004").is_empty()
+        };
+        let add = "pm.request.headers.add('Accept: application/vnd.api+json');";
+        assert!(!found("prerequest", add));
+        assert!(found("test", add));
+        assert!(found(
+            "prerequest",
+            "pm.request.headers.add('Accept: application/json');"
+        ));
+        assert!(found(
+            "prerequest",
+            "pm.request.headers.add('X-Accept: application/vnd.api+json');"
+        ));
+        assert!(found(
+            "prerequest",
+            "console.log('Accept: application/vnd.api+json');"
+        ));
+    }
 }

@@ -391,5 +391,6 @@ mod tests {
             Some(31)
         );
         assert_eq!(v1_position("{{a/v1}}/x"), None);
+        assert_eq!(v1_position("{{a/v1/b}}/v1/clients"), Some(10));
     }
 }

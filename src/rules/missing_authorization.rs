@@ -160,3 +160,19 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// An `Authorization` header with a blank value sends no token.
+    #[test]
+    fn a_blank_authorization_header_sends_nothing() {
+        let found = |value: &str| {
+            let text = format!(
+                r#"{{"item": [{{"name": "R", "request": {{"method": "GET", "header": [{{"key": "Authorization", "value": "{value}"}}], "url": "https://api.scopestack.io/acme/v1/clients"}}}}]}}"#
+            );
+            crate::rules::finding_pointers(&text, "SS012").len()
+        };
+        assert_eq!(found(" "), 1);
+        assert_eq!(found("Bearer {{access_token}}"), 0);
+    }
+}

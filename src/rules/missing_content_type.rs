@@ -186,3 +186,23 @@ fn check_har(cx: &HarContext, out: &mut Vec<Diagnostic>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A script request wants `Content-Type` when it sends a body with a method that has
+    /// one, and has it when the header says JSON:API.
+    #[test]
+    fn script_requests_with_a_body_need_the_header() {
+        let found = |method: &str, header: &str| {
+            let text = format!(
+                r#"{{"item": [], "event": [{{"listen": "prerequest", "script": {{"exec": [
+                "pm.sendRequest({{url: 'https://api.scopestack.io/acme/v1/clients', method: '{method}', header: [{header}], body: {{mode: 'raw', raw: '{{}}'}}}}, () => {{}});"]}}}}]}}"#
+            );
+            crate::rules::finding_pointers(&text, "SS010").len()
+        };
+        let json_api = "{key: 'Content-Type', value: 'application/vnd.api+json'}";
+        assert_eq!(found("POST", ""), 1);
+        assert_eq!(found("POST", json_api), 0);
+        assert_eq!(found("GET", ""), 0);
+    }
+}

@@ -671,12 +671,65 @@ mod tests {
         assert_eq!(eval_arg(5).as_deref(), Some("a'b"));
     }
 
+    /// A request built in a local first is followed to its object, and its `grant_type`
+    /// makes it a token request whatever its path: a wrong token URL (SS002), not an API
+    /// call without `Accept` (SS004).
+    #[test]
+    fn a_token_request_built_in_a_local_is_judged_by_its_grant() {
+        let text = r#"{"item": [], "event": [{"listen": "prerequest", "script": {"exec": [
+            "const token_req = {url: 'https://api.scopestack.io/token', method: 'POST', body: {mode: 'urlencoded', urlencoded: [{key: 'grant_type', value: 'password'}]}};",
+            "pm.sendRequest(token_req, (err, res) => {});"]}}]}"#;
+        assert_eq!(crate::rules::finding_pointers(text, "SS002").len(), 1);
+        assert!(crate::rules::finding_pointers(text, "SS004").is_empty());
+    }
+
+    /// Evaluation follows at most 8 steps, whatever each step is: a local, a `+`, a
+    /// template's `${}`, a `replaceIn`.
+    #[test]
+    fn evaluation_stops_eight_steps_deep() {
+        let chain = |first: &str, step: &dyn Fn(usize) -> String, n: usize| {
+            let mut lines = vec![format!("const a0 = {first};")];
+            lines.extend((1..=n).map(|k| format!("const a{k} = {};", step(k - 1))));
+            lines.push(format!("x(a{n});"));
+            let c = Code::new(lines.iter().map(String::as_str));
+            let call = &c.calls(&["x"])[0];
+            eval(&c, call.args[0], call.start, 0)
+        };
+        let local = |k: usize| format!("a{k}");
+        assert_eq!(chain("'x'", &local, 7).as_deref(), Some("x"));
+        assert_eq!(chain("'x'", &local, 8), None);
+        // A local and its template: two steps each.
+        let template = |k: usize| format!("`${{a{k}}}`");
+        assert_eq!(chain("'x'", &template, 3).as_deref(), Some("x"));
+        assert_eq!(chain("'x'", &template, 4), None);
+        let replace_in = |k: usize| format!("pm.variables.replaceIn(a{k})");
+        assert_eq!(chain("'x'", &replace_in, 3).as_deref(), Some("x"));
+        assert_eq!(chain("'x'", &replace_in, 4), None);
+        // Nested sums: one step per level.
+        let nested = |n: usize| format!("{}'x'{}", "'x' + (".repeat(n), ")".repeat(n));
+        let c = Code::new([""]);
+        assert_eq!(eval(&c, &nested(8), 0, 0), Some("x".repeat(9)));
+        assert_eq!(eval(&c, &nested(9), 0, 0), None);
+    }
+
+    #[test]
+    fn string_literals_are_whole_and_escapes_counted() {
+        assert_eq!(quoted("''"), Some(""));
+        assert_eq!(quoted("'"), None);
+        assert_eq!(quoted("'a', 'b'"), None);
+        assert_eq!(quoted(r"'a\\'"), Some(r"a\\"));
+        assert_eq!(quoted(r"'a\'b'"), Some(r"a\'b"));
+        assert_eq!(quoted(r"'a\'"), None);
+    }
+
     #[test]
     fn brackets_and_strings_are_skipped() {
         assert_eq!(top_level("a: {b: 1}", b':'), Some(1));
         assert_eq!(top_level("'x:y' : 1", b':'), Some(6));
         assert_eq!(top_level("f(a + b) + c", b'+'), Some(9));
         assert_eq!(top_level("[1, 2]", b','), None);
+        // An unclosed string ends at the end of the text.
+        assert_eq!(top_level("a: 'unclosed", b','), None);
         assert_eq!(matching_close("{a: '}', b: [1]} tail", 0), Some(15));
         assert_eq!(matching_close("(unclosed", 0), None);
         assert_eq!(strip_parens("((a) + (b))"), "(a) + (b)");
@@ -728,6 +781,10 @@ mod tests {
         assert_eq!(response_param("(err) => 1"), None);
         assert_eq!(response_param("async (e, res) => 1"), Some("res"));
         assert_eq!(response_param("(e, {json}) => 1"), None);
+        assert_eq!(
+            response_param("function (error, response) { done(); }"),
+            Some("response")
+        );
     }
 
     #[test]

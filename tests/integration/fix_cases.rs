@@ -142,6 +142,28 @@ fn a_collection_without_item_or_variable_gets_both() {
 }
 
 #[test]
+fn declarations_add_only_what_is_missing_and_enable_only_what_is_named() {
+    // `access_token` is declared already; `debug` is disabled and not the fix's to enable.
+    let (text, r, _dir) = fix("declared", &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let vars: Vec<(&str, bool)> = v["variable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["key"].as_str().unwrap(), x["disabled"] == true))
+        .collect();
+    assert_eq!(
+        vars,
+        [
+            ("access_token", false),
+            ("debug", true),
+            ("refresh_token", false)
+        ]
+    );
+}
+
+#[test]
 fn commented_out_or_unset_is_not_setting_the_slug() {
     let (text, _, _dir) = fix("unset", &[]);
     assert!(text.contains("Get ScopeStack account slug"), "{text}");
@@ -627,6 +649,32 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     assert!(!tree
         .join("Get ScopeStack account slug.request.yaml")
         .exists());
+    // `scripts` goes before `order`, where Postman writes it.
+    assert!(
+        me.find("scripts:").unwrap() < me.find("order:").unwrap(),
+        "{me}"
+    );
+    // A request file with scripts already (none after the response): the list grows.
+    let tree = dir.path().join("me-scripts-tree");
+    crate::v3::copy_dir(
+        &repo().join("tests/fixtures/v3/ss005-existing-me-request"),
+        &tree,
+    );
+    let me_file = tree.join("Who am I.request.yaml");
+    let with_script = std::fs::read_to_string(&me_file).unwrap().replace(
+        "order: 2000\n",
+        "scripts:\n  - type: beforeRequest\n    code: console.log('me')\n    language: text/javascript\norder: 2000\n",
+    );
+    std::fs::write(&me_file, with_script).unwrap();
+    let r = run(&["check", "--fix", tree.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let me = std::fs::read_to_string(&me_file).unwrap();
+    assert!(
+        me.contains("  - type: beforeRequest\n    code: console.log('me')\n")
+            && me.contains("  - type: afterResponse\n")
+            && me.matches("scripts:").count() == 1,
+        "{me}"
+    );
 
     // A test script the `/v1/me` request has already gets the line appended (exec as one
     // string); the token request runs after the request that needs the slug, so a slug
@@ -646,6 +694,36 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
         v["item"][0]["event"][0]["script"]["exec"],
         format!("pm.test('ok', () => pm.response.to.have.status(200));\n{line}")
     );
+    // The same script as a list of lines gets one line more.
+    let check_ok = "pm.test('ok', () => pm.response.to.have.status(200));";
+    let file = dir.path().join("exec-array.postman_collection.json");
+    std::fs::write(
+        &file,
+        text.replace(&format!("\"{check_ok}\""), &format!("[\"{check_ok}\"]")),
+    )
+    .unwrap();
+    let r = run(&["check", "--fix", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(v["item"][0]["event"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        v["item"][0]["event"][0]["script"]["exec"],
+        serde_json::json!([check_ok, line])
+    );
+    // A pre-request script only: a test event joins it.
+    let file = dir.path().join("prerequest.postman_collection.json");
+    std::fs::write(
+        &file,
+        text.replace(r#"[{"listen": "test""#, r#"[{"listen": "prerequest""#),
+    )
+    .unwrap();
+    let r = run(&["check", "--fix", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let events = &v["item"][0]["event"];
+    assert_eq!(events[0]["listen"], "prerequest");
+    assert_eq!(events[1]["listen"], "test");
+    assert_eq!(events[1]["script"]["exec"], serde_json::json!([line]));
     let text = r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
         "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]},
         "item": [
@@ -666,4 +744,391 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
             "Token"
         ]
     );
+}
+
+#[test]
+fn a_missing_or_disabled_accept_header_is_fixed_in_every_form_a_request_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]},
+        "item": [
+          {"name": "Wrong", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/json", "disabled": true}], "url": "https://api.scopestack.io/acme/v1/clients"}},
+          {"name": "Right", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/json, application/vnd.api+json", "disabled": true}], "url": "https://api.scopestack.io/acme/v1/projects"}},
+          {"name": "Null", "request": {"method": "GET", "header": null, "url": "https://api.scopestack.io/acme/v1/services"}},
+          {"name": "String", "request": "https://api.scopestack.io/acme/v1/rates"},
+          {"name": "Lines", "request": {"method": "GET", "header": "X-Trace: 1", "url": "https://api.scopestack.io/acme/v1/phases"}}]}"#;
+    let file = dir.path().join("accept.postman_collection.json");
+    std::fs::write(&file, text).unwrap();
+    let r = run(&["check", "--fix", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let header = |i: usize| v["item"][i]["request"]["header"][0].clone();
+    assert_eq!(header(0)["value"], "application/vnd.api+json");
+    assert_eq!(header(0)["disabled"], false);
+    // A value that accepts JSON:API already is kept as written.
+    assert_eq!(
+        header(1)["value"],
+        "application/json, application/vnd.api+json"
+    );
+    assert_eq!(header(1)["disabled"], false);
+    assert_eq!(header(2)["key"], "Accept");
+    assert_eq!(header(2)["value"], "application/vnd.api+json");
+    // A request written as its URL is spelled out; a v2.0 header string gets a line.
+    let spelled = &v["item"][3]["request"];
+    assert_eq!(spelled["method"], "GET");
+    assert_eq!(spelled["url"], "https://api.scopestack.io/acme/v1/rates");
+    assert_eq!(header(3)["key"], "Accept");
+    assert_eq!(
+        v["item"][4]["request"]["header"],
+        "X-Trace: 1\nAccept: application/vnd.api+json"
+    );
+}
+
+/// `redirect_uri` leaves a script's token request with what joins it: the `&` before or
+/// after it in form text, the comma after it (and the blanks before that) in a list, its
+/// whole line when it is alone there (a line of the list, or of a script written as one
+/// string).
+#[test]
+fn redirect_uri_leaves_a_script_request_with_its_separator() {
+    let dir = tempfile::tempdir().unwrap();
+    let open =
+        "pm.sendRequest({url: 'https://app.scopestack.io/oauth/token', method: 'POST', body: ";
+    let send = |body: &str| format!("{open}{body}}}, () => {{}});");
+    let list = format!("{open}{{mode: 'urlencoded', urlencoded: [");
+    let grant = "  {key: 'grant_type', value: 'password'},";
+    let redirect = "  {key: 'redirect_uri', value: 'https://x'},";
+    let close = "]}}, () => {});";
+    let lines = [
+        send("{mode: 'raw', raw: 'grant_type=password&redirect_uri=https://x&username=u'}"),
+        send("{mode: 'raw', raw: 'redirect_uri=https://x&grant_type=password'}"),
+        send("{mode: 'urlencoded', urlencoded: [{key: 'grant_type', value: 'password'}, {key: 'redirect_uri', value: 'https://x'} , {key: 'username', value: 'u'}]}"),
+        list.clone(),
+        grant.to_owned(),
+        "  {key: 'redirect_uri', value: 'https://x'}, {key: 'username', value: 'u'}".to_owned(),
+        close.to_owned(),
+        list.clone(),
+        grant.to_owned(),
+        redirect.to_owned(),
+        close.to_owned(),
+    ];
+    let test_script = [list.as_str(), grant, redirect, close].join("\n");
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "event": [
+            {"listen": "prerequest", "script": {"exec": lines}},
+            {"listen": "test", "script": {"exec": test_script}}
+        ],
+        "item": []
+    });
+    let file = dir.path().join("redirect.postman_collection.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    let path = file.to_str().unwrap();
+    let (report, _) = check_json(&["--select", "SS006", path]);
+    let mut messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    messages.dedup();
+    let message = |script: &str| {
+        format!("the `pm.sendRequest` token request in the {script} script of collection `c` sends `redirect_uri` with a password grant; ScopeStack answers `invalid_grant`")
+    };
+    assert_eq!(messages, [message("pre-request"), message("test")]);
+    let r = run(&[
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        "--select",
+        "SS006",
+        path,
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        v["event"][0]["script"]["exec"],
+        serde_json::json!([
+            send("{mode: 'raw', raw: 'grant_type=password&username=u'}"),
+            send("{mode: 'raw', raw: 'grant_type=password'}"),
+            send("{mode: 'urlencoded', urlencoded: [{key: 'grant_type', value: 'password'},  {key: 'username', value: 'u'}]}"),
+            list,
+            grant,
+            "   {key: 'username', value: 'u'}",
+            close,
+            list,
+            grant,
+            close,
+        ])
+    );
+    assert_eq!(
+        v["event"][1]["script"]["exec"],
+        [list.as_str(), grant, close].join("\n")
+    );
+}
+
+/// SS005's fix in the URL forms and collections it meets: a URL object's `path` as a list
+/// of segment objects or as a string; a slug variable only when it has a value or a script
+/// sets it; an `account_slug` with a value needs no slug request; the slug request right
+/// after the token request even when other requests come between, and with no auth where
+/// nothing is inherited.
+#[test]
+fn the_slug_fix_in_every_url_form_and_placement() {
+    let dir = tempfile::tempdir().unwrap();
+    let fix = |name: &str, variables: Value, items: Value| -> Value {
+        let collection = serde_json::json!({
+            "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": items,
+            "variable": variables
+        });
+        let file = dir.path().join(format!("{name}.postman_collection.json"));
+        std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+        let r = run(&[
+            "check",
+            "--fix",
+            "--select",
+            "SS005",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap()
+    };
+    let request = |name: &str, url: Value| {
+        serde_json::json!({"name": name, "request": {"method": "GET",
+            "header": [{"key": "Authorization", "value": "Bearer {{access_token}}"}], "url": url}})
+    };
+    let api = |path: Value| serde_json::json!({"protocol": "https", "host": ["api", "scopestack", "io"], "path": path});
+    let token = serde_json::json!({"name": "Token", "request": {"method": "POST", "auth": {"type": "noauth"},
+        "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]},
+        "url": "https://app.scopestack.io/oauth/token"}});
+    let status = request("Status", serde_json::json!("https://example.com/status"));
+    let slug = "{{account_slug}}";
+
+    // Path segments as objects, and as one string.
+    let v = fix(
+        "segments",
+        serde_json::json!([{"key": "account_slug", "value": "acme"}]),
+        serde_json::json!([
+            request(
+                "Objects",
+                api(serde_json::json!([{"value": "v1"}, {"value": "clients"}]))
+            ),
+            request("String", api(serde_json::json!("v1/projects"))),
+        ]),
+    );
+    assert_eq!(
+        v["item"][0]["request"]["url"]["path"],
+        serde_json::json!([slug, {"value": "v1"}, {"value": "clients"}])
+    );
+    assert_eq!(
+        v["item"][1]["request"]["url"]["path"],
+        format!("{slug}/v1/projects")
+    );
+    // `account_slug` has a value: no slug request.
+    assert_eq!(items(&v), ["Objects", "String"]);
+
+    // `{{tenant}}` has no value and no script sets it: not reused.
+    let v = fix(
+        "tenant",
+        serde_json::json!([{"key": "tenant", "value": ""}]),
+        serde_json::json!([
+            token.clone(),
+            status,
+            request(
+                "Tenant",
+                serde_json::json!("https://api.scopestack.io/{{tenant}}/v1/projects")
+            ),
+            request(
+                "Clients",
+                serde_json::json!("https://api.scopestack.io/v1/clients")
+            ),
+        ]),
+    );
+    assert_eq!(
+        v["item"][4]["request"]["url"],
+        format!("https://api.scopestack.io/{slug}/v1/clients")
+    );
+    // Right after the token request, though `Status` comes between it and `Clients`; with
+    // no auth of its own where nothing is inherited.
+    assert_eq!(
+        items(&v),
+        [
+            "Token",
+            "Get ScopeStack account slug",
+            "Status",
+            "Tenant",
+            "Clients"
+        ]
+    );
+    let slug_request = &v["item"][1]["request"];
+    assert!(slug_request.get("auth").is_none(), "{slug_request}");
+    assert_eq!(
+        slug_request["header"][1]["value"], "Bearer {{access_token}}",
+        "{slug_request}"
+    );
+
+    // In a folder whose auth the request it serves does not have: `noauth`, spelled out.
+    let v = fix(
+        "folder",
+        serde_json::json!([]),
+        serde_json::json!([
+            {"name": "Auth", "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]},
+             "item": [token]},
+            request("Clients", serde_json::json!("https://api.scopestack.io/v1/clients")),
+        ]),
+    );
+    let folder = &v["item"][0];
+    assert_eq!(items(folder), ["Token", "Get ScopeStack account slug"]);
+    assert_eq!(folder["item"][1]["request"]["auth"]["type"], "noauth");
+}
+
+/// The token request that replaces a password helper takes the helper's fields, its
+/// variables where it has none, and its `scope` only when it has one.
+#[test]
+fn the_token_request_takes_the_helpers_fields_and_a_scope_it_has() {
+    let dir = tempfile::tempdir().unwrap();
+    for (scope, want) in [("read", Some("read")), ("", None)] {
+        let collection = serde_json::json!({
+            "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "auth": {"type": "oauth2", "oauth2": [
+                {"key": "grant_type", "value": "password_credentials"},
+                {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"},
+                {"key": "clientId", "value": "my-client"},
+                {"key": "scope", "value": scope}
+            ]},
+            "item": []
+        });
+        let file = dir.path().join("scope.postman_collection.json");
+        std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+        let r = run(&[
+            "check",
+            "--fix",
+            "--select",
+            "SS001",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        assert_eq!(items(&v), ["Get ScopeStack access token"]);
+        let fields: std::collections::BTreeMap<&str, &str> = v["item"][0]["request"]["body"]
+            ["urlencoded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["key"].as_str().unwrap(), f["value"].as_str().unwrap()))
+            .collect();
+        assert_eq!(fields.get("scope").copied(), want, "{fields:?}");
+        assert_eq!(fields["client_id"], "my-client");
+        assert_eq!(fields["client_secret"], "{{client_secret}}");
+        assert_eq!(fields["grant_type"], "password");
+    }
+}
+
+/// The helper's replacement sends the variable a ScopeStack token request stores, never
+/// one another identity provider's token request stores.
+#[test]
+fn another_providers_token_variable_is_not_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "oauth2", "oauth2": [
+            {"key": "grant_type", "value": "password_credentials"},
+            {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"}
+        ]},
+        "item": [{"name": "Salesforce token",
+            "event": [{"listen": "test", "script": {"exec": ["pm.environment.set('sf_token', pm.response.json().access_token);"]}}],
+            "request": {"method": "POST", "auth": {"type": "noauth"},
+                "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]},
+                "url": "https://login.salesforce.com/services/oauth2/token"}}]
+    });
+    let file = dir.path().join("sf.postman_collection.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    let r = run(&[
+        "check",
+        "--fix",
+        "--select",
+        "SS001",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(v["auth"]["bearer"][0]["value"], "{{access_token}}", "{v}");
+}
+
+/// `redirect_uri` leaves a raw token request body (JSON or form text) with what joins it,
+/// wherever it stands.
+#[test]
+fn redirect_uri_leaves_a_raw_body_with_its_separator() {
+    let dir = tempfile::tempdir().unwrap();
+    let bodies = [
+        (
+            r#"{"grant_type": "password", "redirect_uri": "https://x", "username": "u"}"#,
+            r#"{"grant_type": "password", "username": "u"}"#,
+        ),
+        (
+            r#"{"redirect_uri": "https://x", "grant_type": "password"}"#,
+            r#"{"grant_type": "password"}"#,
+        ),
+        (
+            "grant_type=password&redirect_uri=https://x&username=u",
+            "grant_type=password&username=u",
+        ),
+        (
+            "redirect_uri=https://x&grant_type=password",
+            "grant_type=password",
+        ),
+        (
+            "grant_type=password&username=u&redirect_uri=https://x",
+            "grant_type=password&username=u",
+        ),
+    ];
+    let items: Vec<Value> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, (raw, _))| {
+            serde_json::json!({"name": format!("Token {i}"), "request": {"method": "POST", "auth": {"type": "noauth"},
+                "body": {"mode": "raw", "raw": raw}, "url": "https://app.scopestack.io/oauth/token"}})
+        })
+        .collect();
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": items
+    });
+    let file = dir.path().join("raw.postman_collection.json");
+    let text = serde_json::to_string_pretty(&collection).unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+    // Each finding labels the key.
+    let (report, _) = check_json(&["--select", "SS006", path]);
+    let labels: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let at = d["offset"].as_u64().unwrap() as usize;
+            &text[at..at + d["length"].as_u64().unwrap() as usize]
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            r#"\"redirect_uri\""#,
+            r#"\"redirect_uri\""#,
+            "redirect_uri",
+            "redirect_uri",
+            "redirect_uri"
+        ]
+    );
+    let r = run(&[
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        "--select",
+        "SS006",
+        path,
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    for (i, (_, want)) in bodies.iter().enumerate() {
+        assert_eq!(v["item"][i]["request"]["body"]["raw"], *want, "{i}");
+    }
 }

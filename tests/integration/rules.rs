@@ -604,3 +604,146 @@ fn fixes_and_help_follow_the_deployment_the_collection_calls() {
         "https://api.staging.scopestack.io/v1/me"
     );
 }
+
+/// A finding about a request a script sends points at its `pm.sendRequest`, exactly.
+#[test]
+fn script_request_findings_point_at_the_call() {
+    let file = "tests/fixtures/ss004-send-request-api-calls.postman_collection.json";
+    let text = std::fs::read(repo().join(file)).unwrap();
+    let (report, _) = check_json(&[file]);
+    let mut codes = Vec::new();
+    for d in report["diagnostics"].as_array().unwrap() {
+        if !["SS004", "SS010", "SS012"].contains(&d["code"].as_str().unwrap()) {
+            continue;
+        }
+        let at = d["offset"].as_u64().unwrap() as usize;
+        let len = d["length"].as_u64().unwrap() as usize;
+        assert_eq!(&text[at..at + len], b"pm.sendRequest", "{d}");
+        if d["code"] == "SS004" && d["item"] == "Broken" {
+            assert_eq!(
+                d["message"],
+                "the `pm.sendRequest` in the pre-request script of folder `Broken` to \
+                 `https://api.scopestack.io/v1/clients` sends no `Accept: \
+                 application/vnd.api+json` header"
+            );
+        }
+        codes.push(d["code"].as_str().unwrap().to_owned());
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes, ["SS004", "SS010", "SS012"]);
+}
+
+/// SS015 names the scheme sent (as written, else as resolved), offers to rewrite only a
+/// scheme written in the header, puts `Bearer ` after leading blanks, and takes an API key
+/// as a bearer token only when it is the `Authorization` header with the scheme.
+#[test]
+fn ss015_names_the_scheme_sent_and_fixes_only_what_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = |name: &str, value: &str| {
+        serde_json::json!({"name": name, "request": {"method": "GET",
+            "header": [{"key": "Accept", "value": "application/vnd.api+json"}, {"key": "Authorization", "value": value}],
+            "url": "https://api.scopestack.io/acme/v1/clients"}})
+    };
+    let apikey = |name: &str, key: &str, value: &str, place: &str| {
+        serde_json::json!({"name": name, "request": {"method": "GET",
+            "auth": {"type": "apikey", "apikey": [{"key": "key", "value": key}, {"key": "value", "value": value}, {"key": "in", "value": place}]},
+            "header": [{"key": "Accept", "value": "application/vnd.api+json"}],
+            "url": "https://api.scopestack.io/acme/v1/clients"}})
+    };
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "scheme", "value": "Token"}, {"key": "auth_header", "value": "Token abc.def"}, {"key": "access_token", "value": "abc.def"}],
+        "item": [
+            header("variable scheme", "{{scheme}} {{access_token}}"),
+            header("written scheme", "Token abc.def"),
+            header("resolved scheme", "{{auth_header}}"),
+            header("no scheme", "  abc.def"),
+            apikey("key in the query", "access_token", "Bearer abc.def", "query"),
+            apikey("key without scheme", "Authorization", "abc.def", "header"),
+            apikey("bearer key", "Authorization", "Bearer abc.def", "header"),
+        ]
+    });
+    let file = dir.path().join("schemes.postman_collection.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    let path = file.to_str().unwrap();
+    let (report, _) = check_json(&["--select", "SS015", path]);
+    let got: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let message = d["message"].as_str().unwrap();
+            let what = message
+                .split_once(" with ")
+                .map_or("", |(_, w)| w.split(';').next().unwrap());
+            (
+                d["item"].as_str().unwrap().to_owned(),
+                what.to_owned(),
+                d["fix"]["applicability"]
+                    .as_str()
+                    .unwrap_or("none")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("variable scheme", "the `Token` scheme", "none"),
+        ("written scheme", "the `Token` scheme", "unsafe"),
+        ("resolved scheme", "the `Token` scheme", "none"),
+        ("no scheme", "no scheme", "safe"),
+        (
+            "key in the query",
+            "the `apikey` auth of request `key in the query`",
+            "none",
+        ),
+        (
+            "key without scheme",
+            "the `apikey` auth of request `key without scheme`",
+            "none",
+        ),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    let r = run(&["check", "--fix", "--select", "SS015", path]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        v["item"][3]["request"]["header"][1]["value"],
+        "  Bearer abc.def"
+    );
+}
+
+/// A missing `Accept` is labelled at the header list when it is short and on one line
+/// (`[]`), else at its `"header"` key: a label prints every line it covers.
+#[test]
+fn a_missing_accept_header_is_labelled_at_a_short_list_or_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("labels.postman_collection.json");
+    let request = |name: &str, header: &str| {
+        format!(
+            r#"{{"name": "{name}", "request": {{"method": "GET", "header": {header}, "url": "https://api.scopestack.io/acme/v1/clients"}}}}"#
+        )
+    };
+    let text = format!(
+        "{{\"info\": {{\"name\": \"c\", \"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"}},\n\"item\": [\n{},\n{},\n{}\n]}}\n",
+        request("empty", "[]"),
+        request("long", r#"[{"key": "X-Trace", "value": "1"}, {"key": "X-Other", "value": "2"}]"#),
+        request("lines", "[\n  {\"key\": \"X-Trace\", \"value\": \"1\"}\n]"),
+    );
+    std::fs::write(&file, &text).unwrap();
+    let (report, _) = check_json(&["--select", "SS004", file.to_str().unwrap()]);
+    let labelled: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let at = d["offset"].as_u64().unwrap() as usize;
+            &text[at..at + d["length"].as_u64().unwrap() as usize]
+        })
+        .collect();
+    assert_eq!(labelled, ["[]", "\"header\"", "\"header\""]);
+}
