@@ -499,4 +499,83 @@ mod tests {
         )
         .is_empty());
     }
+
+    /// A variable read back with `JSON.parse` holds the document on purpose, unless the
+    /// collection also sends it as its token.
+    #[test]
+    fn a_variable_parsed_later_is_a_document_unless_it_is_sent() {
+        let exec = r#""pm.environment.set(\"tok\", pm.response.json());", "const t = JSON.parse(pm.environment.get(\"tok\"));""#;
+        assert_eq!(findings(exec, "tok").len(), 1);
+        // Not sent, and no token name: nothing to say either way.
+        assert!(findings(exec, "other").is_empty());
+        let exec = r#""pm.environment.set(\"token\", pm.response.json());", "const t = JSON.parse(pm.environment.get(\"token\"));""#;
+        assert!(findings(exec, "other").is_empty());
+    }
+
+    /// Inside a `pm.sendRequest` callback, its own response parameter is the response: the
+    /// callback the call is in, not the last one before it; and only that name, not one
+    /// that ends with it or a property of that name.
+    #[test]
+    fn a_callbacks_response_is_its_own_parameter() {
+        let two = r#""pm.sendRequest('https://app.scopestack.io/oauth/token', (e, r1) => { pm.environment.set(\"token\", r1.json()); });", "pm.sendRequest('https://example.com', (e, r2) => { console.log(r2); });""#;
+        assert_eq!(findings(two, "x").len(), 1);
+        for (prefix, found) in [("", 1), ("(", 1), ("my", 0), ("_", 0), ("$", 0), ("x.", 0)] {
+            let close = if prefix == "(" { ")" } else { "" };
+            let exec = format!(
+                r#""pm.sendRequest('https://app.scopestack.io/oauth/token', (e, res) => {{ pm.environment.set(\"token\", {prefix}res.json(){close}); }});""#
+            );
+            assert_eq!(findings(&exec, "x").len(), found, "{prefix}");
+        }
+    }
+
+    /// The whole response is followed through at most 8 steps (locals, templates,
+    /// `JSON.stringify`), and a stringified response's property is not the response.
+    #[test]
+    fn the_whole_response_is_followed_eight_steps_deep() {
+        let chain = |step: &dyn Fn(usize) -> String, n: usize| {
+            let mut lines = vec![r#""const a0 = pm.response.json();""#.to_owned()];
+            lines.extend((1..=n).map(|k| format!(r#""const a{k} = {};""#, step(k - 1))));
+            lines.push(format!(r#""pm.environment.set(\"token\", a{n});""#));
+            findings(&lines.join(", "), "x").len()
+        };
+        let local = |k: usize| format!("a{k}");
+        assert_eq!(chain(&local, 7), 1);
+        assert_eq!(chain(&local, 8), 0);
+        let template = |k: usize| format!("`${{a{k}}}`");
+        assert_eq!(chain(&template, 3), 1);
+        assert_eq!(chain(&template, 4), 0);
+        let stringify = |k: usize| format!("JSON.stringify(a{k})");
+        assert_eq!(chain(&stringify, 3), 1);
+        assert_eq!(chain(&stringify, 4), 0);
+        let length =
+            r#""pm.environment.set(\"token\", JSON.stringify(pm.response.json()).length);""#;
+        assert!(findings(length, "x").is_empty());
+    }
+
+    /// A JSON object sent as the `Authorization` header is a whole token response; a
+    /// disabled header sends nothing, and another header is no token.
+    #[test]
+    fn only_an_enabled_authorization_header_sends_a_json_token() {
+        let found = |header: &str| {
+            let text = format!(
+                r#"{{"item": [{{"name": "t", "request": {{"method": "GET", "header": [{header}], "url": "https://api.scopestack.io/acme/v1/clients"}}}}]}}"#
+            );
+            crate::rules::finding_pointers(&text, RULE.code).len()
+        };
+        let json = r#"Bearer {\"access_token\": \"x\"}"#;
+        assert_eq!(
+            found(&format!(r#"{{"key": "Authorization", "value": "{json}"}}"#)),
+            1
+        );
+        assert_eq!(
+            found(&format!(
+                r#"{{"key": "Authorization", "value": "{json}", "disabled": true}}"#
+            )),
+            0
+        );
+        assert_eq!(
+            found(&format!(r#"{{"key": "X-Debug", "value": "{json}"}}"#)),
+            0
+        );
+    }
 }

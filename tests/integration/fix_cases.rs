@@ -1132,3 +1132,94 @@ fn redirect_uri_leaves_a_raw_body_with_its_separator() {
         assert_eq!(v["item"][i]["request"]["body"]["raw"], *want, "{i}");
     }
 }
+
+/// SS002 says what is wrong with a token URL, and its fix rewrites a URL object's parts
+/// with its `raw`: a port written goes, a protocol missing is added.
+#[test]
+fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = |name: &str, url: Value| {
+        serde_json::json!({"name": name, "request": {"method": "POST", "auth": {"type": "noauth"},
+            "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]},
+            "url": url}})
+    };
+    let cases = [
+        (
+            "https://app.scopestack.io:8443/oauth/token",
+            Some("the token endpoint is on `app.scopestack.io`"),
+        ),
+        ("https://app.scopestack.io:443/oauth/token", None),
+        (
+            "https://app.scopestack.io/oauth/token/",
+            Some("the path has a trailing slash"),
+        ),
+        (
+            "https://app.scopestack.io/oauth/tokens",
+            Some("the token endpoint's path is `/oauth/token`"),
+        ),
+    ];
+    let mut items: Vec<Value> = cases
+        .iter()
+        .map(|(url, _)| token(url, serde_json::json!(url)))
+        .collect();
+    items.push(token(
+        "port object",
+        serde_json::json!({"raw": "https://app.scopestack.io:8443/oauth/token", "protocol": "https",
+            "host": ["app", "scopestack", "io"], "port": "8443", "path": ["oauth", "token"]}),
+    ));
+    items.push(token(
+        "no protocol",
+        serde_json::json!({"host": ["api", "scopestack", "io"], "path": ["oauth", "token"]}),
+    ));
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": items
+    });
+    let file = dir.path().join("urls.postman_collection.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    let path = file.to_str().unwrap();
+    let (report, _) = check_json(&["--select", "SS002", path]);
+    let found: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let why = d["message"]
+                .as_str()
+                .unwrap()
+                .rsplit(", but ")
+                .next()
+                .unwrap();
+            (d["item"].as_str().unwrap(), why)
+        })
+        .collect();
+    let mut want: Vec<(&str, &str)> = cases
+        .iter()
+        .filter_map(|(url, why)| why.map(|w| (*url, w)))
+        .collect();
+    want.push((
+        "port object",
+        "the token endpoint is on `app.scopestack.io`",
+    ));
+    want.push(("no protocol", "the API host does not issue tokens"));
+    assert_eq!(found, want);
+    let r = run(&[
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        "--select",
+        "SS002",
+        path,
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let n = cases.len();
+    assert_eq!(
+        v["item"][n]["request"]["url"],
+        serde_json::json!({"raw": "https://app.scopestack.io/oauth/token", "protocol": "https",
+            "host": ["app", "scopestack", "io"], "path": ["oauth", "token"]})
+    );
+    let url = &v["item"][n + 1]["request"]["url"];
+    assert_eq!(url["protocol"], "https", "{url}");
+    assert_eq!(url["host"], serde_json::json!(["app", "scopestack", "io"]));
+}

@@ -747,3 +747,67 @@ fn a_missing_accept_header_is_labelled_at_a_short_list_or_the_key() {
         .collect();
     assert_eq!(labelled, ["[]", "\"header\"", "\"header\""]);
 }
+
+/// A helper's wrong token URL is labelled at its `accessTokenUrl` value, and names the
+/// request it is wrong for when a folder's variable makes it wrong there only.
+#[test]
+fn a_helpers_wrong_token_url_is_labelled_at_its_value_and_names_the_request() {
+    for (file, value, for_request) in [
+        (
+            "tests/fixtures/ss002-folder-variable-inherited-helper.postman_collection.json",
+            "\"{{tok}}\"",
+            true,
+        ),
+        (
+            "tests/fixtures/ss002-helper-api-host.postman_collection.json",
+            "\"https://api.scopestack.io/oauth/token\"",
+            false,
+        ),
+    ] {
+        let text = std::fs::read_to_string(repo().join(file)).unwrap();
+        let (report, _) = check_json(&["--select", "SS002", file]);
+        let d = &report["diagnostics"][0];
+        let at = d["offset"].as_u64().unwrap() as usize;
+        assert_eq!(
+            &text[at..at + d["length"].as_u64().unwrap() as usize],
+            value
+        );
+        let message = d["message"].as_str().unwrap();
+        assert_eq!(
+            message.contains(" gets tokens for request `Staging / List clients` from "),
+            for_request,
+            "{message}"
+        );
+        assert_eq!(
+            message.contains(" gets tokens from "),
+            !for_request,
+            "{message}"
+        );
+    }
+}
+
+/// A script's token request to a wrong URL is reported under the folder whose script
+/// sends it.
+#[test]
+fn a_script_token_request_to_a_wrong_url_names_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "Clients", "item": [],
+            "event": [{"listen": "prerequest", "script": {"exec": [
+                "pm.sendRequest({url: 'https://api.scopestack.io/oauth/token', method: 'POST', body: {mode: 'urlencoded', urlencoded: [{key: 'grant_type', value: 'password'}]}}, () => {});"
+            ]}}]}]
+    });
+    let file = dir.path().join("folder.postman_collection.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    let (report, _) = check_json(&["--select", "SS002", file.to_str().unwrap()]);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["item"], "Clients", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the `pm.sendRequest` token request in the pre-request script of folder `Clients` posts to "),
+        "{d}"
+    );
+}
