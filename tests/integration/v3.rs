@@ -780,3 +780,77 @@ fn new_tree(root: &std::path::Path, definition: &str) -> std::path::PathBuf {
     std::fs::write(root.join(".resources/definition.yaml"), definition).unwrap();
     root.to_path_buf()
 }
+
+/// A request a fix adds to a tree gets the `order` that puts it where it belongs: halfway
+/// between its neighbours (a whole number where there is room), 1000 (or 1) before the
+/// first, 1000 after the last.
+#[test]
+fn new_request_files_get_orders_between_their_neighbours() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "$kind: http-request\nurl: https://app.scopestack.io/oauth/token\nmethod: POST\nauth:\n  type: noauth\nbody:\n  type: urlencoded\n  content:\n    - key: grant_type\n      value: password\norder: ";
+    let clients = "$kind: http-request\nurl: https://api.scopestack.io/v1/clients\nmethod: GET\nheaders:\n  Accept: application/vnd.api+json\n  Authorization: Bearer {{access_token}}\norder: ";
+    let helper = "$kind: collection\nauth:\n  type: oauth2\n  credentials:\n    grant_type: password_credentials\n    accessTokenUrl: https://app.scopestack.io/oauth/token\n";
+    let order_of = |file: &std::path::Path| -> String {
+        let text = std::fs::read_to_string(file).unwrap();
+        let line = text.lines().find(|l| l.starts_with("order: ")).unwrap();
+        line["order: ".len()..].to_owned()
+    };
+    let fix = |root: &std::path::Path, rule: &str| {
+        let r = run(&["check", "--fix", "--select", rule, root.to_str().unwrap()]);
+        assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    };
+    // The slug request between the token request and the request that needs it.
+    for (token_order, clients_order, want) in [("1000", "3000", "2000"), ("1000", "1001", "1000.5")]
+    {
+        let root = new_tree(
+            &dir.path().join(format!("between-{clients_order}")),
+            "$kind: collection\n",
+        );
+        std::fs::write(
+            root.join("Token.request.yaml"),
+            format!("{token}{token_order}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("Clients.request.yaml"),
+            format!("{clients}{clients_order}\n"),
+        )
+        .unwrap();
+        fix(&root, "SS005");
+        assert_eq!(
+            order_of(&root.join("Get ScopeStack account slug.request.yaml")),
+            want
+        );
+    }
+    // The token request before the first request.
+    for (first, want) in [("5000", "4000"), ("500", "499")] {
+        let root = new_tree(&dir.path().join(format!("first-{first}")), helper);
+        std::fs::write(
+            root.join("Clients.request.yaml"),
+            format!(
+                "{}{first}\n",
+                clients.replace("  Authorization: Bearer {{access_token}}\n", "")
+            ),
+        )
+        .unwrap();
+        fix(&root, "SS001");
+        assert_eq!(
+            order_of(&root.join("Get ScopeStack access token.request.yaml")),
+            want
+        );
+    }
+    // The slug request after the token request, last in its folder.
+    let root = new_tree(&dir.path().join("last"), "$kind: collection\n");
+    let auth = new_tree(&root.join("Auth"), "$kind: collection\norder: 1000\n");
+    std::fs::write(auth.join("Token.request.yaml"), format!("{token}1000\n")).unwrap();
+    std::fs::write(
+        root.join("Clients.request.yaml"),
+        format!("{clients}2000\n"),
+    )
+    .unwrap();
+    fix(&root, "SS005");
+    assert_eq!(
+        order_of(&auth.join("Get ScopeStack account slug.request.yaml")),
+        "2000"
+    );
+}
