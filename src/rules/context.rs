@@ -447,10 +447,10 @@ mod tests {
 
     #[test]
     fn credentials_are_what_pre_request_scripts_send_as_authorization() {
-        // A header string ending in the local it sends (`'...' + t`), and a test script's
+        // A header string ending in the local it sends (`'...' + auth_tok`), and a test script's
         // header, added after the request went out: only the first is a credential.
         let text = r#"{"item": [], "event": [
-            {"listen": "prerequest", "script": {"exec": ["const t = pm.environment.get('sess');", "pm.request.headers.add('Authorization: Bearer ' + t);"]}},
+            {"listen": "prerequest", "script": {"exec": ["const auth_tok = pm.environment.get('sess');", "pm.request.headers.add('Authorization: Bearer ' + auth_tok);"]}},
             {"listen": "test", "script": {"exec": ["pm.request.headers.add({key: 'Authorization', value: pm.environment.get('later')});"]}},
             {"listen": "prerequest", "script": {"exec": ["console.log(pm.environment.get('other'));"]}}]}"#;
         let doc = crate::document::Document::parse(text.into()).unwrap();

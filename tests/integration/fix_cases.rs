@@ -675,6 +675,25 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
             && me.matches("scripts:").count() == 1,
         "{me}"
     );
+    // `scripts:` with no value: replaced by a list (a flow sequence, as a replaced value
+    // is written).
+    let tree = dir.path().join("me-null-scripts-tree");
+    crate::v3::copy_dir(
+        &repo().join("tests/fixtures/v3/ss005-existing-me-request"),
+        &tree,
+    );
+    let me_file = tree.join("Who am I.request.yaml");
+    let null_scripts = std::fs::read_to_string(&me_file)
+        .unwrap()
+        .replace("order: 2000\n", "scripts:\norder: 2000\n");
+    std::fs::write(&me_file, null_scripts).unwrap();
+    let r = run(&["check", "--fix", tree.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let me = std::fs::read_to_string(&me_file).unwrap();
+    assert!(
+        me.contains(r#"scripts: [{"type":"afterResponse","#) && me.matches("scripts:").count() == 1,
+        "{me}"
+    );
 
     // A test script the `/v1/me` request has already gets the line appended (exec as one
     // string); the token request runs after the request that needs the slug, so a slug
@@ -724,6 +743,21 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     assert_eq!(events[0]["listen"], "prerequest");
     assert_eq!(events[1]["listen"], "test");
     assert_eq!(events[1]["script"]["exec"], serde_json::json!([line]));
+    // `"event": null`: replaced by a list, not added to.
+    let file = dir.path().join("null-event.postman_collection.json");
+    let null_event = text.replace(
+        &format!(r#""event": [{{"listen": "test", "script": {{"exec": "{check_ok}"}}}}],"#),
+        r#""event": null,"#,
+    );
+    assert!(null_event.contains(r#""event": null"#));
+    std::fs::write(&file, null_event).unwrap();
+    let r = run(&["check", "--fix", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        v["item"][0]["event"][0]["script"]["exec"],
+        serde_json::json!([line])
+    );
     let text = r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
         "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{access_token}}"}]},
         "item": [
