@@ -1257,3 +1257,35 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
     assert_eq!(url["protocol"], "https", "{url}");
     assert_eq!(url["host"], serde_json::json!(["app", "scopestack", "io"]));
 }
+
+/// With a collection's password helper still to be replaced, the slug request waits for the
+/// token request and goes right after it.
+#[test]
+fn the_slug_request_follows_the_token_request_that_replaces_a_collection_helper() {
+    let dir = tempfile::tempdir().unwrap();
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "oauth2", "oauth2": [
+            {"key": "grant_type", "value": "password_credentials"},
+            {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"}
+        ]},
+        "item": [
+            {"name": "Other", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/acme/v1/x"}},
+            {"name": "List clients", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/v1/clients"}}
+        ]
+    });
+    let file = dir.path().join("order.postman_collection.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    let r = run(&["check", "--fix", file.to_str().unwrap()]);
+    assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        items(&v),
+        [
+            "Get ScopeStack access token",
+            "Get ScopeStack account slug",
+            "Other",
+            "List clients"
+        ]
+    );
+}

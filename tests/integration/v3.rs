@@ -800,8 +800,11 @@ fn new_request_files_get_orders_between_their_neighbours() {
         assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
     };
     // The slug request between the token request and the request that needs it.
-    for (token_order, clients_order, want) in [("1000", "3000", "2000"), ("1000", "1001", "1000.5")]
-    {
+    for (token_order, clients_order, want) in [
+        ("1000", "3000", "2000"),
+        ("1000", "3001", "2000"),
+        ("1000", "1001", "1000.5"),
+    ] {
         let root = new_tree(
             &dir.path().join(format!("between-{clients_order}")),
             "$kind: collection\n",
@@ -853,4 +856,69 @@ fn new_request_files_get_orders_between_their_neighbours() {
         order_of(&auth.join("Get ScopeStack account slug.request.yaml")),
         "2000"
     );
+}
+
+/// What fixes add to a tree's files goes in the form each file has: variables into a
+/// definition's map or list, headers into a request's map or list; a new request file is
+/// named after its request unless a request of its own folder has that name.
+#[test]
+fn tree_fixes_add_to_maps_and_lists_as_the_files_have_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let helper = "auth:\n  type: oauth2\n  credentials:\n    grant_type: password_credentials\n    accessTokenUrl: https://app.scopestack.io/oauth/token\n";
+    let request = |headers: &str| {
+        format!("$kind: http-request\nurl: https://api.scopestack.io/acme/v1/clients\nmethod: GET\n{headers}order: 1000\n")
+    };
+    for (form, variables, headers) in [
+        (
+            "map",
+            "variables:\n  baseUrl: https://api.scopestack.io\n",
+            "headers:\n  X-Trace: \"1\"\n",
+        ),
+        (
+            "list",
+            "variables:\n  - key: baseUrl\n    value: https://api.scopestack.io\n",
+            "headers:\n  - key: X-Trace\n    value: \"1\"\n",
+        ),
+    ] {
+        let root = new_tree(
+            &dir.path().join(form),
+            &format!("$kind: collection\n{variables}{helper}"),
+        );
+        std::fs::write(root.join("Clients.request.yaml"), request(headers)).unwrap();
+        // Another folder's request of the name the token request gets.
+        let old = new_tree(&root.join("Old"), "$kind: collection\norder: 2000\n");
+        std::fs::write(
+            old.join("Get ScopeStack access token.request.yaml"),
+            "$kind: http-request\nurl: https://example.com/token\nmethod: GET\norder: 1000\n",
+        )
+        .unwrap();
+        let r = run(&[
+            "check",
+            "--fix",
+            "--select",
+            "SS001,SS004",
+            root.to_str().unwrap(),
+        ]);
+        assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        let definition = std::fs::read_to_string(root.join(".resources/definition.yaml")).unwrap();
+        let clients = std::fs::read_to_string(root.join("Clients.request.yaml")).unwrap();
+        let (declared, accept) = if form == "map" {
+            (
+                "  baseUrl: https://api.scopestack.io\n  access_token: \"\"\n  refresh_token: \"\"\n",
+                "  X-Trace: \"1\"\n  Accept: application/vnd.api+json\n",
+            )
+        } else {
+            (
+                "    value: https://api.scopestack.io\n  - key: access_token\n",
+                "    value: \"1\"\n  - key: Accept\n    value: application/vnd.api+json\n",
+            )
+        };
+        assert!(definition.contains(declared), "{form}: {definition}");
+        assert!(clients.contains(accept), "{form}: {clients}");
+        assert!(
+            root.join("Get ScopeStack access token.request.yaml")
+                .exists(),
+            "{form}"
+        );
+    }
 }
