@@ -243,3 +243,30 @@ fn diagnostic(
         fix: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// An API key's value is a secret whatever the key is called; another auth's parameter
+    /// named `value` is not one by its name.
+    #[test]
+    fn an_api_keys_literal_value_is_a_secret() {
+        let found = |auth: &str| {
+            let text = format!(
+                r#"{{"item": [{{"name": "t", "request": {{"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients"}}}}], "auth": {auth}}}"#
+            );
+            crate::rules::finding_pointers(&text, "SS011").len()
+        };
+        assert_eq!(
+            found(
+                r#"{"type": "apikey", "apikey": [{"key": "key", "value": "X-Api-Key"}, {"key": "value", "value": "sk_live_4f9a8b7c6d5e"}]}"#
+            ),
+            1
+        );
+        assert_eq!(
+            found(
+                r#"{"type": "digest", "digest": [{"key": "value", "value": "sk_live_4f9a8b7c6d5e"}]}"#
+            ),
+            0
+        );
+    }
+}

@@ -785,6 +785,7 @@ mod tests {
             response_param("function (error, response) { done(); }"),
             Some("response")
         );
+        assert_eq!(response_param("function(e, res) {}"), Some("res"));
     }
 
     #[test]

@@ -271,6 +271,35 @@ fn invalid_grant_causes_read_from_the_capture() {
             code_flow(&[("2026-11-30T09:00:10.000Z", "THE-CODE", cb, 400)], cb),
             "no specific cause",
         ),
+        // Codes live 10 minutes from the authorize redirect's end (50 ms after it started):
+        // 5 minutes, and exactly 10, are not too late.
+        (
+            code_flow(&[("2026-11-30T09:05:00.000Z", "THE-CODE", cb, 400)], cb),
+            "no specific cause",
+        ),
+        (
+            code_flow(&[("2026-11-30T09:10:00.050Z", "THE-CODE", cb, 400)], cb),
+            "no specific cause",
+        ),
+        // Two authorize steps: the code came from the first, whose callback the exchange
+        // sends; the later one's callback is not the one to compare.
+        (
+            {
+                let mut flow: Value = serde_json::from_str(&code_flow(
+                    &[("2026-11-30T09:01:00.000Z", "THE-CODE", cb, 400)],
+                    cb,
+                ))
+                .unwrap();
+                let other = "https://other.example/cb";
+                flow["log"]["entries"].as_array_mut().unwrap().insert(1, json!({
+                    "startedDateTime": "2026-11-30T09:00:30.000Z", "time": 50,
+                    "request": {"method": "GET", "url": format!("https://app.scopestack.io/oauth/authorize?client_id=c&response_type=code&redirect_uri={other}"), "headers": []},
+                    "response": {"status": 302, "headers": [{"name": "Location", "value": format!("{other}?code=LATER-CODE")}], "content": {"text": ""}}
+                }));
+                flow.to_string()
+            },
+            "no specific cause",
+        ),
     ];
 
     for (i, (capture, want)) in cases.iter().enumerate() {
@@ -486,4 +515,55 @@ fn review_captures_neither_leak_nor_cry_wolf() {
         !report.to_string().contains("minutes old"),
         "another service's token response: {report}"
     );
+}
+
+/// A 403 is blamed on the wrong account only when the path names an account other than
+/// the one `GET /v1/me` answered; a path without one, or another call's answer, says
+/// nothing of the account.
+#[test]
+fn a_403_blames_the_account_only_against_v1_me() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |path: &str, status: u16, slug: Option<&str>| {
+        let text = slug.map_or(String::new(), |s| {
+            json!({"data": {"attributes": {"account-slug": s}}}).to_string()
+        });
+        json!({
+            "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 50,
+            "request": {"method": "GET", "url": format!("https://api.scopestack.io{path}"),
+                "headers": [{"name": "Accept", "value": "application/vnd.api+json"}]},
+            "response": {"status": status, "headers": [],
+                "content": {"mimeType": "application/vnd.api+json", "text": text}}
+        })
+    };
+    let why = |entries: Vec<Value>| {
+        let file = dir.path().join("c.har");
+        let capture =
+            json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": entries}});
+        std::fs::write(&file, capture.to_string()).unwrap();
+        let (report, _) = check_json(&["--select", "SS009", file.to_str().unwrap()]);
+        let d = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        d["message"].as_str().unwrap().to_owned()
+    };
+    let wrong = why(vec![
+        entry("/v1/me", 200, Some("acme")),
+        entry("/globex/v1/clients", 403, None),
+    ]);
+    assert!(wrong.contains("the wrong account"), "{wrong}");
+    let no_slug = why(vec![
+        entry("/v1/me", 200, Some("acme")),
+        entry("/v1/clients", 403, None),
+    ]);
+    assert!(no_slug.contains("lacks permission"), "{no_slug}");
+    // The account `/v1/me` answered, not the one in a later answer of another call.
+    let other = why(vec![
+        entry("/v1/me", 200, Some("acme")),
+        entry("/acme/v1/accounts/1", 200, Some("globex")),
+        entry("/acme/v1/clients", 403, None),
+    ]);
+    assert!(other.contains("lacks permission"), "{other}");
 }
