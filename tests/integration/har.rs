@@ -567,3 +567,57 @@ fn a_403_blames_the_account_only_against_v1_me() {
     ]);
     assert!(other.contains("lacks permission"), "{other}");
 }
+
+/// SS010 in a capture: a body sent to the API without the JSON:API type, in its header or
+/// (with no header) in `postData.mimeType`; form parameters are a body too.
+#[test]
+fn a_captured_body_needs_the_json_api_content_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |method: &str, header: Option<&str>, mime: &str, text: &str, params: Value| {
+        let headers: Vec<Value> = header
+            .map(|h| json!({"name": "Content-Type", "value": h}))
+            .into_iter()
+            .collect();
+        json!({
+            "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 50,
+            "request": {"method": method, "url": "https://api.scopestack.io/acme/v1/projects",
+                "headers": headers, "postData": {"mimeType": mime, "text": text, "params": params}},
+            "response": {"status": 201, "headers": [], "content": {"text": ""}}
+        })
+    };
+    let json_api = "application/vnd.api+json";
+    let body = r#"{"data": {"type": "projects"}}"#;
+    let cases = [
+        (entry("POST", None, "application/json", body, json!([])), 1),
+        (
+            entry("POST", Some("application/json"), json_api, body, json!([])),
+            1,
+        ),
+        (entry("PATCH", Some(json_api), json_api, body, json!([])), 0),
+        (entry("POST", None, json_api, body, json!([])), 0),
+        (entry("POST", None, "application/json", " ", json!([])), 0),
+        (entry("GET", None, "application/json", body, json!([])), 0),
+        (
+            entry(
+                "POST",
+                None,
+                "application/x-www-form-urlencoded",
+                "",
+                json!([{"name": "a", "value": "1"}]),
+            ),
+            1,
+        ),
+    ];
+    for (i, (entry, want)) in cases.into_iter().enumerate() {
+        let file = dir.path().join(format!("c{i}.har"));
+        let capture =
+            json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": [entry]}});
+        std::fs::write(&file, capture.to_string()).unwrap();
+        let (report, _) = check_json(&["--select", "SS010", file.to_str().unwrap()]);
+        assert_eq!(
+            report["diagnostics"].as_array().unwrap().len(),
+            want,
+            "case {i}: {report}"
+        );
+    }
+}
