@@ -1289,3 +1289,82 @@ fn the_slug_request_follows_the_token_request_that_replaces_a_collection_helper(
         ]
     );
 }
+
+/// The authorization-code cure keeps a token URL that resolves to the token endpoint as
+/// written, corrects one that does not, and reads an object of settings with `grant_type`
+/// as v2.1 keys (only `grantType` marks v2.0's).
+#[test]
+fn the_authorization_code_cure_keeps_a_right_token_url_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("scopelint.toml"),
+        "[rules.SS001]\ncure = \"authorization-code\"\n",
+    )
+    .unwrap();
+    let collection = |oauth2: Value| {
+        serde_json::json!({
+            "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "variable": [{"key": "token_url", "value": "https://app.scopestack.io/oauth/token"}],
+            "auth": {"type": "oauth2", "oauth2": oauth2},
+            "item": [{"name": "R", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/acme/v1/clients"}}]
+        })
+    };
+    let list = |url: &str| {
+        serde_json::json!([
+            {"key": "grant_type", "value": "password_credentials"},
+            {"key": "accessTokenUrl", "value": url}
+        ])
+    };
+    let cases = [
+        ("variable", list("{{token_url}}")),
+        ("api host", list("https://api.scopestack.io/oauth/token")),
+        (
+            "object",
+            serde_json::json!({"grant_type": "password_credentials", "accessTokenUrl": "https://app.scopestack.io/oauth/token"}),
+        ),
+    ];
+    for (name, oauth2) in cases {
+        let file = dir.path().join(format!("{name}.postman_collection.json"));
+        std::fs::write(
+            &file,
+            serde_json::to_string_pretty(&collection(oauth2)).unwrap(),
+        )
+        .unwrap();
+        let r = run(&[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "SS001",
+            file.to_str().unwrap(),
+        ]);
+        assert_ne!(r.code, 2, "{name}: {}{}", r.stdout, r.stderr);
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let settings = &v["auth"]["oauth2"];
+        let get = |key: &str| -> Value {
+            match settings {
+                Value::Array(entries) => entries
+                    .iter()
+                    .find(|e| e["key"] == key)
+                    .map_or(Value::Null, |e| e["value"].clone()),
+                other => other[key].clone(),
+            }
+        };
+        assert_eq!(
+            get("grant_type"),
+            "authorization_code",
+            "{name}: {settings}"
+        );
+        assert_eq!(
+            get("redirect_uri"),
+            "https://oauth.pstmn.io/v1/callback",
+            "{name}: {settings}"
+        );
+        let want = if name == "variable" {
+            "{{token_url}}"
+        } else {
+            "https://app.scopestack.io/oauth/token"
+        };
+        assert_eq!(get("accessTokenUrl"), want, "{name}: {settings}");
+    }
+}

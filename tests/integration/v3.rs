@@ -922,3 +922,37 @@ fn tree_fixes_add_to_maps_and_lists_as_the_files_have_them() {
         );
     }
 }
+
+/// The bearer token that replaces a v12 password helper joins its `credentials` in the
+/// form they have: a list gets an entry first, a map's `token` is set.
+#[test]
+fn the_bearer_token_joins_credentials_in_their_form() {
+    let dir = tempfile::tempdir().unwrap();
+    for (form, credentials, want) in [
+        (
+            "list",
+            "  credentials:\n    - key: grant_type\n      value: password_credentials\n    - key: accessTokenUrl\n      value: https://app.scopestack.io/oauth/token\n",
+            "  credentials:\n    - key: token\n      value: \"{{access_token}}\"\n    - key: grant_type\n",
+        ),
+        (
+            "map",
+            "  credentials:\n    token: old\n    grant_type: password_credentials\n    accessTokenUrl: https://app.scopestack.io/oauth/token\n",
+            "  credentials:\n    token: '{{access_token}}'\n    grant_type: password_credentials\n",
+        ),
+    ] {
+        let root = new_tree(
+            &dir.path().join(form),
+            &format!("$kind: collection\nauth:\n  type: oauth2\n{credentials}"),
+        );
+        std::fs::write(
+            root.join("Clients.request.yaml"),
+            "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/clients\nmethod: GET\nheaders:\n  Accept: application/vnd.api+json\norder: 1000\n",
+        )
+        .unwrap();
+        let r = run(&["check", "--fix", "--select", "SS001", root.to_str().unwrap()]);
+        assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        let definition = std::fs::read_to_string(root.join(".resources/definition.yaml")).unwrap();
+        assert!(definition.contains("  type: bearer\n"), "{form}: {definition}");
+        assert!(definition.contains(want), "{form}: {definition}");
+    }
+}
