@@ -722,6 +722,16 @@ mod tests {
         assert_eq!(quoted(r"'a\'"), None);
     }
 
+    /// A script's token request to a URL that does not resolve is judged as ScopeStack's
+    /// when the collection calls ScopeStack (as SS001 judges helpers).
+    #[test]
+    fn an_unresolved_script_token_url_counts_where_the_collection_calls_scopestack() {
+        let text = r#"{"item": [{"name": "R", "request": {"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients"}}],
+            "event": [{"listen": "prerequest", "script": {"exec": [
+            "pm.sendRequest({url: pm.environment.get('token_url'), method: 'POST', body: {mode: 'urlencoded', urlencoded: [{key: 'grant_type', value: 'password'}, {key: 'redirect_uri', value: 'https://x'}]}}, () => {});"]}}]}"#;
+        assert_eq!(crate::rules::finding_pointers(text, "SS006").len(), 1);
+    }
+
     #[test]
     fn brackets_and_strings_are_skipped() {
         assert_eq!(top_level("a: {b: 1}", b':'), Some(1));

@@ -621,3 +621,114 @@ fn a_captured_body_needs_the_json_api_content_type() {
         );
     }
 }
+
+/// A 401 is blamed on an expired token only when the capture shows the token response it
+/// came from (or, sanitised, shows no token at all), from ScopeStack, and the token was
+/// older than its `expires_in` (not exactly as old).
+#[test]
+fn a_401_blames_expiry_only_on_the_token_response_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let token_response = |host: &str, token: &str| {
+        json!({
+            "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 50,
+            "request": {"method": "POST", "url": format!("https://{host}/oauth/token"), "headers": [],
+                "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "grant_type=password"}},
+            "response": {"status": 200, "headers": [], "content": {"mimeType": "application/json",
+                "text": json!({"access_token": token, "expires_in": 7200}).to_string()}}
+        })
+    };
+    let call = |when: &str, token: &str| {
+        json!({
+            "startedDateTime": when, "time": 50,
+            "request": {"method": "GET", "url": "https://api.scopestack.io/acme/v1/clients",
+                "headers": [{"name": "Accept", "value": "application/vnd.api+json"},
+                            {"name": "Authorization", "value": format!("Bearer {token}")}]},
+            "response": {"status": 401, "headers": [], "content": {"text": ""}}
+        })
+    };
+    let expired = |entries: Vec<Value>| {
+        let file = dir.path().join("c.har");
+        let capture =
+            json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": entries}});
+        std::fs::write(&file, capture.to_string()).unwrap();
+        let (report, _) = check_json(&["--select", "SS008", file.to_str().unwrap()]);
+        let d = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        d["message"].as_str().unwrap().contains("minutes old")
+    };
+    let app = "app.scopestack.io";
+    // 2 hours and 1 second after the token response ended: expired.
+    assert!(expired(vec![
+        token_response(app, "tok-one"),
+        call("2026-11-30T11:00:01.050Z", "tok-one")
+    ]));
+    // Exactly 2 hours: not yet.
+    assert!(!expired(vec![
+        token_response(app, "tok-one"),
+        call("2026-11-30T11:00:00.050Z", "tok-one")
+    ]));
+    // Another token is visible: the capture does not show where this one came from.
+    assert!(!expired(vec![
+        token_response(app, "tok-one"),
+        call("2026-11-30T12:00:00.000Z", "tok-two")
+    ]));
+    // A sanitised capture shows no token: the latest response stands in.
+    assert!(expired(vec![
+        token_response(app, "[redacted]"),
+        call("2026-11-30T12:00:00.000Z", "tok-two")
+    ]));
+    // Another provider's token response says nothing of ScopeStack's tokens.
+    assert!(!expired(vec![
+        token_response("login.salesforce.com", "tok-one"),
+        call("2026-11-30T12:00:00.000Z", "tok-one")
+    ]));
+}
+
+/// SS006 in a capture: only a password grant sent to ScopeStack's token endpoint with a
+/// `redirect_uri`.
+#[test]
+fn a_captured_redirect_uri_matters_only_on_scopestacks_password_grant() {
+    let dir = tempfile::tempdir().unwrap();
+    let exchange = |host: &str, body: &str| {
+        json!({
+            "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 50,
+            "request": {"method": "POST", "url": format!("https://{host}/oauth/token"), "headers": [],
+                "postData": {"mimeType": "application/x-www-form-urlencoded", "text": body}},
+            "response": {"status": 400, "headers": [], "content": {"mimeType": "application/json",
+                "text": "{\"error\":\"invalid_grant\"}"}}
+        })
+    };
+    let cases = [
+        (
+            "app.scopestack.io",
+            "grant_type=password&redirect_uri=https%3A%2F%2Fx&username=u",
+            1,
+        ),
+        ("app.scopestack.io", "grant_type=password&username=u", 0),
+        (
+            "app.scopestack.io",
+            "grant_type=client_credentials&redirect_uri=https%3A%2F%2Fx",
+            0,
+        ),
+        (
+            "login.salesforce.com",
+            "grant_type=password&redirect_uri=https%3A%2F%2Fx&username=u",
+            0,
+        ),
+    ];
+    for (i, (host, body, want)) in cases.into_iter().enumerate() {
+        let file = dir.path().join(format!("c{i}.har"));
+        let capture = json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": [exchange(host, body)]}});
+        std::fs::write(&file, capture.to_string()).unwrap();
+        let (report, _) = check_json(&["--select", "SS006", file.to_str().unwrap()]);
+        assert_eq!(
+            report["diagnostics"].as_array().unwrap().len(),
+            want,
+            "case {i}: {report}"
+        );
+    }
+}
