@@ -354,7 +354,25 @@ fn a_devtools_export_without_authorization_says_what_its_sizes_show() {
             capture("WebInspector", "HTTP/1.1", 92, Some(("Cookie", "[REDACTED]"))),
             "it holds redaction placeholders",
         ),
+        // 10 bytes more than listed is a removed header; 9 is not, nor 9 fewer; 10 fewer
+        // cannot be told.
+        (capture("WebInspector", "HTTP/1.1", 102, None), "the capture was sanitised"),
+        (capture("WebInspector", "HTTP/1.1", 101, None), "the request sent no `Authorization` header"),
+        (capture("WebInspector", "HTTP/1.1", 83, None), "the request sent no `Authorization` header"),
+        (capture("WebInspector", "HTTP/1.1", 82, None), "cannot tell whether"),
     ];
+    let mut cases = cases.to_vec();
+    for placeholder in ["[Filtered]", "***", "<hidden>"] {
+        cases.push((
+            capture(
+                "WebInspector",
+                "HTTP/1.1",
+                92,
+                Some(("Cookie", placeholder)),
+            ),
+            "it holds redaction placeholders",
+        ));
+    }
     for (i, (har, want)) in cases.iter().enumerate() {
         let file = dir.path().join(format!("c{i}.har"));
         std::fs::write(&file, har.to_string()).unwrap();
@@ -406,6 +424,15 @@ fn a_401_after_a_cross_origin_redirect_blames_the_redirect() {
         "{d}"
     );
     assert!(!report.to_string().contains("abcdefabcdef123456"));
+
+    // A redirect on the same host keeps the header: it is not what dropped it.
+    let same_host = har.to_string().replace(
+        "https://app.scopestack.io/acme",
+        "https://api.scopestack.io/old",
+    );
+    std::fs::write(&file, same_host).unwrap();
+    let (report, _) = check_json(&["--select", "SS008", file.to_str().unwrap()]);
+    assert!(!report.to_string().contains("redirect from"), "{report}");
 }
 
 #[test]
