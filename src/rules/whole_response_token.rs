@@ -526,6 +526,9 @@ mod tests {
             );
             assert_eq!(findings(&exec, "x").len(), found, "{prefix}");
         }
+        // After a bracket, inside a call: the parameter, read as `pm.response`.
+        let parsed = r#""pm.sendRequest('https://app.scopestack.io/oauth/token', (e, res) => { pm.environment.set(\"token\", JSON.parse(res.text())); });""#;
+        assert_eq!(findings(parsed, "x").len(), 1);
     }
 
     /// The whole response is followed through at most 8 steps (locals, templates,
