@@ -85,11 +85,15 @@ impl Pointer {
 
 impl Diagnostic {
     /// Masks credentials that a message quotes from the file (a URL's password, a token in
-    /// a query string, a JWT): every output format shows these texts.
+    /// a query string, a JWT): every output format shows these texts. The item's name too:
+    /// Postman names a request after its URL until someone renames it.
     pub fn mask_quoted_secrets(&mut self) {
         let mut texts = vec![&mut self.message, &mut self.help, &mut self.label];
         if let Some(fix) = &mut self.fix {
             texts.push(&mut fix.message);
+        }
+        if let Some(item) = &mut self.item {
+            texts.push(item);
         }
         for text in texts {
             let spans = crate::secrets::secrets_in_message(text);

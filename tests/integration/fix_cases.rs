@@ -1191,6 +1191,17 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
             "https://app.scopestack.io/oauth/tokens",
             Some("the token endpoint's path is `/oauth/token`"),
         ),
+        // The scheme's own port written out is no other port.
+        (
+            "https://app.scopestack.io:443/oauth/tokens",
+            Some("the token endpoint's path is `/oauth/token`"),
+        ),
+        // Named after its URL, as Postman names a request until it is renamed: the name's
+        // password is masked too.
+        (
+            "https://user:s3cr3t-pw@app.scopestack.io/oauth/token",
+            Some("a token URL must not carry credentials"),
+        ),
     ];
     let mut items: Vec<Value> = cases
         .iter()
@@ -1227,10 +1238,22 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
             (d["item"].as_str().unwrap(), why)
         })
         .collect();
+    let masked = format!(
+        "https://{}@app.scopestack.io/oauth/token",
+        "*".repeat("user:s3cr3t-pw".len())
+    );
     let mut want: Vec<(&str, &str)> = cases
         .iter()
-        .filter_map(|(url, why)| why.map(|w| (*url, w)))
+        .filter_map(|(url, why)| {
+            let name = if url.contains('@') {
+                masked.as_str()
+            } else {
+                url
+            };
+            why.map(|w| (name, w))
+        })
         .collect();
+    assert!(!report.to_string().contains("s3cr3t"), "{report}");
     want.push((
         "port object",
         "the token endpoint is on `app.scopestack.io`",
@@ -1367,4 +1390,32 @@ fn the_authorization_code_cure_keeps_a_right_token_url_as_written() {
         };
         assert_eq!(get("accessTokenUrl"), want, "{name}: {settings}");
     }
+}
+
+/// With a deployment served over plain HTTP (`app-url` in the configuration), port 80
+/// written out is its port: a wrong path is what is wrong.
+#[test]
+fn an_http_deployments_own_port_is_no_other_port() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("scopelint.toml"),
+        "app-url = \"http://scopestack.internal\"\napi-url = \"http://api.scopestack.internal\"\n",
+    )
+    .unwrap();
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "Token", "request": {"method": "POST", "auth": {"type": "noauth"},
+            "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]},
+            "url": "http://scopestack.internal:80/oauth/tokens"}}]
+    });
+    let file = dir.path().join("http.postman_collection.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    let (report, _) = check_json(&["--select", "SS002", file.to_str().unwrap()]);
+    let message = report["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.ends_with("but the token endpoint's path is `/oauth/token`"),
+        "{report}"
+    );
 }

@@ -759,3 +759,22 @@ fn a_captured_redirect_uri_matters_only_on_scopestacks_password_grant() {
         );
     }
 }
+
+/// SS002 in a capture: a token request sent to the API host.
+#[test]
+fn a_captured_token_request_to_the_api_host_is_a_wrong_token_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.har");
+    let capture = json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": [{
+        "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 50,
+        "request": {"method": "POST", "url": "https://api.scopestack.io/oauth/token", "headers": [],
+            "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "grant_type=password&username=u"}},
+        "response": {"status": 404, "headers": [], "content": {"text": ""}}}]}});
+    std::fs::write(&file, capture.to_string()).unwrap();
+    let (report, _) = check_json(&["--select", "SS002", file.to_str().unwrap()]);
+    assert_eq!(
+        report["diagnostics"].as_array().unwrap().len(),
+        1,
+        "{report}"
+    );
+}
