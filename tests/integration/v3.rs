@@ -856,6 +856,54 @@ fn new_request_files_get_orders_between_their_neighbours() {
         order_of(&auth.join("Get ScopeStack account slug.request.yaml")),
         "2000"
     );
+    // Between the token request and a folder: folders have their place among requests.
+    let root = new_tree(&dir.path().join("folder"), "$kind: collection\n");
+    std::fs::write(root.join("Token.request.yaml"), format!("{token}1000\n")).unwrap();
+    let folder = new_tree(&root.join("Clients"), "$kind: collection\norder: 2000\n");
+    std::fs::write(folder.join("List.request.yaml"), format!("{clients}1000\n")).unwrap();
+    fix(&root, "SS005");
+    assert_eq!(
+        order_of(&root.join("Get ScopeStack account slug.request.yaml")),
+        "1500"
+    );
+    // With the collection's helper still to be replaced, the slug request goes where the
+    // token request will: right after it, before the other requests.
+    let root = new_tree(&dir.path().join("helper"), helper);
+    std::fs::write(
+        root.join("Other.request.yaml"),
+        "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/x\nmethod: GET\nheaders:\n  Accept: application/vnd.api+json\norder: 1000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("Clients.request.yaml"),
+        format!(
+            "{}2000\n",
+            clients.replace("  Authorization: Bearer {{access_token}}\n", "")
+        ),
+    )
+    .unwrap();
+    let r = run(&[
+        "check",
+        "--fix",
+        "--select",
+        "SS001,SS005",
+        root.to_str().unwrap(),
+    ]);
+    assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let orders: Vec<f64> = [
+        "Get ScopeStack access token",
+        "Get ScopeStack account slug",
+        "Other",
+        "Clients",
+    ]
+    .iter()
+    .map(|name| {
+        order_of(&root.join(format!("{name}.request.yaml")))
+            .parse()
+            .unwrap()
+    })
+    .collect();
+    assert!(orders.windows(2).all(|w| w[0] < w[1]), "{orders:?}");
 }
 
 /// What fixes add to a tree's files goes in the form each file has: variables into a
