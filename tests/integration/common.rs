@@ -41,6 +41,16 @@ pub fn check_json(args: &[&str]) -> (Value, Run) {
     (value, run)
 }
 
+/// Writes `value` to `path` as pretty JSON.
+pub fn write_json(path: &Path, value: &Value) {
+    std::fs::write(path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+}
+
+/// The JSON file at `path`, parsed.
+pub fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 /// Every fixture and example collection, as paths relative to the repository root.
 pub fn collection_files() -> Vec<String> {
     let mut files = Vec::new();

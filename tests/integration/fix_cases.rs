@@ -595,7 +595,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     .unwrap();
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(
         items(&v),
         [
@@ -630,7 +630,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     .unwrap();
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(items(&v), ["Get access token", "Who am I", "List clients"]);
     assert_eq!(v["item"][1]["event"][0]["listen"], "test");
     assert_eq!(v["item"][1]["event"][0]["script"]["exec"][0], line);
@@ -708,7 +708,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     std::fs::write(&file, text).unwrap();
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(
         v["item"][0]["event"][0]["script"]["exec"],
         format!("pm.test('ok', () => pm.response.to.have.status(200));\n{line}")
@@ -723,7 +723,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     .unwrap();
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(v["item"][0]["event"].as_array().unwrap().len(), 1);
     assert_eq!(
         v["item"][0]["event"][0]["script"]["exec"],
@@ -738,7 +738,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     .unwrap();
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     let events = &v["item"][0]["event"];
     assert_eq!(events[0]["listen"], "prerequest");
     assert_eq!(events[1]["listen"], "test");
@@ -753,7 +753,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     std::fs::write(&file, null_event).unwrap();
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(
         v["item"][0]["event"][0]["script"]["exec"],
         serde_json::json!([line])
@@ -768,7 +768,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     let file = dir.path().join("late.postman_collection.json");
     std::fs::write(&file, text).unwrap();
     run(&["check", "--fix", file.to_str().unwrap()]);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(
         items(&v),
         [
@@ -795,7 +795,7 @@ fn a_missing_or_disabled_accept_header_is_fixed_in_every_form_a_request_has() {
     std::fs::write(&file, text).unwrap();
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     let header = |i: usize| v["item"][i]["request"]["header"][0].clone();
     assert_eq!(header(0)["value"], "application/vnd.api+json");
     assert_eq!(header(0)["disabled"], false);
@@ -855,7 +855,7 @@ fn redirect_uri_leaves_a_script_request_with_its_separator() {
         "item": []
     });
     let file = dir.path().join("redirect.postman_collection.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    crate::common::write_json(&file, &collection);
     let path = file.to_str().unwrap();
     let (report, _) = check_json(&["--select", "SS006", path]);
     let mut messages: Vec<&str> = report["diagnostics"]
@@ -878,7 +878,7 @@ fn redirect_uri_leaves_a_script_request_with_its_separator() {
         path,
     ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(
         v["event"][0]["script"]["exec"],
         serde_json::json!([
@@ -915,7 +915,7 @@ fn the_slug_fix_in_every_url_form_and_placement() {
             "variable": variables
         });
         let file = dir.path().join(format!("{name}.postman_collection.json"));
-        std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+        crate::common::write_json(&file, &collection);
         let r = run(&[
             "check",
             "--fix",
@@ -1032,7 +1032,7 @@ fn the_token_request_takes_the_helpers_fields_and_a_scope_it_has() {
             "item": []
         });
         let file = dir.path().join("scope.postman_collection.json");
-        std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+        crate::common::write_json(&file, &collection);
         let r = run(&[
             "check",
             "--fix",
@@ -1041,7 +1041,7 @@ fn the_token_request_takes_the_helpers_fields_and_a_scope_it_has() {
             file.to_str().unwrap(),
         ]);
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let v = crate::common::read_json(&file);
         assert_eq!(items(&v), ["Get ScopeStack access token"]);
         let fields: std::collections::BTreeMap<&str, &str> = v["item"][0]["request"]["body"]
             ["urlencoded"]
@@ -1075,7 +1075,7 @@ fn another_providers_token_variable_is_not_reused() {
                 "url": "https://login.salesforce.com/services/oauth2/token"}}]
     });
     let file = dir.path().join("sf.postman_collection.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    crate::common::write_json(&file, &collection);
     let r = run(&[
         "check",
         "--fix",
@@ -1084,7 +1084,7 @@ fn another_providers_token_variable_is_not_reused() {
         file.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(v["auth"]["bearer"][0]["value"], "{{access_token}}", "{v}");
 }
 
@@ -1161,7 +1161,7 @@ fn redirect_uri_leaves_a_raw_body_with_its_separator() {
         path,
     ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     for (i, (_, want)) in bodies.iter().enumerate() {
         assert_eq!(v["item"][i]["request"]["body"]["raw"], *want, "{i}");
     }
@@ -1221,7 +1221,7 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
         "item": items
     });
     let file = dir.path().join("urls.postman_collection.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    crate::common::write_json(&file, &collection);
     let path = file.to_str().unwrap();
     let (report, _) = check_json(&["--select", "SS002", path]);
     let found: Vec<(&str, &str)> = report["diagnostics"]
@@ -1269,7 +1269,7 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
         path,
     ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     let n = cases.len();
     assert_eq!(
         v["item"][n]["request"]["url"],
@@ -1298,10 +1298,10 @@ fn the_slug_request_follows_the_token_request_that_replaces_a_collection_helper(
         ]
     });
     let file = dir.path().join("order.postman_collection.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    crate::common::write_json(&file, &collection);
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
     assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(
         items(&v),
         [
@@ -1362,7 +1362,7 @@ fn the_authorization_code_cure_keeps_a_right_token_url_as_written() {
             file.to_str().unwrap(),
         ]);
         assert_ne!(r.code, 2, "{name}: {}{}", r.stdout, r.stderr);
-        let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let v = crate::common::read_json(&file);
         let settings = &v["auth"]["oauth2"];
         let get = |key: &str| -> Value {
             match settings {
@@ -1409,7 +1409,7 @@ fn an_http_deployments_own_port_is_no_other_port() {
             "url": "http://scopestack.internal:80/oauth/tokens"}}]
     });
     let file = dir.path().join("http.postman_collection.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    crate::common::write_json(&file, &collection);
     let (report, _) = check_json(&["--select", "SS002", file.to_str().unwrap()]);
     let message = report["diagnostics"][0]["message"]
         .as_str()

@@ -192,6 +192,15 @@ fn redact_writes_next_to_the_input_by_default_and_reports_counts() {
     assert!(r.stderr.contains("not a HAR capture"), "{}", r.stderr);
 }
 
+/// `check --format json --select RULE` on a capture of `entries`, written to `dir`.
+fn check_capture(dir: &std::path::Path, entries: Vec<Value>, rule: &str) -> Value {
+    let file = dir.join("capture.har");
+    let capture =
+        json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": entries}});
+    std::fs::write(&file, capture.to_string()).unwrap();
+    check_json(&["--select", rule, file.to_str().unwrap()]).0
+}
+
 /// A capture of the authorization-code flow, built for each cause SS007 tells apart.
 fn code_flow(exchanges: &[(&str, &str, &str, u16)], authorize_redirect: &str) -> String {
     let mut entries = vec![json!({
@@ -563,11 +572,7 @@ fn a_403_blames_the_account_only_against_v1_me() {
         })
     };
     let why = |entries: Vec<Value>| {
-        let file = dir.path().join("c.har");
-        let capture =
-            json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": entries}});
-        std::fs::write(&file, capture.to_string()).unwrap();
-        let (report, _) = check_json(&["--select", "SS009", file.to_str().unwrap()]);
+        let report = check_capture(dir.path(), entries, "SS009");
         let d = report["diagnostics"]
             .as_array()
             .unwrap()
@@ -636,11 +641,7 @@ fn a_captured_body_needs_the_json_api_content_type() {
         ),
     ];
     for (i, (entry, want)) in cases.into_iter().enumerate() {
-        let file = dir.path().join(format!("c{i}.har"));
-        let capture =
-            json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": [entry]}});
-        std::fs::write(&file, capture.to_string()).unwrap();
-        let (report, _) = check_json(&["--select", "SS010", file.to_str().unwrap()]);
+        let report = check_capture(dir.path(), vec![entry], "SS010");
         assert_eq!(
             report["diagnostics"].as_array().unwrap().len(),
             want,
@@ -674,11 +675,7 @@ fn a_401_blames_expiry_only_on_the_token_response_it_came_from() {
         })
     };
     let expired = |entries: Vec<Value>| {
-        let file = dir.path().join("c.har");
-        let capture =
-            json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": entries}});
-        std::fs::write(&file, capture.to_string()).unwrap();
-        let (report, _) = check_json(&["--select", "SS008", file.to_str().unwrap()]);
+        let report = check_capture(dir.path(), entries, "SS008");
         let d = report["diagnostics"]
             .as_array()
             .unwrap()
@@ -748,10 +745,7 @@ fn a_captured_redirect_uri_matters_only_on_scopestacks_password_grant() {
         ),
     ];
     for (i, (host, body, want)) in cases.into_iter().enumerate() {
-        let file = dir.path().join(format!("c{i}.har"));
-        let capture = json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": [exchange(host, body)]}});
-        std::fs::write(&file, capture.to_string()).unwrap();
-        let (report, _) = check_json(&["--select", "SS006", file.to_str().unwrap()]);
+        let report = check_capture(dir.path(), vec![exchange(host, body)], "SS006");
         assert_eq!(
             report["diagnostics"].as_array().unwrap().len(),
             want,
@@ -764,14 +758,12 @@ fn a_captured_redirect_uri_matters_only_on_scopestacks_password_grant() {
 #[test]
 fn a_captured_token_request_to_the_api_host_is_a_wrong_token_url() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("c.har");
-    let capture = json!({"log": {"version": "1.2", "creator": {"name": "test"}, "entries": [{
+    let entry = json!({
         "startedDateTime": "2026-11-30T09:00:00.000Z", "time": 50,
         "request": {"method": "POST", "url": "https://api.scopestack.io/oauth/token", "headers": [],
             "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "grant_type=password&username=u"}},
-        "response": {"status": 404, "headers": [], "content": {"text": ""}}}]}});
-    std::fs::write(&file, capture.to_string()).unwrap();
-    let (report, _) = check_json(&["--select", "SS002", file.to_str().unwrap()]);
+        "response": {"status": 404, "headers": [], "content": {"text": ""}}});
+    let report = check_capture(dir.path(), vec![entry], "SS002");
     assert_eq!(
         report["diagnostics"].as_array().unwrap().len(),
         1,

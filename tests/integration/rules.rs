@@ -665,7 +665,7 @@ fn ss015_names_the_scheme_sent_and_fixes_only_what_is_written() {
         ]
     });
     let file = dir.path().join("schemes.postman_collection.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    crate::common::write_json(&file, &collection);
     let path = file.to_str().unwrap();
     let (report, _) = check_json(&["--select", "SS015", path]);
     let got: Vec<(String, String, String)> = report["diagnostics"]
@@ -710,7 +710,7 @@ fn ss015_names_the_scheme_sent_and_fixes_only_what_is_written() {
     assert_eq!(got, want);
     let r = run(&["check", "--fix", "--select", "SS015", path]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v = crate::common::read_json(&file);
     assert_eq!(
         v["item"][3]["request"]["header"][1]["value"],
         "  Bearer abc.def"
@@ -799,7 +799,7 @@ fn a_script_token_request_to_a_wrong_url_names_its_folder() {
             ]}}]}]
     });
     let file = dir.path().join("folder.postman_collection.json");
-    std::fs::write(&file, serde_json::to_string_pretty(&collection).unwrap()).unwrap();
+    crate::common::write_json(&file, &collection);
     let (report, _) = check_json(&["--select", "SS002", file.to_str().unwrap()]);
     let d = &report["diagnostics"][0];
     assert_eq!(d["item"], "Clients", "{d}");
