@@ -20,6 +20,19 @@ fn fix(name: &str, args: &[&str]) -> (String, crate::common::Run, tempfile::Temp
     (text, r, dir)
 }
 
+/// Writes `collection` to `DIR/NAME.postman_collection.json`, runs `check --fix ARGS` on it,
+/// which must exit 0, and returns the fixed collection.
+fn fixed(dir: &std::path::Path, name: &str, collection: &Value, args: &[&str]) -> Value {
+    let file = dir.join(format!("{name}.postman_collection.json"));
+    crate::common::write_json(&file, collection);
+    let mut all = vec!["check", "--fix"];
+    all.extend_from_slice(args);
+    all.push(file.to_str().unwrap());
+    let r = run(&all);
+    assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
+    crate::common::read_json(&file)
+}
+
 fn items(v: &Value) -> Vec<String> {
     v["item"].as_array().map_or(Vec::new(), |a| {
         a.iter()
@@ -1031,17 +1044,7 @@ fn the_token_request_takes_the_helpers_fields_and_a_scope_it_has() {
             ]},
             "item": []
         });
-        let file = dir.path().join("scope.postman_collection.json");
-        crate::common::write_json(&file, &collection);
-        let r = run(&[
-            "check",
-            "--fix",
-            "--select",
-            "SS001",
-            file.to_str().unwrap(),
-        ]);
-        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-        let v = crate::common::read_json(&file);
+        let v = fixed(dir.path(), "scope", &collection, &["--select", "SS001"]);
         assert_eq!(items(&v), ["Get ScopeStack access token"]);
         let fields: std::collections::BTreeMap<&str, &str> = v["item"][0]["request"]["body"]
             ["urlencoded"]
@@ -1074,17 +1077,7 @@ fn another_providers_token_variable_is_not_reused() {
                 "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]},
                 "url": "https://login.salesforce.com/services/oauth2/token"}}]
     });
-    let file = dir.path().join("sf.postman_collection.json");
-    crate::common::write_json(&file, &collection);
-    let r = run(&[
-        "check",
-        "--fix",
-        "--select",
-        "SS001",
-        file.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fixed(dir.path(), "sf", &collection, &["--select", "SS001"]);
     assert_eq!(v["auth"]["bearer"][0]["value"], "{{access_token}}", "{v}");
 }
 
