@@ -25,12 +25,17 @@ fn fix(name: &str, args: &[&str]) -> (String, crate::common::Run, tempfile::Temp
 fn fixed(dir: &std::path::Path, name: &str, collection: &Value, args: &[&str]) -> Value {
     let file = dir.join(format!("{name}.postman_collection.json"));
     crate::common::write_json(&file, collection);
+    fix_file(&file, args)
+}
+
+/// Runs `check --fix ARGS FILE`, which must exit 0, and returns the fixed collection.
+fn fix_file(file: &std::path::Path, args: &[&str]) -> Value {
     let mut all = vec!["check", "--fix"];
     all.extend_from_slice(args);
     all.push(file.to_str().unwrap());
     let r = run(&all);
-    assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
-    crate::common::read_json(&file)
+    assert_eq!(r.code, 0, "{}: {}{}", file.display(), r.stdout, r.stderr);
+    crate::common::read_json(file)
 }
 
 fn items(v: &Value) -> Vec<String> {
@@ -606,9 +611,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
         &file,
     )
     .unwrap();
-    let r = run(&["check", "--fix", file.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &[]);
     assert_eq!(
         items(&v),
         [
@@ -641,9 +644,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
         &file,
     )
     .unwrap();
-    let r = run(&["check", "--fix", file.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &[]);
     assert_eq!(items(&v), ["Get access token", "Who am I", "List clients"]);
     assert_eq!(v["item"][1]["event"][0]["listen"], "test");
     assert_eq!(v["item"][1]["event"][0]["script"]["exec"][0], line);
@@ -719,9 +720,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
           {"name": "List clients", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/v1/clients"}}]}"#;
     let file = dir.path().join("exec.postman_collection.json");
     std::fs::write(&file, text).unwrap();
-    let r = run(&["check", "--fix", file.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &[]);
     assert_eq!(
         v["item"][0]["event"][0]["script"]["exec"],
         format!("pm.test('ok', () => pm.response.to.have.status(200));\n{line}")
@@ -734,9 +733,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
         text.replace(&format!("\"{check_ok}\""), &format!("[\"{check_ok}\"]")),
     )
     .unwrap();
-    let r = run(&["check", "--fix", file.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &[]);
     assert_eq!(v["item"][0]["event"].as_array().unwrap().len(), 1);
     assert_eq!(
         v["item"][0]["event"][0]["script"]["exec"],
@@ -749,9 +746,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
         text.replace(r#"[{"listen": "test""#, r#"[{"listen": "prerequest""#),
     )
     .unwrap();
-    let r = run(&["check", "--fix", file.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &[]);
     let events = &v["item"][0]["event"];
     assert_eq!(events[0]["listen"], "prerequest");
     assert_eq!(events[1]["listen"], "test");
@@ -764,9 +759,7 @@ fn the_slug_step_reuses_the_base_url_and_an_existing_me_request() {
     );
     assert!(null_event.contains(r#""event": null"#));
     std::fs::write(&file, null_event).unwrap();
-    let r = run(&["check", "--fix", file.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &[]);
     assert_eq!(
         v["item"][0]["event"][0]["script"]["exec"],
         serde_json::json!([line])
@@ -806,9 +799,7 @@ fn a_missing_or_disabled_accept_header_is_fixed_in_every_form_a_request_has() {
           {"name": "Lines", "request": {"method": "GET", "header": "X-Trace: 1", "url": "https://api.scopestack.io/acme/v1/phases"}}]}"#;
     let file = dir.path().join("accept.postman_collection.json");
     std::fs::write(&file, text).unwrap();
-    let r = run(&["check", "--fix", file.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &[]);
     let header = |i: usize| v["item"][i]["request"]["header"][0].clone();
     assert_eq!(header(0)["value"], "application/vnd.api+json");
     assert_eq!(header(0)["disabled"], false);
@@ -882,16 +873,7 @@ fn redirect_uri_leaves_a_script_request_with_its_separator() {
         format!("the `pm.sendRequest` token request in the {script} script of collection `c` sends `redirect_uri` with a password grant; ScopeStack answers `invalid_grant`")
     };
     assert_eq!(messages, [message("pre-request"), message("test")]);
-    let r = run(&[
-        "check",
-        "--fix",
-        "--unsafe-fixes",
-        "--select",
-        "SS006",
-        path,
-    ]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &["--unsafe-fixes", "--select", "SS006"]);
     assert_eq!(
         v["event"][0]["script"]["exec"],
         serde_json::json!([
@@ -1145,16 +1127,7 @@ fn redirect_uri_leaves_a_raw_body_with_its_separator() {
             "redirect_uri"
         ]
     );
-    let r = run(&[
-        "check",
-        "--fix",
-        "--unsafe-fixes",
-        "--select",
-        "SS006",
-        path,
-    ]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &["--unsafe-fixes", "--select", "SS006"]);
     for (i, (_, want)) in bodies.iter().enumerate() {
         assert_eq!(v["item"][i]["request"]["body"]["raw"], *want, "{i}");
     }
@@ -1253,16 +1226,7 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
     ));
     want.push(("no protocol", "the API host does not issue tokens"));
     assert_eq!(found, want);
-    let r = run(&[
-        "check",
-        "--fix",
-        "--unsafe-fixes",
-        "--select",
-        "SS002",
-        path,
-    ]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v = crate::common::read_json(&file);
+    let v = fix_file(&file, &["--unsafe-fixes", "--select", "SS002"]);
     let n = cases.len();
     assert_eq!(
         v["item"][n]["request"]["url"],
