@@ -63,8 +63,8 @@ for API calls. If the URL comes from a variable, fix the variable where it is de
 `--fix` sets the token URL to `https://app.scopestack.io/oauth/token`. When the whole URL is a
 `{{variable}}`, it sets that variable where it is defined instead (a `variable` array of the
 collection, or the file given with `--environment`), so every use of it is cured. In a URL
-object, `raw`, `protocol`, `host` and `path` are set together and a `port` is removed, so the
-parts agree with `raw` (newman sends the parts). The fix is safe when the wrong URL already
+object, `raw`, `protocol`, `host` and `path` are set together (added where missing) and a
+`port` is removed, so the parts agree with `raw` (newman sends the parts). The fix is safe when the wrong URL already
 points at the application or API host (a wrong scheme, the API host, a wrong path or a trailing
 slash). It is unsafe when it would move the credentials to another server (a staging host, a
 custom port), or when the URL mixes variables with text (`{{base_url}}/oauth/token`), whose
@@ -311,8 +311,9 @@ fn fix_request_url(cx: &Context, owner: Owner, url: &Url) -> Option<Fix> {
     for (key, value) in cx.endpoints.app.url_parts("/oauth/token") {
         match (doc.get(url.node, key), value) {
             (Some(node), Some(value)) => edits.push(ed.replace_value(node, &value)),
-            // A missing part (a port, or a protocol in an object without `raw`) is added.
-            (None, Some(value)) if key == "port" || key == "protocol" => {
+            // A missing part is added: newman sends the parts, not `raw`, and Postman leaves
+            // `path` out of a URL with none (`https://app.scopestack.io`).
+            (None, Some(value)) => {
                 edits.push(ed.insert_member(url.node, Some(previous), key, &value))
             }
             (Some(_), None) => edits.extend(ed.remove_member(url.node, key)),

@@ -1063,6 +1063,43 @@ fn another_providers_token_variable_is_not_reused() {
     assert_eq!(v["auth"]["bearer"][0]["value"], "{{access_token}}", "{v}");
 }
 
+/// A ScopeStack token request storing the parsed response whole, or a text that only names
+/// `access_token`, holds no token: its variable is not the one the helper's fix sends.
+#[test]
+fn a_variable_holding_no_access_token_is_not_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, script) in [
+        "pm.collectionVariables.set('whole', pm.response.json());",
+        "pm.collectionVariables.set('whole', 'access_token');",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let collection = serde_json::json!({
+            "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "auth": {"type": "oauth2", "oauth2": [
+                {"key": "grant_type", "value": "password_credentials"},
+                {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"}
+            ]},
+            "item": [{"name": "Token",
+                "event": [{"listen": "test", "script": {"exec": [script]}}],
+                "request": {"method": "POST", "auth": {"type": "noauth"},
+                    "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]},
+                    "url": "https://app.scopestack.io/oauth/token"}}]
+        });
+        let v = fixed(
+            dir.path(),
+            &format!("c{i}"),
+            &collection,
+            &["--select", "SS001"],
+        );
+        assert_eq!(
+            v["auth"]["bearer"][0]["value"], "{{access_token}}",
+            "{script}: {v}"
+        );
+    }
+}
+
 /// `redirect_uri` leaves a raw token request body (JSON or form text) with what joins it,
 /// wherever it stands.
 #[test]
@@ -1182,6 +1219,16 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
         "no protocol",
         serde_json::json!({"host": ["api", "scopestack", "io"], "path": ["oauth", "token"]}),
     ));
+    // Postman writes no `path` for a URL with none; newman sends the parts, not `raw`.
+    items.push(token(
+        "no path",
+        serde_json::json!({"raw": "https://app.scopestack.io", "protocol": "https",
+            "host": ["app", "scopestack", "io"]}),
+    ));
+    items.push(token(
+        "raw only",
+        serde_json::json!({"raw": "https://api.scopestack.io/oauth/token"}),
+    ));
     let collection = serde_json::json!({
         "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
         "item": items
@@ -1225,6 +1272,8 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
         "the token endpoint is on `app.scopestack.io`",
     ));
     want.push(("no protocol", "the API host does not issue tokens"));
+    want.push(("no path", "the token endpoint's path is `/oauth/token`"));
+    want.push(("raw only", "the API host does not issue tokens"));
     assert_eq!(found, want);
     let v = fix_file(&file, &["--unsafe-fixes", "--select", "SS002"]);
     let n = cases.len();
@@ -1236,6 +1285,56 @@ fn wrong_token_urls_are_explained_and_url_objects_fixed_part_by_part() {
     let url = &v["item"][n + 1]["request"]["url"];
     assert_eq!(url["protocol"], "https", "{url}");
     assert_eq!(url["host"], serde_json::json!(["app", "scopestack", "io"]));
+    // The missing parts are added, in Postman's order.
+    for i in [n + 2, n + 3] {
+        let url = &v["item"][i]["request"]["url"];
+        assert_eq!(
+            url,
+            &serde_json::json!({"raw": "https://app.scopestack.io/oauth/token", "protocol": "https",
+                "host": ["app", "scopestack", "io"], "path": ["oauth", "token"]})
+        );
+        let keys: Vec<&String> = url.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["raw", "protocol", "host", "path"], "{url}");
+    }
+}
+
+/// SS002's message names the request a helper is wrong for only when the helper is
+/// another's (a folder's, resolving a variable the request sets); its help names the
+/// deployment a staging token URL belongs with.
+#[test]
+fn wrong_token_url_messages_name_the_request_once_and_the_deployment() {
+    let dir = tempfile::tempdir().unwrap();
+    let collection = serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "Clients",
+            "request": {"method": "GET",
+                "auth": {"type": "oauth2", "oauth2": [
+                    {"key": "grant_type", "value": "authorization_code"},
+                    {"key": "accessTokenUrl", "value": "https://app.staging.scopestack.io/oauth/token"}
+                ]},
+                "header": [{"key": "Accept", "value": "application/vnd.api+json"}],
+                "url": "https://api.scopestack.io/acme/v1/clients"}}]
+    });
+    let file = dir.path().join("request-helper.postman_collection.json");
+    crate::common::write_json(&file, &collection);
+    let (report, _) = check_json(&["--select", "SS002", file.to_str().unwrap()]);
+    let d = &report["diagnostics"][0];
+    assert_eq!(
+        d["message"],
+        "the OAuth 2.0 helper of request `Clients` gets tokens from \
+         `https://app.staging.scopestack.io/oauth/token`, but tokens are issued by \
+         `app.scopestack.io`, not `app.staging.scopestack.io`",
+        "{report}"
+    );
+    let help = d["help"].as_str().unwrap();
+    assert!(
+        help.ends_with(
+            " `https://app.staging.scopestack.io/oauth/token` is right for a collection whose \
+             API requests call `api.staging.scopestack.io`: to use that deployment, point the \
+             API requests there, or set `app-url` and `api-url` in scopelint.toml."
+        ),
+        "{help}"
+    );
 }
 
 /// With a collection's password helper still to be replaced, the slug request waits for the

@@ -212,3 +212,60 @@ fn fixed_examples_run_green_under_newman() {
         }
     }
 }
+
+/// A token request's URL object with parts missing (Postman writes no `path` for a URL
+/// with none; a hand-written one may hold only `raw`): newman sends the parts, so the fix
+/// must write them all, not only `raw`.
+#[test]
+fn url_objects_missing_parts_are_fixed_for_newman() {
+    let Some(newman) = newman_or_skip() else {
+        return;
+    };
+    let server = mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let env = mock_environment(dir.path(), &server);
+    let (host, port) = server
+        .app
+        .trim_start_matches("http://")
+        .split_once(':')
+        .unwrap();
+    let token = |name: &str, url: Value| {
+        let field = |k: &str, v: &str| json!({"key": k, "value": v});
+        json!({"name": name, "request": {"method": "POST", "auth": {"type": "noauth"},
+            "body": {"mode": "urlencoded", "urlencoded": [
+                field("grant_type", "password"), field("client_id", "{{client_id}}"),
+                field("client_secret", "{{client_secret}}"), field("username", "{{username}}"),
+                field("password", "{{password}}")]},
+            "url": url}})
+    };
+    let collection = json!({
+        "info": {"name": "parts", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            token("No path", json!({"raw": server.app, "protocol": "http",
+                "host": host.split('.').collect::<Vec<_>>(), "port": port})),
+            token("Raw only", json!({"raw": format!("{}/oauth/tokens", server.app)})),
+        ]
+    });
+    let path = dir.path().join("parts.postman_collection.json");
+    crate::common::write_json(&path, &collection);
+    let before = run_newman(&newman, &path, &env, dir.path());
+    assert!(
+        !before.iter().any(|(_, code)| (200..300).contains(code)),
+        "{before:?}"
+    );
+    let r = run(&[
+        "check",
+        "--fix",
+        "--select",
+        "SS002",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let after = run_newman(&newman, &path, &env, dir.path());
+    assert_eq!(
+        after,
+        [("No path".to_owned(), 200), ("Raw only".to_owned(), 200)],
+        "{}",
+        std::fs::read_to_string(&path).unwrap()
+    );
+}
