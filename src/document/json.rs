@@ -134,6 +134,43 @@ fn skip_plain_string_bytes(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The index of the first byte at or after `i` that is not a JSON blank (space, tab, line
+/// feed, carriage return), or `b.len()`. Indented exports are 40-60 % blanks, mostly runs of
+/// indentation after each line break: this tests eight bytes at a time (SWAR) once a run is
+/// longer than a byte or two.
+fn skip_blanks(b: &[u8], mut i: usize) -> usize {
+    // Minified JSON and `": "` have at most one blank: no need to set up the wide test.
+    match b.get(i) {
+        Some(b' ' | b'\n' | b'\r' | b'\t') => i += 1,
+        _ => return i,
+    }
+    const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each byte of `x` equal to `c` (exact: no borrow crosses bytes).
+    let equal = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        !(((y & LOWS) + LOWS) | y) & HIGHS
+    };
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let blank = equal(x, b' ') | equal(x, b'\t') | equal(x, b'\n') | equal(x, b'\r');
+        let other = !blank & HIGHS;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
@@ -173,16 +210,7 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_ws(&mut self) {
-        // A local index: the field would be stored back on every byte.
-        let (b, mut i) = (self.b, self.i);
-        while let Some(&c) = b.get(i) {
-            if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
-                i += 1;
-            } else {
-                break;
-            }
-        }
-        self.i = i;
+        self.i = skip_blanks(self.b, self.i);
     }
 
     fn push(
@@ -515,6 +543,38 @@ mod tests {
     }
 
     #[test]
+    fn blank_skip_stops_at_the_first_byte_that_is_not_blank() {
+        let naive = |b: &[u8], i: usize| {
+            (i..b.len())
+                .find(|&j| !matches!(b[j], b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(b.len())
+        };
+        let blanks: [u8; 4] = [b' ', b'\t', b'\n', b'\r'];
+        // Bytes next to the blanks' values, and ones whose high bit or low bits could carry.
+        let others: [u8; 10] = [b'"', 0x08, 0x0b, 0x0c, 0x1f, 0x21, 0x00, 0x80, 0xa0, 0x89];
+        for len in 0..26 {
+            for at in 0..=len {
+                for &other in &others {
+                    let mut bytes: Vec<u8> = (0..len).map(|k| blanks[(k * 7 + len) % 4]).collect();
+                    if at < len {
+                        bytes[at] = other;
+                        if at + 1 < len {
+                            bytes[at + 1] = b' ';
+                        }
+                    }
+                    for start in 0..=len.min(3) {
+                        assert_eq!(
+                            skip_blanks(&bytes, start),
+                            naive(&bytes, start),
+                            "{bytes:?} from {start}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn pointers_of_matches_pointer_of_for_every_node() {
         let text = r#"{"a": [1, {"b/c": [true, false], "~d": null}, []], "e": {}, "a": "last",
             "f": [[0, [1, [2]]], "x\"y"], "": {"": 3}}"#;
@@ -631,6 +691,27 @@ mod tests {
     fn duplicate_keys_last_wins_like_javascript() {
         let doc = parse(r#"{"k": 1, "k": 2}"#).unwrap();
         assert_eq!(doc.raw(doc.get(doc.root(), "k").unwrap()), "2");
+    }
+
+    #[test]
+    fn fields_find_what_get_finds_in_one_walk() {
+        let doc = parse(
+            r#"{"k": 1, "v": [2], "k": 3, "\u006b2": 4, "key": 5, "k3": {"k": 6}, "": 7}"#,
+        )
+        .unwrap();
+        let root = doc.root();
+        let keys = ["k", "k2", "key", "k3", "", "missing", "v"];
+        let found = doc.named_members(root, keys);
+        for (want, got) in keys.iter().zip(found) {
+            assert_eq!(got.map(|(_, v)| v), doc.get(root, want), "{want}");
+            if let Some((k, _)) = got {
+                assert_eq!(doc.as_str(k).as_deref(), Some(*want));
+            }
+        }
+        assert_eq!(doc.raw(doc.fields(root, ["k"])[0].unwrap()), "3");
+        // Not an object: nothing.
+        let v = doc.get(root, "v").unwrap();
+        assert_eq!(doc.fields(v, ["k", "0"]), [None, None]);
     }
 
     #[test]

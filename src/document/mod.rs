@@ -84,6 +84,16 @@ impl NodeId {
     }
 }
 
+/// Byte equality for the short names looked up in objects: lengths, then the first byte
+/// (most keys compared are not the one looked for, and this way their text is barely read),
+/// then a plain loop (a `memcmp` call costs more than it saves on a few bytes).
+#[inline]
+fn same_bytes(have: &[u8], want: &[u8]) -> bool {
+    have.len() == want.len()
+        && have.first() == want.first()
+        && have.iter().zip(want).all(|(a, b)| a == b)
+}
+
 impl std::fmt::Debug for NodeId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "NodeId({})", self.index())
@@ -482,8 +492,44 @@ impl Document {
         // Lengths, then the first byte: most keys compared are not the one looked for, and
         // this way their text is barely read (and memcmp is not called for them).
         let inner = self.inner(id);
-        let (have, want) = (&self.text.as_bytes()[inner], want.as_bytes());
-        have.len() == want.len() && have.first() == want.first() && have == want
+        same_bytes(&self.text.as_bytes()[inner], want.as_bytes())
+    }
+
+    /// The members `keys` of an object (distinct names), found in one walk of its members:
+    /// each as [`Document::get`] finds it (the last of duplicate keys). The reader looks up
+    /// several members of every header, event and request; each key is read once this way,
+    /// not once per name looked for.
+    pub fn fields<const N: usize>(&self, obj: NodeId, keys: [&str; N]) -> [Option<NodeId>; N] {
+        self.named_members(obj, keys).map(|m| m.map(|(_, v)| v))
+    }
+
+    /// [`Document::fields`] with each member's key node.
+    pub fn named_members<const N: usize>(
+        &self,
+        obj: NodeId,
+        keys: [&str; N],
+    ) -> [Option<(NodeId, NodeId)>; N] {
+        let mut found = [None; N];
+        for (k, v) in self.members(obj) {
+            let e = self.entry(k);
+            if e.kind() != Kind::String {
+                continue;
+            }
+            let decoded;
+            let have = if e.flag() {
+                decoded = self.decode(k);
+                decoded.as_bytes()
+            } else {
+                &self.text.as_bytes()[self.inner(k)]
+            };
+            if let Some(i) = keys
+                .iter()
+                .position(|want| same_bytes(have, want.as_bytes()))
+            {
+                found[i] = Some((k, v));
+            }
+        }
+        found
     }
 
     /// The member `key` of an object. With duplicate keys the last one wins, as in

@@ -365,14 +365,11 @@ impl<'d> Reader<'d> {
             if doc.kind(item) != Kind::Object {
                 continue;
             }
-            let name = doc
-                .get(item, "name")
-                .and_then(|n| doc.scalar_text(n))
+            let [name, sub, request] = doc.named_members(item, ["name", "item", "request"]);
+            let name = name
+                .and_then(|(_, n)| doc.scalar_text(n))
                 .unwrap_or_else(|| Cow::Owned(format!("item {i}")));
-            if doc
-                .get(item, "item")
-                .is_some_and(|v| doc.kind(v) == Kind::Array)
-            {
+            if sub.is_some_and(|(_, v)| doc.kind(v) == Kind::Array) {
                 let path = &self.coll.scopes[idx].path;
                 let path = if path.is_empty() {
                     name.into_owned()
@@ -380,7 +377,7 @@ impl<'d> Reader<'d> {
                     format!("{path} / {name}")
                 };
                 self.scope(item, Some(idx), path);
-            } else if let Some((key_node, request)) = member(doc, item, "request") {
+            } else if let Some((key_node, request)) = request {
                 self.request(item, key_node, request, idx, name);
             }
         }
@@ -428,7 +425,8 @@ impl<'d> Reader<'d> {
                 });
             }
             Kind::Object => {
-                let method = doc.get(node, "method").and_then(|m| doc.scalar_text(m));
+                let [method, url, body] = doc.named_members(node, ["method", "url", "body"]);
+                let method = method.and_then(|(_, m)| doc.scalar_text(m));
                 if let Some(m) = method.filter(|m| !m.trim().is_empty()) {
                     // Exports write methods upper-case: borrow them as they are.
                     req.method = if m.trim().len() == m.len()
@@ -439,9 +437,9 @@ impl<'d> Reader<'d> {
                         Cow::Owned(m.trim().to_ascii_uppercase())
                     };
                 }
-                req.url = member(doc, node, "url").and_then(|(key, u)| read_url(doc, key, u));
+                req.url = url.and_then(|(key, u)| read_url(doc, key, u));
                 req.headers = read_headers(doc, node);
-                req.body = doc.get(node, "body").and_then(|b| read_body(doc, b));
+                req.body = body.and_then(|(_, b)| read_body(doc, b));
                 req.auth = self.auth(node, Owner::Request(idx));
             }
             _ => {}
@@ -495,8 +493,9 @@ impl<'d> Reader<'d> {
                 // v2.1: [{"key": ..., "value": ..., "type": ...}]
                 Kind::Array => {
                     for el in doc.elements(p) {
-                        let key = doc.get(el, "key").and_then(|k| doc.scalar_text(k));
-                        if let (Some(key), Some(value)) = (key, doc.get(el, "value")) {
+                        let [key, value] = doc.fields(el, ["key", "value"]);
+                        let key = key.and_then(|k| doc.scalar_text(k));
+                        if let (Some(key), Some(value)) = (key, value) {
                             params.push(AuthParam { key, value });
                         }
                     }
@@ -527,14 +526,12 @@ impl<'d> Reader<'d> {
             return ScriptIds::default();
         };
         for ev in doc.elements(events) {
-            if doc.get(ev, "disabled").and_then(|d| doc.as_bool(d)) == Some(true) {
+            let [disabled, listen, script] = doc.fields(ev, ["disabled", "listen", "script"]);
+            if disabled.and_then(|d| doc.as_bool(d)) == Some(true) {
                 continue;
             }
-            let listen = doc
-                .get(ev, "listen")
-                .and_then(|l| doc.scalar_text(l))
-                .unwrap_or_default();
-            let Some(script) = doc.get(ev, "script") else {
+            let listen = listen.and_then(|l| doc.scalar_text(l)).unwrap_or_default();
+            let Some(script) = script else {
                 continue;
             };
             let exec = match doc.kind(script) {
@@ -631,10 +628,6 @@ fn text_of<'d>(doc: &'d Document, obj: NodeId, key: &str) -> Option<Cow<'d, str>
     doc.get(obj, key).and_then(|v| doc.scalar_text(v))
 }
 
-fn is_disabled(doc: &Document, obj: NodeId) -> bool {
-    doc.get(obj, "disabled").and_then(|d| doc.as_bool(d)) == Some(true)
-}
-
 /// `variable` (v2.1) or `variables` (older exports) arrays of `{key|id, value, disabled}`.
 /// `origin` names the layer in messages; it is only built when there are variables.
 fn read_vars(doc: &Document, node: NodeId, origin: impl FnOnce() -> String) -> VarLayer {
@@ -645,11 +638,14 @@ fn read_vars(doc: &Document, node: NodeId, origin: impl FnOnce() -> String) -> V
             continue;
         };
         for var in doc.elements(list) {
-            if doc.kind(var) != Kind::Object || is_disabled(doc, var) {
+            let [key, id, value, disabled] = doc.fields(var, ["key", "id", "value", "disabled"]);
+            if doc.kind(var) != Kind::Object || disabled.and_then(|d| doc.as_bool(d)) == Some(true)
+            {
                 continue;
             }
-            let key = text_of(doc, var, "key").or_else(|| text_of(doc, var, "id"));
-            let value = doc.get(var, "value");
+            let key = key
+                .and_then(|k| doc.scalar_text(k))
+                .or_else(|| id.and_then(|i| doc.scalar_text(i)));
             if let (Some(key), Some(value)) = (key, value) {
                 if let Some(text) = doc.scalar_text(value) {
                     let layer = layer.get_or_insert_with(|| {
@@ -767,11 +763,10 @@ fn read_headers(doc: &Document, request: NodeId) -> Headers<'_> {
                 if doc.kind(h) != Kind::Object {
                     continue;
                 }
-                let Some(name) = text_of(doc, h, "key") else {
+                let [key, value_node, disabled_node] = doc.fields(h, ["key", "value", "disabled"]);
+                let Some(name) = key.and_then(|k| doc.scalar_text(k)) else {
                     continue;
                 };
-                let value_node = doc.get(h, "value");
-                let disabled_node = doc.get(h, "disabled");
                 list.push(Header {
                     name: trimmed(name),
                     value: value_node
@@ -827,13 +822,14 @@ fn read_body(doc: &Document, node: NodeId) -> Option<Body<'_>> {
             if doc.kind(f) != Kind::Object {
                 continue;
             }
-            let Some(key) = text_of(doc, f, "key") else {
+            let [key, value, disabled] = doc.fields(f, ["key", "value", "disabled"]);
+            let Some(key) = key.and_then(|k| doc.scalar_text(k)) else {
                 continue;
             };
             fields.push(Field {
                 key,
-                value: doc.get(f, "value"),
-                enabled: !is_disabled(doc, f),
+                value,
+                enabled: disabled.and_then(|d| doc.as_bool(d)) != Some(true),
                 node: f,
                 list,
                 index: i,
