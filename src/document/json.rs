@@ -695,10 +695,9 @@ mod tests {
 
     #[test]
     fn fields_find_what_get_finds_in_one_walk() {
-        let doc = parse(
-            r#"{"k": 1, "v": [2], "k": 3, "\u006b2": 4, "key": 5, "k3": {"k": 6}, "": 7}"#,
-        )
-        .unwrap();
+        let doc =
+            parse(r#"{"k": 1, "v": [2], "k": 3, "\u006b2": 4, "key": 5, "k3": {"k": 6}, "": 7}"#)
+                .unwrap();
         let root = doc.root();
         let keys = ["k", "k2", "key", "k3", "", "missing", "v"];
         let found = doc.named_members(root, keys);

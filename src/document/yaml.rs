@@ -728,6 +728,20 @@ mod tests {
         Document::parse_yaml(Text::from(text), FileId::LINTED).unwrap()
     }
 
+    /// `fields` reads plain, quoted and escaped keys as `get` does.
+    #[test]
+    fn fields_find_what_get_finds() {
+        let doc = parse("key: 1\n'value': two\n\"dis\\x61bled\": true\nother: {key: 3}\n");
+        let root = doc.root();
+        let keys = ["key", "value", "disabled", "other", "missing"];
+        let found = doc.fields(root, keys);
+        for (want, got) in keys.iter().zip(found) {
+            assert_eq!(got, doc.get(root, want), "{want}");
+        }
+        assert_eq!(doc.raw(found[1].unwrap()), "two");
+        assert!(found[2].is_some() && found[4].is_none());
+    }
+
     /// Decoded offsets inside quoted scalars map to their bytes after escapes, doubled
     /// quotes and folded lines alike: what a masked secret's span needs.
     #[test]

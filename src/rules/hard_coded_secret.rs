@@ -74,17 +74,22 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     // What a request sends, and what a saved example was sent with (real tokens included).
     let mut sent = |owner: Owner, headers: &[Header], fields: &[Field], of: &str| {
-        let secret = |name: &str, value: NodeId| {
-            let jwt = doc.as_str(value).is_some_and(|v| is_jwt(&v));
-            (names_secret(name) || jwt) && literal(doc, value)
+        // A header's text is at hand (read with the request); a field's is read only when
+        // its name is no secret's.
+        let secret = |name: &str, text: Option<&str>, value: NodeId| {
+            let jwt = || match text {
+                Some(t) => doc.kind(value) == Kind::String && is_jwt(t),
+                None => doc.as_str(value).is_some_and(|v| is_jwt(&v)),
+            };
+            (names_secret(name) || jwt()) && literal(doc, value)
         };
         for h in headers {
-            if let Some(value) = h.value_node.filter(|v| secret(&h.name, *v)) {
+            if let Some(value) = h.value_node.filter(|v| secret(&h.name, Some(&h.value), *v)) {
                 report(owner, format!("the `{}` header{of}", h.name), value);
             }
         }
         for f in fields {
-            if let Some(value) = f.value.filter(|v| secret(&f.key, *v)) {
+            if let Some(value) = f.value.filter(|v| secret(&f.key, None, *v)) {
                 report(owner, format!("the body field `{}`{of}", f.key), value);
             }
         }
