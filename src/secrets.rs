@@ -1188,6 +1188,26 @@ mod tests {
         }
     }
 
+    /// A literal the line ends inside is no string JSON has: even when a quote on the next
+    /// line would close it, everything from it on is masked. A URL value with a blank in it
+    /// is masked whole (its user information cannot be told apart).
+    #[test]
+    fn open_literals_and_urls_with_blanks_are_masked() {
+        let text = "{\"description\": \"broken\n\", \"name\": \"Hidden-Name\"}";
+        let out = mask_unparsed(text);
+        assert!(
+            !out.contains("Hidden-Name") && out.contains("\"description\""),
+            "{out}"
+        );
+        let text =
+            "{\"name\": \"Shown-Name\", \"url\": \"https://pat:LEAK B@api.scopestack.io/v1\"}";
+        let out = mask_unparsed(text);
+        assert!(out.contains("\"Shown-Name\""), "{out}");
+        for leak in ["LEAK", "pat:", "scopestack"] {
+            assert!(!out.contains(leak), "{leak} leaked:\n{out}");
+        }
+    }
+
     #[test]
     fn a_window_that_starts_mid_document_masks_values_it_cannot_place() {
         let text = "\t\"value\": \"LEAK-ONE\"},\n\t{\"key\": \"k\", \"value\": \"LEAK-TWO\"}]}";
@@ -1209,6 +1229,17 @@ mod tests {
         assert_eq!(masked_fragment(code), code);
         let plain = r#"{"key": "Accept", "value": "application/vnd.api+json"}"#;
         assert_eq!(masked_fragment(plain), plain);
+        // Exactly the secret's bytes, whatever the fragment is parsed wrapped in (a member in
+        // `{}`, elements in `[]`) and whatever blanks and commas lead it.
+        let stars = |text: &str, secret: &str| text.replace(secret, &"*".repeat(secret.len()));
+        for fragment in [
+            ",\n\t\"password\": \"PAIR-FRAG\",",
+            ", {\"key\": \"password\", \"value\": \"ELEMENT-FRAG\"}, {\"key\": \"k\", \"value\": \"v\"}",
+            " \"client_secret\": \"MEMBER-FRAG\", \"grant_type\": \"password\"",
+        ] {
+            let secret = fragment.split('"').find(|w| w.ends_with("-FRAG")).unwrap();
+            assert_eq!(masked_fragment(fragment), stars(fragment, secret));
+        }
     }
 
     #[test]
@@ -1268,6 +1299,15 @@ mod tests {
             !out.contains("MSG-PW") && !out.contains("MSG-TOK") && !out.contains("eyJzdWIi"),
             "{out}"
         );
+        // Only the URL is read for credentials, not the prose around it.
+        let m = "no token: no auth is set, so `https://api.scopestack.io/v1/x?page=2` sends token: none";
+        assert_eq!(secrets_in_message(m), []);
+        let m = "`https://pat:MSG-PW2@api.scopestack.io/v1`";
+        let out = mask_spans(m, &secrets_in_message(m));
+        assert_eq!(
+            out,
+            format!("`https://{}@api.scopestack.io/v1`", "*".repeat(11))
+        );
     }
 
     #[test]
@@ -1309,6 +1349,11 @@ mod tests {
             "pm.request.headers.add({key: 'Authorization', value: 'Bearer LEAK-6'});",
             r#"[{"name": "client_secret", "value": "LEAK-7"}]"#,
             "https://pat:it's'LEAK-8@api.scopestack.io/v1/clients",
+            // Quoted names with another member between name and value; a value the text
+            // ends inside.
+            r#"[{"key": "X-Api-Key", "type": "text", "value": "LEAK-9"}]"#,
+            "pm.request.headers.add({key: 'X-Api-Key', type: 'text', value: 'LEAK-10",
+            "pm.request.headers.add({key : 'X-Api-Key', type: 'text', value : 'LEAK-11'});",
         ] {
             let out = masked_free_text(text);
             assert!(!out.contains("LEAK"), "{out}");
