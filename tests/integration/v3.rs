@@ -1004,3 +1004,43 @@ fn the_bearer_token_joins_credentials_in_their_form() {
         assert!(definition.contains(want), "{form}: {definition}");
     }
 }
+
+/// A tree request's saved example (`.resources/<Request>.resources/examples/*.example.yaml`)
+/// is read with what its `request` sent, and belongs to that request.
+#[test]
+fn saved_examples_in_a_tree_belong_to_their_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = new_tree(&dir.path().join("tree"), "$kind: collection\n");
+    std::fs::write(
+        root.join("Get clients.request.yaml"),
+        "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/clients\nmethod: GET\nheaders:\n  Accept: application/vnd.api+json\n  Authorization: Bearer {{access_token}}\norder: 1000\n",
+    )
+    .unwrap();
+    let examples = root.join(".resources/Get clients.resources/examples");
+    std::fs::create_dir_all(&examples).unwrap();
+    std::fs::write(
+        examples.join("Unauthorized.example.yaml"),
+        "$kind: http-example\nname: Unauthorized\nrequest:\n  url: https://api.scopestack.io/acme/v1/clients\n  method: GET\n  headers:\n    Authorization: Bearer hB7xK2mQ9vL4nR8sT3wY6zA1pQ\nresponse:\n  statusCode: 401\n",
+    )
+    .unwrap();
+    let (report, _) = check_json(&[root.to_str().unwrap()]);
+    let found: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SS011")
+        .map(|d| {
+            (
+                d["item"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0].0, "Get clients", "{report}");
+    assert!(
+        found[0].1.contains("of saved example `Unauthorized`"),
+        "{report}"
+    );
+    assert!(!report.to_string().contains("hB7xK2mQ"), "{report}");
+}
