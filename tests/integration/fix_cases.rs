@@ -38,6 +38,18 @@ fn fix_file(file: &std::path::Path, args: &[&str]) -> Value {
     crate::common::read_json(file)
 }
 
+/// A v2.1 collection whose auth is a ScopeStack password helper, holding `items`.
+fn with_password_helper(items: Value) -> Value {
+    serde_json::json!({
+        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "oauth2", "oauth2": [
+            {"key": "grant_type", "value": "password_credentials"},
+            {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"}
+        ]},
+        "item": items
+    })
+}
+
 fn items(v: &Value) -> Vec<String> {
     v["item"].as_array().map_or(Vec::new(), |a| {
         a.iter()
@@ -1047,18 +1059,12 @@ fn the_token_request_takes_the_helpers_fields_and_a_scope_it_has() {
 #[test]
 fn another_providers_token_variable_is_not_reused() {
     let dir = tempfile::tempdir().unwrap();
-    let collection = serde_json::json!({
-        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
-        "auth": {"type": "oauth2", "oauth2": [
-            {"key": "grant_type", "value": "password_credentials"},
-            {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"}
-        ]},
-        "item": [{"name": "Salesforce token",
+    let collection = with_password_helper(serde_json::json!([{"name": "Salesforce token",
             "event": [{"listen": "test", "script": {"exec": ["pm.environment.set('sf_token', pm.response.json().access_token);"]}}],
             "request": {"method": "POST", "auth": {"type": "noauth"},
                 "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]},
                 "url": "https://login.salesforce.com/services/oauth2/token"}}]
-    });
+    ));
     let v = fixed(dir.path(), "sf", &collection, &["--select", "SS001"]);
     assert_eq!(v["auth"]["bearer"][0]["value"], "{{access_token}}", "{v}");
 }
@@ -1075,18 +1081,12 @@ fn a_variable_holding_no_access_token_is_not_reused() {
     .into_iter()
     .enumerate()
     {
-        let collection = serde_json::json!({
-            "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
-            "auth": {"type": "oauth2", "oauth2": [
-                {"key": "grant_type", "value": "password_credentials"},
-                {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"}
-            ]},
-            "item": [{"name": "Token",
+        let collection = with_password_helper(serde_json::json!([{"name": "Token",
                 "event": [{"listen": "test", "script": {"exec": [script]}}],
                 "request": {"method": "POST", "auth": {"type": "noauth"},
                     "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "password"}]},
                     "url": "https://app.scopestack.io/oauth/token"}}]
-        });
+        ));
         let v = fixed(
             dir.path(),
             &format!("c{i}"),
@@ -1342,17 +1342,11 @@ fn wrong_token_url_messages_name_the_request_once_and_the_deployment() {
 #[test]
 fn the_slug_request_follows_the_token_request_that_replaces_a_collection_helper() {
     let dir = tempfile::tempdir().unwrap();
-    let collection = serde_json::json!({
-        "info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
-        "auth": {"type": "oauth2", "oauth2": [
-            {"key": "grant_type", "value": "password_credentials"},
-            {"key": "accessTokenUrl", "value": "https://app.scopestack.io/oauth/token"}
-        ]},
-        "item": [
+    let collection = with_password_helper(serde_json::json!([
             {"name": "Other", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/acme/v1/x"}},
             {"name": "List clients", "request": {"method": "GET", "header": [{"key": "Accept", "value": "application/vnd.api+json"}], "url": "https://api.scopestack.io/v1/clients"}}
         ]
-    });
+    ));
     let file = dir.path().join("order.postman_collection.json");
     crate::common::write_json(&file, &collection);
     let r = run(&["check", "--fix", file.to_str().unwrap()]);
