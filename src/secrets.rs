@@ -1310,6 +1310,30 @@ mod tests {
         );
     }
 
+    /// A JWT in a message is masked whole (its signature too) where it begins a word and its
+    /// header is ten characters or more and followed by a dot; `eyJ` elsewhere is text.
+    #[test]
+    fn message_jwts_are_found_whole_and_only_where_they_begin() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
+        let m = format!("{jwt} was sent");
+        assert_eq!(secrets_in_message(&m), [Span::new(0, jwt.len())]);
+        let m = format!("token `{jwt}`");
+        assert_eq!(secrets_in_message(&m), [Span::new(7, 7 + jwt.len())]);
+        // Header exactly ten characters, no signature.
+        let m = "sent eyJhbGciOi.cGF5bG9hZA here";
+        assert_eq!(secrets_in_message(m), [Span::new(5, 26)]);
+        for text in [
+            "eyJ alone",
+            "the header eyJ is short",
+            "a message about eyJhbGciO.cGF5bG9hZA (header of nine)",
+            "a header without a payload: eyJhbGciOiJIUzI1NiJ9 and more",
+            "a header and a dot: eyJhbGciOiJIUzI1NiJ9. and more",
+            "set {{turkeyJerkyRecipes.name}} first",
+        ] {
+            assert_eq!(secrets_in_message(text), [], "{text}");
+        }
+    }
+
     #[test]
     fn stray_quotes_and_line_breaks_mask_the_rest() {
         for text in [

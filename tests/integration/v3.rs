@@ -341,12 +341,13 @@ fn literal_secrets_in_tree_variables_are_found() {
 
 /// A request picks an entry of its collection's auth list with `type: inherit` and the
 /// entry's id (as a map or a `{key, value}` list); without, the last entry is in force.
+/// The entry picked is neither the first nor the last; a disabled `id` is passed over.
 #[test]
 fn a_request_selects_an_auth_entry_by_id() {
     let dir = tempfile::tempdir().unwrap();
     let root = new_tree(
         &dir.path().join("API"),
-        "$kind: collection\nvariables:\n  access_token: \"\"\nauth:\n  - id: with-token\n    type: bearer\n    credentials:\n      token: \"{{access_token}}\"\n  - id: none\n    type: noauth\n",
+        "$kind: collection\nvariables:\n  access_token: \"\"\nauth:\n  - id: first\n    type: noauth\n  - id: with-token\n    type: bearer\n    credentials:\n      token: \"{{access_token}}\"\n  - id: none\n    type: noauth\n",
     );
     let request = |name: &str, auth: &str| {
         std::fs::write(
@@ -363,6 +364,10 @@ fn a_request_selects_an_auth_entry_by_id() {
     request(
         "By id in a list",
         "auth:\n  type: inherit\n  credentials:\n    - key: id\n      value: with-token\n",
+    );
+    request(
+        "Disabled id first",
+        "auth:\n  type: inherit\n  credentials:\n    - key: id\n      value: first\n      disabled: true\n    - key: id\n      value: with-token\n",
     );
     request(
         "Unknown id",
@@ -387,6 +392,50 @@ fn a_request_selects_an_auth_entry_by_id() {
         [
             ("SS012".to_owned(), "Last entry".to_owned()),
             ("SS012".to_owned(), "Unknown id".to_owned())
+        ]
+    );
+}
+
+/// A tree request's `method` is read in any case (a blank one is GET), and the text of a
+/// raw body (`type: json`) is read: SS010 wants a `Content-Type` for a POST with a body,
+/// and SS006 finds `redirect_uri` in a password grant's JSON.
+#[test]
+fn methods_and_raw_bodies_of_tree_requests_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = new_tree(
+        &dir.path().join("API"),
+        "$kind: collection\nvariables:\n  access_token: \"\"\n",
+    );
+    let request = |name: &str, text: &str| {
+        std::fs::write(root.join(format!("{name}.request.yaml")), text).unwrap();
+    };
+    let api = "$kind: http-request\nurl: https://api.scopestack.io/acme/v1/clients\nheaders:\n  Accept: application/vnd.api+json\n  Authorization: Bearer {{access_token}}\nbody:\n  type: json\n  content: '{\"data\": {}}'\n";
+    request("Create client", &format!("{api}method: post\n"));
+    request("Blank method", &format!("{api}method: \"  \"\n"));
+    request(
+        "Token",
+        "$kind: http-request\nurl: https://app.scopestack.io/oauth/token\nmethod: POST\nauth:\n  type: noauth\nheaders:\n  Content-Type: application/json\nbody:\n  type: json\n  content: '{\"grant_type\": \"password\", \"client_id\": \"{{client_id}}\", \"redirect_uri\": \"https://example.com/cb\"}'\n",
+    );
+    let (report, r) = check_json(&[root.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut flagged: Vec<(String, String, bool)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["item"].as_str().unwrap_or("").to_owned(),
+                d["message"].as_str().unwrap().contains("POST"),
+            )
+        })
+        .collect();
+    flagged.sort();
+    assert_eq!(
+        flagged,
+        [
+            ("SS006".to_owned(), "Token".to_owned(), false),
+            ("SS010".to_owned(), "Create client".to_owned(), true),
         ]
     );
 }
