@@ -25,6 +25,7 @@ mod js;
 mod lint;
 mod load;
 mod memory;
+mod parallel;
 mod postman;
 mod redact;
 mod report;

@@ -315,7 +315,18 @@ impl<'d> Collection<'d> {
 }
 
 /// A collection `root` (already unwrapped from `{"collection": ...}`).
+///
+/// Read in three steps, so that a big file's requests are read on every core: the folders,
+/// one after another, with a placeholder for each request (its item, name and folder); then
+/// each request's contents, its auth, scripts and saved examples (split between threads for
+/// a big file); then the auths and scripts of both joined in document order, so that ids
+/// are what one walk through the file would give.
 pub fn read_collection(doc: &Document, root: NodeId) -> Collection<'_> {
+    read(doc, root, crate::parallel::worth_splitting(doc))
+}
+
+/// [`read_collection`], the requests split between threads or not.
+fn read(doc: &Document, root: NodeId, split: bool) -> Collection<'_> {
     let name = doc
         .get(root, "info")
         .and_then(|info| doc.get(info, "name"))
@@ -323,40 +334,152 @@ pub fn read_collection(doc: &Document, root: NodeId) -> Collection<'_> {
         .and_then(|n| doc.scalar_text(n))
         .map(Cow::into_owned)
         .unwrap_or_default();
-    let mut reader = Reader {
+    let mut walk = Walk {
         doc,
-        coll: Collection::empty(doc, name),
+        scopes: TiVec::new(),
+        requests: TiVec::new(),
+        owned: Owned::default(),
+        requests_before: Vec::new(),
     };
     // Postman exports spend 1-3 KB of JSON per request: reserving for one per 600 bytes
     // means the list is never copied to grow, and the pages it does not use are never
     // touched.
-    reader.coll.requests.reserve(doc.text().len() / 600);
-    crate::memory::prefer_huge_pages(&reader.coll.requests.raw);
-    reader.scope(root, None, String::new());
-    reader.coll
+    walk.requests.reserve(doc.text().len() / 600);
+    crate::memory::prefer_huge_pages(&walk.requests.raw);
+    walk.scope(root, None, String::new());
+    let Walk {
+        scopes,
+        mut requests,
+        owned,
+        requests_before,
+        ..
+    } = walk;
+    let parts = read_requests(doc, &scopes, &mut requests, split);
+    let mut coll = Collection::empty(doc, name);
+    coll.scopes = scopes;
+    coll.requests = requests;
+    coll.join(owned, parts, &requests_before);
+    coll
 }
 
-struct Reader<'d> {
+/// What reading owners (folders, or a run of requests) gives besides the owners: their auth
+/// objects and scripts, in the order read, and the requests' saved examples. An owner's
+/// `auth` and `scripts` count its own here until [`Collection::join`] numbers them.
+#[derive(Default)]
+struct Owned<'d> {
+    auths: Vec<Auth<'d>>,
+    scripts: Vec<Script<'d>>,
+    examples: Vec<Example<'d>>,
+}
+
+impl<'d> Owned<'d> {
+    /// Reads `parent.auth`: `Some` (a placeholder id) when there is one to keep.
+    fn auth(&mut self, doc: &'d Document, parent: NodeId, owner: Owner) -> Option<AuthId> {
+        let auth = read_auth(doc, parent, owner)?;
+        self.auths.push(auth);
+        Some(AuthId::from(self.auths.len() - 1))
+    }
+
+    /// Reads `parent.event`'s scripts: the range they take here.
+    fn scripts(&mut self, doc: &'d Document, parent: NodeId, owner: Owner) -> ScriptIds {
+        let first = ScriptId::from(self.scripts.len());
+        read_scripts(doc, parent, owner, &mut self.scripts);
+        ScriptIds::between(first, ScriptId::from(self.scripts.len()))
+    }
+}
+
+impl<'d> Collection<'d> {
+    /// Numbers the auths and scripts of the folders (`scopes`) and of the requests (`parts`,
+    /// in request order) as one walk through the file meets them: a folder's when it is
+    /// entered, after the requests before it (`requests_before`, by folder).
+    fn join(&mut self, scopes: Owned<'d>, parts: Vec<Owned<'d>>, requests_before: &[usize]) {
+        // Each list grows once, not by doubling (which copies it and touches fresh pages).
+        let count = |f: fn(&Owned<'d>) -> usize| f(&scopes) + parts.iter().map(f).sum::<usize>();
+        self.auths.reserve(count(|o| o.auths.len()));
+        self.scripts.reserve(count(|o| o.scripts.len()));
+        let (mut request_auths, mut request_scripts) = {
+            let mut auths = Vec::with_capacity(parts.len());
+            let mut scripts = Vec::with_capacity(parts.len());
+            for part in parts {
+                self.examples.extend(part.examples);
+                auths.push(part.auths);
+                scripts.push(part.scripts);
+            }
+            (auths.into_iter().flatten(), scripts.into_iter().flatten())
+        };
+        let (mut scope_auths, mut scope_scripts) =
+            (scopes.auths.into_iter(), scopes.scripts.into_iter());
+        let mut r = 0;
+        let all = self.requests.len();
+        for (s, &before) in requests_before.iter().chain([&all]).enumerate() {
+            while r < before {
+                let req = &mut self.requests[RequestId::from(r)];
+                number(
+                    (&mut req.auth, &mut req.scripts),
+                    (&mut request_auths, &mut request_scripts),
+                    (&mut self.auths, &mut self.scripts),
+                );
+                r += 1;
+            }
+            if let Some(scope) = self.scopes.get_mut(ScopeId::from(s)) {
+                number(
+                    (&mut scope.auth, &mut scope.scripts),
+                    (&mut scope_auths, &mut scope_scripts),
+                    (&mut self.auths, &mut self.scripts),
+                );
+            }
+        }
+    }
+}
+
+/// Moves one owner's auth and scripts from what was read (`from`) to the collection's lists
+/// (`to`), and gives the owner their ids there.
+fn number<'d>(
+    (auth, scripts): (&mut Option<AuthId>, &mut ScriptIds),
+    from: (
+        &mut impl Iterator<Item = Auth<'d>>,
+        &mut impl Iterator<Item = Script<'d>>,
+    ),
+    to: (
+        &mut TiVec<AuthId, Auth<'d>>,
+        &mut TiVec<ScriptId, Script<'d>>,
+    ),
+) {
+    if auth.is_some() {
+        *auth = from.0.next().map(|a| to.0.push_and_get_key(a));
+    }
+    let first = to.1.next_key();
+    to.1.extend(from.1.take((scripts.end - scripts.start) as usize));
+    *scripts = ScriptIds::between(first, to.1.next_key());
+}
+
+/// The first step: folders, and a placeholder for each request.
+struct Walk<'d> {
     doc: &'d Document,
-    coll: Collection<'d>,
+    scopes: TiVec<ScopeId, Scope>,
+    requests: TiVec<RequestId, Request<'d>>,
+    /// The folders' auths and scripts.
+    owned: Owned<'d>,
+    /// By folder: how many requests come before it in the file.
+    requests_before: Vec<usize>,
 }
 
-impl<'d> Reader<'d> {
+impl<'d> Walk<'d> {
     fn scope(&mut self, node: NodeId, parent: Option<ScopeId>, path: String) {
         let doc = self.doc;
-        let idx = self.coll.scopes.next_key();
+        let idx = self.scopes.next_key();
+        self.requests_before.push(self.requests.len());
         let vars = read_vars(doc, node, || variables_origin(parent.is_none(), &path));
-        let auth = self.auth(node, Owner::Scope(idx));
-        self.coll.scopes.push(Scope {
+        let auth = self.owned.auth(doc, node, Owner::Scope(idx));
+        let scripts = self.owned.scripts(doc, node, Owner::Scope(idx));
+        self.scopes.push(Scope {
             node,
             parent,
             path,
             auth,
             vars,
-            scripts: ScriptIds::default(),
+            scripts,
         });
-        let scripts = self.scripts(node, Owner::Scope(idx));
-        self.coll.scopes[idx].scripts = scripts;
 
         let Some(items) = doc.get(node, "item") else {
             return;
@@ -370,189 +493,215 @@ impl<'d> Reader<'d> {
                 .and_then(|(_, n)| doc.scalar_text(n))
                 .unwrap_or_else(|| Cow::Owned(format!("item {i}")));
             if sub.is_some_and(|(_, v)| doc.kind(v) == Kind::Array) {
-                let path = &self.coll.scopes[idx].path;
+                let path = &self.scopes[idx].path;
                 let path = if path.is_empty() {
                     name.into_owned()
                 } else {
                     format!("{path} / {name}")
                 };
                 self.scope(item, Some(idx), path);
-            } else if let Some((key_node, request)) = request {
-                self.request(item, key_node, request, idx, name);
+            } else if let Some((key_node, node)) = request {
+                self.requests.push(Request {
+                    item_node: item,
+                    scope: idx,
+                    name,
+                    node,
+                    key_node,
+                    method: Cow::Borrowed("GET"),
+                    url: None,
+                    headers: Headers::default(),
+                    body: None,
+                    auth: None,
+                    vars: None,
+                    scripts: ScriptIds::default(),
+                });
             }
         }
     }
+}
 
-    fn request(
-        &mut self,
-        item: NodeId,
-        key_node: NodeId,
-        node: NodeId,
-        scope: ScopeId,
-        name: Cow<'d, str>,
-    ) {
-        let doc = self.doc;
-        let idx = self.coll.requests.next_key();
-        let mut req = Request {
-            item_node: item,
-            scope,
-            vars: Some(read_vars(doc, item, || {
-                format!(
-                    "the variables of request `{}`",
-                    label(&self.coll.scopes[scope].path, &name)
-                )
-            }))
-            .filter(|v| !v.is_empty())
-            .map(Box::new),
-            name,
-            node,
-            key_node,
-            method: Cow::Borrowed("GET"),
-            url: None,
-            headers: Headers::default(),
-            body: None,
-            auth: None,
-            scripts: ScriptIds::default(),
-        };
-        match doc.kind(node) {
-            Kind::String => {
-                req.url = Some(Url {
-                    node,
-                    raw: doc.as_str(node).unwrap_or_default(),
-                    label_node: node,
-                    pointer_node: node,
-                    first_segment: None,
-                });
-            }
-            Kind::Object => {
-                let [method, url, body] = doc.named_members(node, ["method", "url", "body"]);
-                let method = method.and_then(|(_, m)| doc.scalar_text(m));
-                if let Some(m) = method.filter(|m| !m.trim().is_empty()) {
-                    // Exports write methods upper-case: borrow them as they are.
-                    req.method = if m.trim().len() == m.len()
-                        && !m.bytes().any(|b| b.is_ascii_lowercase())
-                    {
+/// The second step: every request's contents, in runs of requests (on every core when
+/// `split`); what each run owns besides, in request order.
+fn read_requests<'d>(
+    doc: &'d Document,
+    scopes: &TiVec<ScopeId, Scope>,
+    requests: &mut TiVec<RequestId, Request<'d>>,
+    split: bool,
+) -> Vec<Owned<'d>> {
+    use rayon::prelude::*;
+    let run = |first: usize, requests: &mut [Request<'d>]| {
+        let mut owned = Owned::default();
+        for (i, req) in requests.iter_mut().enumerate() {
+            read_request(doc, scopes, RequestId::from(first + i), req, &mut owned);
+        }
+        owned
+    };
+    if !split {
+        return vec![run(0, &mut requests.raw)];
+    }
+    // Runs small enough for the cores to share unevenly sized requests.
+    let size = requests
+        .len()
+        .div_ceil(rayon::current_num_threads() * 16)
+        .max(64);
+    requests
+        .raw
+        .par_chunks_mut(size)
+        .enumerate()
+        .map(|(i, requests)| run(i * size, requests))
+        .collect()
+}
+
+/// Fills in the request `idx` whose placeholder the walk made.
+fn read_request<'d>(
+    doc: &'d Document,
+    scopes: &TiVec<ScopeId, Scope>,
+    idx: RequestId,
+    req: &mut Request<'d>,
+    owned: &mut Owned<'d>,
+) {
+    let (item, node) = (req.item_node, req.node);
+    req.vars = Some(read_vars(doc, item, || {
+        format!(
+            "the variables of request `{}`",
+            label(&scopes[req.scope].path, &req.name)
+        )
+    }))
+    .filter(|v| !v.is_empty())
+    .map(Box::new);
+    match doc.kind(node) {
+        Kind::String => {
+            req.url = Some(Url {
+                node,
+                raw: doc.as_str(node).unwrap_or_default(),
+                label_node: node,
+                pointer_node: node,
+                first_segment: None,
+            });
+        }
+        Kind::Object => {
+            let [method, url, body] = doc.named_members(node, ["method", "url", "body"]);
+            let method = method.and_then(|(_, m)| doc.scalar_text(m));
+            if let Some(m) = method.filter(|m| !m.trim().is_empty()) {
+                // Exports write methods upper-case: borrow them as they are.
+                req.method =
+                    if m.trim().len() == m.len() && !m.bytes().any(|b| b.is_ascii_lowercase()) {
                         m
                     } else {
                         Cow::Owned(m.trim().to_ascii_uppercase())
                     };
-                }
-                req.url = url.and_then(|(key, u)| read_url(doc, key, u));
-                req.headers = read_headers(doc, node);
-                req.body = body.and_then(|(_, b)| read_body(doc, b));
-                req.auth = self.auth(node, Owner::Request(idx));
             }
-            _ => {}
+            req.url = url.and_then(|(key, u)| read_url(doc, key, u));
+            req.headers = read_headers(doc, node);
+            req.body = body.and_then(|(_, b)| read_body(doc, b));
+            req.auth = owned.auth(doc, node, Owner::Request(idx));
         }
-        req.scripts = self.scripts(item, Owner::Request(idx));
-        self.coll.requests.push(req);
-        for (i, response) in doc
-            .get(item, "response")
-            .map_or(Vec::new(), |r| doc.elements(r).collect())
-            .into_iter()
-            .enumerate()
-        {
-            let Some(sent) = doc
-                .get(response, "originalRequest")
-                .filter(|r| doc.kind(*r) == Kind::Object)
-            else {
-                continue;
-            };
-            self.coll.examples.push(Example {
-                owner: Owner::Request(idx),
-                name: text_of(doc, response, "name")
-                    .unwrap_or_else(|| Cow::Owned(format!("response {i}"))),
-                headers: read_headers(doc, sent),
-                fields: doc
-                    .get(sent, "body")
-                    .and_then(|b| read_body(doc, b))
-                    .map(|b| b.fields)
-                    .unwrap_or_default(),
-            });
-        }
+        _ => {}
     }
+    req.scripts = owned.scripts(doc, item, Owner::Request(idx));
+    for (i, response) in doc
+        .get(item, "response")
+        .map_or(Vec::new(), |r| doc.elements(r).collect())
+        .into_iter()
+        .enumerate()
+    {
+        let Some(sent) = doc
+            .get(response, "originalRequest")
+            .filter(|r| doc.kind(*r) == Kind::Object)
+        else {
+            continue;
+        };
+        owned.examples.push(Example {
+            owner: Owner::Request(idx),
+            name: text_of(doc, response, "name")
+                .unwrap_or_else(|| Cow::Owned(format!("response {i}"))),
+            headers: read_headers(doc, sent),
+            fields: doc
+                .get(sent, "body")
+                .and_then(|b| read_body(doc, b))
+                .map(|b| b.fields)
+                .unwrap_or_default(),
+        });
+    }
+}
 
-    /// Reads `parent.auth`; `None` when it is missing, `null`, not an object, or `inherit`.
-    fn auth(&mut self, parent: NodeId, owner: Owner) -> Option<AuthId> {
-        let doc = self.doc;
-        let node = doc.get(parent, "auth")?;
-        if doc.kind(node) != Kind::Object {
-            return None;
-        }
-        let kind_node = doc.get(node, "type");
-        let kind = kind_node
-            .and_then(|t| doc.scalar_text(t))
-            .map(trimmed)
-            .unwrap_or_default();
-        if kind.is_empty() || kind == "inherit" {
-            return None;
-        }
-        let mut params = Vec::new();
-        if let Some(p) = doc.get(node, &kind) {
-            match doc.kind(p) {
-                // v2.1: [{"key": ..., "value": ..., "type": ...}]
-                Kind::Array => {
-                    for el in doc.elements(p) {
-                        let [key, value] = doc.fields(el, ["key", "value"]);
-                        let key = key.and_then(|k| doc.scalar_text(k));
-                        if let (Some(key), Some(value)) = (key, value) {
-                            params.push(AuthParam { key, value });
-                        }
-                    }
-                }
-                // v2.0: {"accessTokenUrl": ..., "grantType": ...}
-                Kind::Object => {
-                    for (k, value) in doc.members(p) {
-                        let key = doc.as_str(k).unwrap_or_default();
+/// `parent.auth`; `None` when it is missing, `null`, not an object, or `inherit`.
+fn read_auth(doc: &Document, parent: NodeId, owner: Owner) -> Option<Auth<'_>> {
+    let node = doc.get(parent, "auth")?;
+    if doc.kind(node) != Kind::Object {
+        return None;
+    }
+    let kind_node = doc.get(node, "type");
+    let kind = kind_node
+        .and_then(|t| doc.scalar_text(t))
+        .map(trimmed)
+        .unwrap_or_default();
+    if kind.is_empty() || kind == "inherit" {
+        return None;
+    }
+    let mut params = Vec::new();
+    if let Some(p) = doc.get(node, &kind) {
+        match doc.kind(p) {
+            // v2.1: [{"key": ..., "value": ..., "type": ...}]
+            Kind::Array => {
+                for el in doc.elements(p) {
+                    let [key, value] = doc.fields(el, ["key", "value"]);
+                    let key = key.and_then(|k| doc.scalar_text(k));
+                    if let (Some(key), Some(value)) = (key, value) {
                         params.push(AuthParam { key, value });
                     }
                 }
-                _ => {}
             }
+            // v2.0: {"accessTokenUrl": ..., "grantType": ...}
+            Kind::Object => {
+                for (k, value) in doc.members(p) {
+                    let key = doc.as_str(k).unwrap_or_default();
+                    params.push(AuthParam { key, value });
+                }
+            }
+            _ => {}
         }
-        Some(self.coll.auths.push_and_get_key(Auth {
-            owner,
-            node,
-            kind,
-            kind_node,
-            params,
-        }))
     }
+    Some(Auth {
+        owner,
+        node,
+        kind,
+        kind_node,
+        params,
+    })
+}
 
-    fn scripts(&mut self, parent: NodeId, owner: Owner) -> ScriptIds {
-        let doc = self.doc;
-        let first = self.coll.scripts.next_key();
-        let Some(events) = doc.get(parent, "event") else {
-            return ScriptIds::default();
-        };
-        for ev in doc.elements(events) {
-            let [disabled, listen, script] = doc.fields(ev, ["disabled", "listen", "script"]);
-            if disabled.and_then(|d| doc.as_bool(d)) == Some(true) {
-                continue;
-            }
-            let listen = listen.and_then(|l| doc.scalar_text(l)).unwrap_or_default();
-            let Some(script) = script else {
-                continue;
-            };
-            let exec = match doc.kind(script) {
-                Kind::Object => match doc.get(script, "exec") {
-                    Some(e) => e,
-                    None => continue,
-                },
-                // Some exporters write the script text directly.
-                Kind::String => script,
-                _ => continue,
-            };
-            if !matches!(doc.kind(exec), Kind::Array | Kind::String) {
-                continue;
-            }
-            self.coll.scripts.push(Script {
-                owner,
-                listen,
-                exec,
-            });
+/// The enabled scripts of `parent.event`, added to `out`.
+fn read_scripts<'d>(doc: &'d Document, parent: NodeId, owner: Owner, out: &mut Vec<Script<'d>>) {
+    let Some(events) = doc.get(parent, "event") else {
+        return;
+    };
+    for ev in doc.elements(events) {
+        let [disabled, listen, script] = doc.fields(ev, ["disabled", "listen", "script"]);
+        if disabled.and_then(|d| doc.as_bool(d)) == Some(true) {
+            continue;
         }
-        ScriptIds::between(first, self.coll.scripts.next_key())
+        let listen = listen.and_then(|l| doc.scalar_text(l)).unwrap_or_default();
+        let Some(script) = script else {
+            continue;
+        };
+        let exec = match doc.kind(script) {
+            Kind::Object => match doc.get(script, "exec") {
+                Some(e) => e,
+                None => continue,
+            },
+            // Some exporters write the script text directly.
+            Kind::String => script,
+            _ => continue,
+        };
+        if !matches!(doc.kind(exec), Kind::Array | Kind::String) {
+            continue;
+        }
+        out.push(Script {
+            owner,
+            listen,
+            exec,
+        });
     }
 }
 
@@ -946,6 +1095,118 @@ mod tests {
 
     fn collection(text: &str) -> Document {
         Document::parse(text.into()).unwrap()
+    }
+
+    /// A collection of folders and requests, each with or without an auth, scripts and
+    /// saved examples: read with its requests split between threads, every auth and script
+    /// is numbered as one walk through the file meets it (the owners listed here in that
+    /// order), each owner points at its own, and nothing differs from reading it whole.
+    #[test]
+    fn requests_read_on_several_threads_are_numbered_in_file_order() {
+        use std::fmt::Write;
+        let auth = |on: bool| {
+            if on {
+                r#""auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{t}}"}]},"#
+            } else {
+                ""
+            }
+        };
+        let events = |n: usize| {
+            let one = r#"{"listen": "test", "script": {"exec": ["pm.test('x')"]}}"#;
+            let off = r#"{"listen": "test", "disabled": true, "script": {"exec": ["x"]}}"#;
+            let list: Vec<&str> = (0..n).map(|_| one).chain([off]).collect();
+            format!(r#""event": [{}],"#, list.join(","))
+        };
+        // (owner, has auth, scripts) in the order one walk meets them.
+        let mut expected: Vec<(String, bool, usize)> = Vec::new();
+        let mut request = |text: &mut String, name: String| {
+            let i = expected.len();
+            let (a, n) = (i % 3 == 0, i % 4);
+            let examples = if i % 5 == 0 {
+                r#""response": [{"name": "saved", "originalRequest": {"method": "GET"}}],"#
+            } else {
+                ""
+            };
+            write!(
+                text,
+                r#"{{"name": "{name}", {} {examples} "request": {{{} "method": "GET", "url": "https://api.scopestack.io/acme/v1/x"}}}}"#,
+                events(n),
+                auth(a),
+            )
+            .unwrap();
+            expected.push((name, a, n));
+        };
+        let mut text = String::from(r#"{"info": {"name": "c"}, "#);
+        text.push_str(auth(true));
+        text.push_str(&events(1));
+        text.push_str(r#""item": ["#);
+        let mut scopes = vec![(String::new(), true, 1)];
+        for f in 0..40 {
+            let name = format!("folder {f}");
+            // A folder's auth and scripts come after some of its requests in the text,
+            // and are still met when the folder is entered.
+            text.push_str(&format!(r#"{{"name": "{name}", "item": ["#));
+            for r in 0..30 {
+                if r > 0 {
+                    text.push(',');
+                }
+                request(&mut text, format!("{name} request {r}"));
+            }
+            text.push_str(&format!(
+                "], {} {} \"x\": 1}},",
+                auth(f % 2 == 0),
+                events(f % 3)
+            ));
+            scopes.push((name, f % 2 == 0, f % 3));
+        }
+        request(&mut text, "last".to_owned());
+        text.push_str("]}");
+        let doc = collection(&text);
+        let (whole, split) = (read(&doc, doc.root(), false), read(&doc, doc.root(), true));
+        assert_eq!(split.requests.len(), 1201);
+
+        let owner_name = |c: &Collection, o: Owner| match o {
+            Owner::Scope(s) => c.scopes[s].path.clone(),
+            Owner::Request(r) => c.requests[r].name.to_string(),
+        };
+        // The walk: the collection, then each folder's requests after entering it.
+        let mut walk: Vec<(String, bool, usize)> = vec![scopes[0].clone()];
+        for (f, folder) in scopes.iter().skip(1).enumerate() {
+            walk.push(folder.clone());
+            walk.extend(expected[f * 30..(f + 1) * 30].iter().cloned());
+        }
+        walk.push(expected[1200].clone());
+        for c in [&whole, &split] {
+            let auths: Vec<String> = c.auths.iter().map(|a| owner_name(c, a.owner)).collect();
+            let want: Vec<String> = walk.iter().filter(|w| w.1).map(|w| w.0.clone()).collect();
+            assert_eq!(auths, want);
+            let scripts: Vec<String> = c.scripts.iter().map(|s| owner_name(c, s.owner)).collect();
+            let want: Vec<String> = walk
+                .iter()
+                .flat_map(|w| std::iter::repeat_n(w.0.clone(), w.2))
+                .collect();
+            assert_eq!(scripts, want);
+            for (id, a) in c.auths.iter_enumerated() {
+                let own = match a.owner {
+                    Owner::Scope(s) => c.scopes[s].auth,
+                    Owner::Request(r) => c.requests[r].auth,
+                };
+                assert_eq!(own, Some(id));
+            }
+            for (id, s) in c.scripts.iter_enumerated() {
+                let own = match s.owner {
+                    Owner::Scope(o) => c.scopes[o].scripts,
+                    Owner::Request(r) => c.requests[r].scripts,
+                };
+                assert!(own.iter().any(|i| i == id), "{id:?}");
+            }
+            let examples: Vec<String> = c.examples.iter().map(|e| owner_name(c, e.owner)).collect();
+            let want: Vec<String> = (0..1201)
+                .filter(|i| i % 5 == 0)
+                .map(|i| expected[i].0.clone())
+                .collect();
+            assert_eq!(examples, want);
+        }
     }
 
     #[test]

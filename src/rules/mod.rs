@@ -13,8 +13,8 @@ use self::har_context::HarContext;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::document::Document;
 
-use self::context::map_in_order;
 pub use self::context::Context;
+use crate::parallel::map_in_order;
 
 /// A rule: what reports say of it (`Rule`, reached through `Deref`), and its checks.
 pub struct RuleInfo {
