@@ -151,14 +151,16 @@ pub fn lint_text(
                 &options.config.endpoints,
                 &options.config.rule_options,
             );
-            rules::run(&Input::Collection(&cx), enabled)
+            rules::run_unordered(&Input::Collection(&cx), enabled)
         }
         FileKind::Har => {
             let har = crate::har::read(&doc);
             let cx = HarContext::new(&har, &options.config.endpoints);
-            rules::run(&Input::Har(&cx), enabled)
+            rules::run_unordered(&Input::Har(&cx), enabled)
         }
-        FileKind::Environment | FileKind::Globals => rules::run(&Input::Variables(&doc), enabled),
+        FileKind::Environment | FileKind::Globals => {
+            rules::run_unordered(&Input::Variables(&doc), enabled)
+        }
         FileKind::NotHar(why) => {
             let root = doc.span(doc.root());
             let span = Span::new(root.start, root.start + 1);
@@ -171,6 +173,8 @@ pub fn lint_text(
         }
         FileKind::Other(reason) => return Outcome::Skipped(reason),
     };
+    // The collection's model and context are gone by now.
+    rules::finish(Some(&doc), &mut diagnostics);
     for d in &mut diagnostics {
         d.severity = options.config.severity(d.rule);
     }
