@@ -7,7 +7,15 @@ use serde_json::{json, Value};
 
 pub const DEFAULT_APP_URL: &str = "https://app.scopestack.io";
 pub const DEFAULT_API_URL: &str = "https://api.scopestack.io";
-pub const JSON_API: &str = "application/vnd.api+json";
+/// The JSON:API media type as a literal, for `concat!` (texts every finding of a kind shares
+/// are literals, not a copy per finding).
+macro_rules! json_api {
+    () => {
+        "application/vnd.api+json"
+    };
+}
+pub(crate) use json_api;
+pub const JSON_API: &str = json_api!();
 
 /// A service base URL: `https://app.scopestack.io`, `http://127.0.0.1:4010/mock`.
 #[derive(Clone, Debug, PartialEq, Eq)]

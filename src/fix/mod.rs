@@ -6,6 +6,7 @@
 pub mod edit;
 pub mod yaml_edit;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
@@ -130,12 +131,12 @@ pub fn beside(name: &str, path: &str) -> String {
 pub struct Fix {
     pub applicability: Applicability,
     /// What the fix does, e.g. "Replace the OAuth 2.0 helper with a token request".
-    pub message: String,
+    pub message: Cow<'static, str>,
     pub edits: Vec<Edit>,
 }
 
 impl Fix {
-    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    pub fn safe(message: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Fix {
         Fix {
             applicability: Applicability::Safe,
             message: message.into(),
@@ -143,7 +144,7 @@ impl Fix {
         }
     }
 
-    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    pub fn unsafe_(message: impl Into<Cow<'static, str>>, edits: Vec<Edit>) -> Fix {
         Fix {
             applicability: Applicability::Unsafe,
             message: message.into(),

@@ -148,7 +148,7 @@ impl MietteDiagnostic for DiagnosticView<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = LabeledSpan::new_primary_with_span(
-            Some(self.d.label.clone()),
+            Some(self.d.label.to_string()),
             self.shown.span(self.d.span),
         );
         Some(Box::new(std::iter::once(label)))

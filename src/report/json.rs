@@ -95,7 +95,7 @@ impl JsonReport {
                 name: d.rule.name,
                 severity: d.severity.as_str(),
                 message: d.message.clone(),
-                help: d.help.clone(),
+                help: d.help.to_string(),
                 item: d.item.clone(),
                 pointer: d.pointer.as_str().to_owned(),
                 line: lc.line,
@@ -104,7 +104,7 @@ impl JsonReport {
                 length: d.span.len(),
                 fix: d.fix.as_ref().map(|f| JsonFix {
                     applicability: f.applicability,
-                    message: f.message.clone(),
+                    message: f.message.to_string(),
                 }),
             });
         }

@@ -180,8 +180,10 @@ fn judge_header(cx: &Context, owner: Owner, req: &Request, h: &Header) -> Option
              `Bearer <token>`",
             cx.coll.label(req)
         ),
-        help: "Send `Authorization: Bearer {{access_token}}`.".to_owned(),
-        label: "not a bearer token".to_owned(),
+        help: "Send `Authorization: Bearer {{access_token}}`."
+            .to_owned()
+            .into(),
+        label: "not a bearer token".to_owned().into(),
         item: Some(cx.coll.label(req)),
         pointer: Pointer::Node(node),
         span: cx.span(node),
@@ -222,8 +224,9 @@ fn judge_auth(cx: &Context, req: &Request, auth: &Auth) -> Option<Diagnostic> {
         ),
         help: "Use bearer auth with `{{access_token}}`, filled by the token request's test \
                script."
-            .to_owned(),
-        label: format!("`{kind}` auth, not a bearer token"),
+            .to_owned()
+            .into(),
+        label: format!("`{kind}` auth, not a bearer token").into(),
         item: Some(cx.coll.label(req)),
         pointer: Pointer::Node(node),
         span: cx.span(node),

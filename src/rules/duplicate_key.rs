@@ -151,8 +151,9 @@ fn check_objects<'d>(
             ),
             help: format!(
                 "Keep one `{key}`: JSON.parse, which Postman and newman use, keeps only the last."
-            ),
-            label: "ignored duplicate".to_owned(),
+            )
+            .into(),
+            label: "ignored duplicate".to_owned().into(),
             item: None,
             pointer: Pointer::Node(value),
             span: doc.span(key_node),

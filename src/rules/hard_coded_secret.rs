@@ -240,8 +240,9 @@ fn diagnostic(
         ),
         help: "Move it to an environment variable marked `secret`, and reference it as \
                `{{name}}`."
-            .to_owned(),
-        label: "hard-coded secret".to_owned(),
+            .to_owned()
+            .into(),
+        label: "hard-coded secret".to_owned().into(),
         item,
         pointer: Pointer::Node(node),
         span: doc.span(node),

@@ -14,6 +14,8 @@ use typed_index_collections::{TiSlice, TiVec};
 pub struct HeaderSpec {
     pub name: &'static str,
     pub value: &'static str,
+    /// The fix's message where it adds the header: "Add `name: value`".
+    pub add: &'static str,
     /// Whether a value found is good enough.
     pub accepts: fn(&str) -> bool,
 }
@@ -100,11 +102,12 @@ pub fn fix_disabled(cx: &Context, req: &Request, h: &Header, spec: &HeaderSpec) 
 
 /// No header: add one to the list, the header string, or the request.
 pub fn fix_missing(cx: &Context, req: &Request, spec: &HeaderSpec) -> Option<Fix> {
+    debug_assert_eq!(spec.add, format!("Add `{}: {}`", spec.name, spec.value));
     let doc = cx.coll.doc;
     let ed = &cx.editor;
     if cx.coll.is_tree() {
         return Some(Fix::safe(
-            format!("Add `{}: {}`", spec.name, spec.value),
+            spec.add,
             vec![add_v3_header(cx, req, spec.name, spec.value)],
         ));
     }
@@ -136,10 +139,7 @@ pub fn fix_missing(cx: &Context, req: &Request, spec: &HeaderSpec) -> Option<Fix
         ),
         _ => return None,
     };
-    Some(Fix::safe(
-        format!("Add `{}: {}`", spec.name, spec.value),
-        vec![edit],
-    ))
+    Some(Fix::safe(spec.add, vec![edit]))
 }
 
 /// Adds a header to a v12 request, in the form its `headers` has: a map (`Name: value`, what

@@ -5,7 +5,7 @@ use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec, HeaderState};
 use crate::rules::{script_requests, Checks, Context, RuleInfo};
-use crate::scopestack::{accepts_json_api, JSON_API};
+use crate::scopestack::{accepts_json_api, json_api, JSON_API};
 
 pub static RULE: RuleInfo = RuleInfo {
     meta: Rule {
@@ -67,6 +67,7 @@ the value is written with a `{{variable}}`, whose other uses the fix cannot see.
 const ACCEPT: HeaderSpec = HeaderSpec {
     name: "Accept",
     value: JSON_API,
+    add: concat!("Add `Accept: ", json_api!(), "`"),
     accepts: accepts_json_api,
 };
 
@@ -79,43 +80,60 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let owner = Owner::Request(i);
         let state = header_fix::triage(cx, owner, req, &ACCEPT);
-        let everywhere = "or upsert it for every request from the collection's pre-request script";
+        macro_rules! everywhere {
+            () => {
+                "or upsert it for every request from the collection's pre-request script."
+            };
+        }
         let fix = header_fix::fix(cx, req, &state, &ACCEPT);
         let (help, message, label, node, pointer) = match state {
             HeaderState::Sent => continue,
             HeaderState::WrongValue(h) => {
                 let value = cx.resolve(owner, &h.value).into_owned();
                 (
-                    format!("Set the `Accept` header to `{JSON_API}`, {everywhere}."),
+                    concat!(
+                        "Set the `Accept` header to `",
+                        json_api!(),
+                        "`, ",
+                        everywhere!()
+                    ),
                     format!(
                     "request `{}` sends `Accept: {value}`; the ScopeStack API needs `{JSON_API}`",
                     cx.coll.label(req)
                 ),
-                    format!("not {JSON_API}"),
+                    concat!("not ", json_api!()),
                     h.value_node.unwrap_or(h.node),
                     Pointer::Node(h.value_node.unwrap_or(h.node)),
                 )
             }
             HeaderState::Disabled(h) => (
-                format!(
-                    "Enable the `Accept` header (and make its value `{JSON_API}`), {everywhere}."
+                concat!(
+                    "Enable the `Accept` header (and make its value `",
+                    json_api!(),
+                    "`), ",
+                    everywhere!()
                 ),
                 format!(
                     "request `{}` has its `Accept` header disabled; the ScopeStack API needs \
                      `Accept: {JSON_API}`",
                     cx.coll.label(req)
                 ),
-                "disabled".to_owned(),
+                "disabled",
                 h.disabled_node.unwrap_or(h.node),
                 Pointer::Node(h.disabled_node.unwrap_or(h.node)),
             ),
             HeaderState::Missing => (
-                format!("Add the header `Accept: {JSON_API}` to this request, {everywhere}."),
+                concat!(
+                    "Add the header `Accept: ",
+                    json_api!(),
+                    "` to this request, ",
+                    everywhere!()
+                ),
                 format!(
                     "request `{}` sends no `Accept: {JSON_API}` header",
                     cx.coll.label(req)
                 ),
-                format!("no Accept: {JSON_API}"),
+                concat!("no Accept: ", json_api!()),
                 // The header list itself when it is short (`[]`), else its key: a label
                 // prints every line it covers.
                 match (req.headers.node, req.headers.key_node) {
@@ -131,8 +149,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             severity: RULE.severity,
             file: FileId::LINTED,
             message,
-            help,
-            label,
+            help: help.into(),
+            label: label.into(),
             item: Some(cx.coll.label(req)),
             pointer,
             span: cx.span(node),

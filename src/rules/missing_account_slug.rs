@@ -90,8 +90,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                  slug is `data.attributes[\"account-slug\"]` of `GET {}`.",
                 cx.endpoints.api.url,
                 cx.endpoints.me_url()
-            ),
-            label: "no account slug before /v1/".to_owned(),
+            )
+            .into(),
+            label: "no account slug before /v1/".to_owned().into(),
             item: Some(cx.coll.label(req)),
             pointer: Pointer::Node(url.first_segment.unwrap_or(url.pointer_node)),
             span: cx.span(url.first_segment.unwrap_or(url.label_node)),

@@ -51,6 +51,7 @@ fn any_value(value: &str) -> bool {
 const AUTHORIZATION: HeaderSpec = HeaderSpec {
     name: "Authorization",
     value: "",
+    add: "Add `Authorization: `",
     accepts: any_value,
 };
 
@@ -132,8 +133,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             severity: RULE.severity,
             file: FileId::LINTED,
             message: format!("request `{}` sends no token: {why}", cx.coll.label(req)),
-            help,
-            label: "no token sent".to_owned(),
+            help: help.into(),
+            label: "no token sent".to_owned().into(),
             item: Some(cx.coll.label(req)),
             pointer: Pointer::Node(pointer),
             span: cx.span(node),

@@ -3,7 +3,7 @@ use crate::postman::Owner;
 use crate::rules::har_context::{HarContext, Place};
 use crate::rules::header_fix::{self, HeaderSpec, HeaderState};
 use crate::rules::{script_requests, Checks, Context, RuleInfo};
-use crate::scopestack::JSON_API;
+use crate::scopestack::{json_api, JSON_API};
 use crate::source::FileId;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -61,6 +61,7 @@ fn is_json_api(value: &str) -> bool {
 const CONTENT_TYPE: HeaderSpec = HeaderSpec {
     name: "Content-Type",
     value: JSON_API,
+    add: concat!("Add `Content-Type: ", json_api!(), "`"),
     accepts: is_json_api,
 };
 
@@ -114,8 +115,13 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             severity: RULE.severity,
             file: FileId::LINTED,
             message,
-            help: format!("Send `Content-Type: {JSON_API}` with JSON:API bodies; the API answers 415 otherwise."),
-            label: format!("no Content-Type: {JSON_API}"),
+            help: concat!(
+                "Send `Content-Type: ",
+                json_api!(),
+                "` with JSON:API bodies; the API answers 415 otherwise."
+            )
+            .into(),
+            label: concat!("no Content-Type: ", json_api!()).into(),
             item: Some(cx.coll.label(req)),
             pointer,
             span: cx.span(node),

@@ -113,8 +113,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "{whose} uses Postman's OAuth 2.0 helper with the Password Credentials grant; \
                  ScopeStack answers it with `invalid_grant`"
             ),
-            help: help(cx),
-            label: "Password Credentials grant".to_owned(),
+            help: help(cx).into(),
+            label: "Password Credentials grant".to_owned().into(),
             item: cx.coll.item_label(auth.owner),
             pointer: Pointer::Node(grant.value),
             span: cx.span(grant.value),

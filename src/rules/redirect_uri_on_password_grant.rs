@@ -81,8 +81,10 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                  answers `invalid_grant`",
                 cx.coll.label(req)
             ),
-            help: "Remove `redirect_uri`: the password grant has no redirect.".to_owned(),
-            label: "redirect_uri on a password grant".to_owned(),
+            help: "Remove `redirect_uri`: the password grant has no redirect."
+                .to_owned()
+                .into(),
+            label: "redirect_uri on a password grant".to_owned().into(),
             item: Some(cx.coll.label(req)),
             pointer: Pointer::Node(found.pointer),
             span: found.span,
@@ -127,8 +129,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             ),
             help: "Remove `redirect_uri` from the request's body: the password grant has no \
                    redirect."
-                .to_owned(),
-            label: "redirect_uri on a password grant".to_owned(),
+                .to_owned()
+                .into(),
+            label: "redirect_uri on a password grant".to_owned().into(),
             item: cx.coll.item_label(request.owner),
             pointer: Pointer::Node(node),
             span: cx.coll.doc.string_subspan(node, start, end),

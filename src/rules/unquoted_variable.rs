@@ -75,8 +75,9 @@ fn check(text: &str, out: &mut Vec<Diagnostic>) {
             ),
             help: format!(
                 "Put the whole value in {quotes}, so that YAML reads it as the text it is."
-            ),
-            label: "a mapping to YAML, not text".to_owned(),
+            )
+            .into(),
+            label: "a mapping to YAML, not text".to_owned().into(),
             item: None,
             pointer: Pointer::Text(String::new()),
             span: found.value,

@@ -177,8 +177,8 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                      Sent whole, the JSON document becomes `Authorization: Bearer {{...}}` and \
                      ScopeStack answers 401.",
                     call.name
-                ),
-                label: "stores the whole response".to_owned(),
+                ).into(),
+                label: "stores the whole response".to_owned().into(),
                 item: cx.coll.item_label(script.owner),
                 pointer: Pointer::Node(line.node),
                 span: line.span(cx.coll.doc),
@@ -312,8 +312,8 @@ fn json_token_diagnostic(
         severity: RULE.severity,
         file: FileId::LINTED,
         message: format!("{what} is a whole JSON token response, not a token"),
-        help,
-        label: "a JSON object, not a token".to_owned(),
+        help: help.into(),
+        label: "a JSON object, not a token".to_owned().into(),
         item: cx.coll.item_label(owner),
         pointer: Pointer::Node(node),
         span: cx.span(node),

@@ -344,8 +344,9 @@ fn diagnostic(cx: &Context, owner: Owner, written: &str) -> Diagnostic {
              `{}` serves API calls only.{}",
             cx.endpoints.api.url,
             deployment_hint(&cx.endpoints, &cx.resolve(owner, written))
-        ),
-        label: format!("not {token_url}"),
+        )
+        .into(),
+        label: format!("not {token_url}").into(),
         item: None,
         pointer: Pointer::Text(String::new()),
         span: Default::default(),
