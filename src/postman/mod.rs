@@ -373,11 +373,11 @@ struct Owned<'d> {
 }
 
 impl<'d> Owned<'d> {
-    /// Reads `parent.auth`: `Some` (a placeholder id) when there is one to keep.
+    /// Reads `parent.auth`: `Some` (a placeholder id, which [`Collection::join`] replaces)
+    /// when there is one to keep.
     fn auth(&mut self, doc: &'d Document, parent: NodeId, owner: Owner) -> Option<AuthId> {
-        let auth = read_auth(doc, parent, owner)?;
-        self.auths.push(auth);
-        Some(AuthId::from(self.auths.len() - 1))
+        self.auths.push(read_auth(doc, parent, owner)?);
+        Some(AuthId::from(0))
     }
 
     /// Reads `parent.event`'s scripts: the range they take here.
@@ -1293,7 +1293,9 @@ mod tests {
         let doc = collection(
             r#"{"item": [{"name": "A", "request": {"method": "POST", "url": "https://x/y",
                 "header": [{"key": " Accept ", "value": "v"}]}},
-                {"name": "B", "request": {"method": " get ", "url": "https://x/\u00e9"}}]}"#,
+                {"name": "B", "request": {"method": " get ", "url": "https://x/\u00e9"}},
+                {"name": "C", "request": {"method": "patch", "url": "https://x"}},
+                {"name": "D", "request": {"method": " PUT ", "url": "https://x"}}]}"#,
         );
         let coll = read_collection(&doc, doc.root());
         let (a, b) = (
@@ -1309,6 +1311,27 @@ mod tests {
         assert_eq!(b.method, "GET");
         assert_eq!(b.url.as_ref().unwrap().raw, "https://x/\u{e9}");
         assert_eq!(coll.label(b), "B");
+        // Read upper-case and without blanks, however the file writes them.
+        assert_eq!(coll.requests[RequestId::from(2)].method, "PATCH");
+        assert_eq!(coll.requests[RequestId::from(3)].method, "PUT");
+    }
+
+    /// `inherit`, a blank type or no type is no auth of a request's own: it inherits.
+    #[test]
+    fn inherited_and_typeless_auth_is_no_auth_of_its_own() {
+        let doc = collection(
+            r#"{"auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{t}}"}]},
+                "item": [
+                {"name": "A", "request": {"url": "https://x", "auth": {"type": "inherit"}}},
+                {"name": "B", "request": {"url": "https://x", "auth": {"type": " "}}},
+                {"name": "C", "request": {"url": "https://x", "auth": {"basic": []}}},
+                {"name": "D", "request": {"url": "https://x", "auth": {"type": "noauth"}}}]}"#,
+        );
+        let coll = read_collection(&doc, doc.root());
+        let own: Vec<bool> = coll.requests.iter().map(|r| r.auth.is_some()).collect();
+        assert_eq!(own, [false, false, false, true]);
+        let kinds: Vec<&str> = coll.auths.iter().map(|a| a.kind.as_ref()).collect();
+        assert_eq!(kinds, ["bearer", "noauth"]);
     }
 
     #[test]
