@@ -219,7 +219,8 @@ pub mod profile {
 
     /// Reads, decodes, parses, models, builds the context and runs the rules on the
     /// collection `bytes`, calling `lap` after each phase; then, with `each_rule`, each rule
-    /// alone (`lap_rule(code, name, findings)` after each). Returns the findings and requests.
+    /// alone (`lap_rule(code, name, findings)` after each); then frees the model and orders
+    /// the findings. Returns the findings and requests.
     pub fn collection(
         name: &str,
         bytes: Vec<u8>,
@@ -238,7 +239,8 @@ pub mod profile {
         let (settings, config) = (Settings::default(), Config::default());
         let cx = Context::new(&coll, &settings, &config.endpoints, &config.rule_options);
         lap("context");
-        let found = rules::run(&Input::Collection(&cx), |_| true).len();
+        // As `lint_text` does: ordered after the model and the context are freed.
+        let mut found = rules::run_unordered(&Input::Collection(&cx), |_| true);
         lap("rules");
         if let Some(report) = each_rule {
             for rule in rules::RULES {
@@ -250,9 +252,11 @@ pub mod profile {
         let requests = coll.requests.len();
         drop(cx);
         drop(coll);
+        rules::finish(Some(&doc), &mut found);
+        lap("order");
         drop(doc);
         lap("free");
-        Ok((found, requests))
+        Ok((found.len(), requests))
     }
 
     /// Parses `text` once (the parser alone).
