@@ -599,12 +599,8 @@ fn read_request<'d>(
         _ => {}
     }
     req.scripts = owned.scripts(doc, item, Owner::Request(idx));
-    for (i, response) in doc
-        .get(item, "response")
-        .map_or(Vec::new(), |r| doc.elements(r).collect())
-        .into_iter()
-        .enumerate()
-    {
+    let responses = doc.get(item, "response").into_iter();
+    for (i, response) in responses.flat_map(|r| doc.elements(r)).enumerate() {
         let Some(sent) = doc
             .get(response, "originalRequest")
             .filter(|r| doc.kind(*r) == Kind::Object)

@@ -71,6 +71,13 @@ const ACCEPT: HeaderSpec = HeaderSpec {
     accepts: accepts_json_api,
 };
 
+/// How the help texts end (a literal, for `concat!`).
+macro_rules! everywhere {
+    () => {
+        "or upsert it for every request from the collection's pre-request script."
+    };
+}
+
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // Each script is read once, however many requests it covers.
     let adds = header_fix::scripts_adding(cx, &ACCEPT);
@@ -80,11 +87,6 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let owner = Owner::Request(i);
         let state = header_fix::triage(cx, owner, req, &ACCEPT);
-        macro_rules! everywhere {
-            () => {
-                "or upsert it for every request from the collection's pre-request script."
-            };
-        }
         let fix = header_fix::fix(cx, req, &state, &ACCEPT);
         let (help, message, label, node, pointer) = match state {
             HeaderState::Sent => continue,

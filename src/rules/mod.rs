@@ -177,8 +177,8 @@ pub fn run_unordered(input: &Input, enabled: impl Fn(&RuleInfo) -> bool) -> Vec<
     }
 }
 
-/// Puts what [`run_unordered`] found in file order (then code order; a rule's own order is kept) and
-/// resolves its pointers in `doc`, the file the rules read.
+/// Puts what [`run_unordered`] found in file order (then code order; a rule's own order is
+/// kept) and resolves its pointers in `doc`, the file the rules read.
 pub fn finish(doc: Option<&Document>, out: &mut [Diagnostic]) {
     out.sort_by_key(|d| (d.span.start, d.rule.code));
     if let Some(doc) = doc {
